@@ -1,0 +1,52 @@
+# earlyboot: one entry point. `make` builds every image into build/,
+# `make test` runs every test and ends with "N passed, N failed[, N skipped]".
+BUILD      := build
+HOSTCC     ?= gcc
+CC         := gcc
+
+WARN       := -std=c11 -Wall -Wextra -Werror
+# Freestanding image code: no libc, no red zone (interrupts share the stack),
+# no SIMD state (nobody saves it).
+KCFLAGS    := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
+              -mgeneral-regs-only -fno-stack-protector -fno-pic -fno-pie \
+              -mcmodel=kernel -fno-asynchronous-unwind-tables -Icommon
+# Host tests: the same common/ sources, under ASan and UBSan.
+HOSTCFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icommon -Itests/unit
+BENCHFLAGS := $(WARN) -O2 -g -Icommon -Itests/unit
+
+# common/ code that runs both in images and on the host.
+COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c))
+COMMON_HDRS     := $(wildcard common/*.h)
+
+UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+
+IMAGES :=
+
+.PHONY: all images unit test test-unit bench run clean
+all: images unit
+
+images: $(IMAGES)
+
+unit: $(UNIT_TESTS)
+
+$(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(COMMON_PORTABLE) $(COMMON_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(UNIT_SUPPORT) $(COMMON_PORTABLE)
+
+$(BUILD)/bench/bench_paging: tools/bench_paging.c $(UNIT_SUPPORT) $(COMMON_PORTABLE) $(COMMON_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(BENCHFLAGS) -o $@ $< $(UNIT_SUPPORT) $(COMMON_PORTABLE)
+
+test-unit: unit
+	@tests/run-tests.sh unit
+
+test: all
+	@tests/run-tests.sh all
+
+bench: $(BUILD)/bench/bench_paging
+	$(BUILD)/bench/bench_paging
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,23 @@
+#include "arch.h"
+
+void arch_write_cr3(uint64_t root_pa)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(root_pa) : "memory");
+}
+
+uint64_t arch_read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+void arch_invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+void arch_flush_tlb(void)
+{
+	arch_write_cr3(arch_read_cr3());
+}

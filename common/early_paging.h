@@ -1,0 +1,375 @@
+/*
+ * early_paging: the one API through which earlyboot builds page tables, in
+ * every world. Everything that writes an entry, allocates a table frame or
+ * loads CR3 goes through here; the backends (native, xen) differ only behind
+ * struct ep_backend_ops.
+ *
+ * Conventions
+ *  - Addresses are 64-bit numbers; "pa" is a guest-physical address, "va" a
+ *    virtual one. Lengths and addresses given to map/protect/unmap must be
+ *    4 KiB aligned (EP_ERR_ALIGN otherwise) and the range must be canonical
+ *    for the paging depth in use (EP_ERR_RANGE otherwise).
+ *  - Every operation that can fail returns an enum ep_err; on failure the
+ *    context remembers what was at fault (ep_last_error) and the tree is left
+ *    exactly as it was before the call (checks and pool needs are computed
+ *    before the first entry is written).
+ *  - Mapping over an existing mapping is an error (EP_ERR_OVERLAP naming the
+ *    first mapped va), never a silent replacement: unmap first.
+ */
+#ifndef EARLYBOOT_EARLY_PAGING_H
+#define EARLYBOOT_EARLY_PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define EP_PAGE_SHIFT 12
+#define EP_PAGE_SIZE 4096ULL
+#define EP_ENTRIES 512
+#define EP_MAX_LEVELS 5
+
+/* Hardware entry bits (Intel SDM vol. 3, 4-level and 5-level paging). */
+#define EP_PTE_P (1ULL << 0)
+#define EP_PTE_RW (1ULL << 1)
+#define EP_PTE_US (1ULL << 2)
+#define EP_PTE_PWT (1ULL << 3)
+#define EP_PTE_PCD (1ULL << 4)
+#define EP_PTE_A (1ULL << 5)
+#define EP_PTE_D (1ULL << 6)
+#define EP_PTE_PS (1ULL << 7) /* leaf at level 2 or 3 */
+#define EP_PTE_G (1ULL << 8)
+#define EP_PTE_NX (1ULL << 63)
+#define EP_PTE_ADDR_MASK 0x000ffffffffff000ULL
+#define EP_PTE_LARGE_ADDR_MASK(level) \
+	(EP_PTE_ADDR_MASK & ~(ep_level_size(level) - 1))
+
+/* Permissions of a request or of a translation. Read is implied. */
+enum ep_perm {
+	EP_W = 1u << 0,       /* writable */
+	EP_X = 1u << 1,       /* executable */
+	EP_U = 1u << 2,       /* user accessible */
+	EP_G = 1u << 3,       /* global (kept across CR3 loads) */
+	EP_NOCACHE = 1u << 4, /* PCD|PWT: device memory */
+};
+
+/* Leaf sizes a backend allows, as a mask: bit (level - 1). */
+#define EP_LEAF_4K (1u << 0)
+#define EP_LEAF_2M (1u << 1)
+#define EP_LEAF_1G (1u << 2)
+
+enum ep_err {
+	EP_OK = 0,
+	EP_ERR_ALIGN,       /* va, pa or length not 4 KiB aligned */
+	EP_ERR_RANGE,       /* empty, wrapping, non-canonical or pa too wide */
+	EP_ERR_WX,          /* writable and executable asked together */
+	EP_ERR_OVERLAP,     /* va already mapped (map) */
+	EP_ERR_NOT_MAPPED,  /* va not mapped (protect, translate) */
+	EP_ERR_LAZY,        /* eager request inside a lazy region, or regions overlap */
+	EP_ERR_POOL,        /* the pool has too few frames for the request */
+	EP_ERR_REFUSED,     /* writable mapping of a page-table frame asked */
+	EP_ERR_BACKEND,     /* the backend failed (hypercall error, ...) */
+	EP_ERR_STATE,       /* call not valid in the context's state */
+	EP_ERR_CONFIG,      /* bad ep_config */
+	EP_ERR_FAULT,       /* a fault the materializer cannot serve */
+};
+
+const char *ep_strerror(enum ep_err err);
+
+/* Explicit state of every pool frame (DESIGN.md "Per-frame state"). */
+enum ep_frame_state {
+	EP_FRAME_FREE = 0, /* ordinary memory owned by the pool */
+	EP_FRAME_TABLE,    /* a page table, read-only where the backend says so */
+	EP_FRAME_PINNED,   /* a page table of a tree that has been made live */
+	EP_FRAME_RELEASED, /* spare frame given back as ordinary RW memory */
+};
+
+const char *ep_frame_state_name(enum ep_frame_state s);
+
+/*
+ * A contiguous run of frames: [start, end) handed out as tables, [end, top)
+ * spare. state[] has one byte per frame of [start, top).
+ */
+struct ep_pool {
+	uint64_t start, end, top; /* physical addresses, 4 KiB aligned */
+	uint8_t *state;           /* enum ep_frame_state per frame */
+};
+
+static inline uint64_t ep_pool_frames(const struct ep_pool *p)
+{
+	return (p->top - p->start) >> EP_PAGE_SHIFT;
+}
+static inline uint64_t ep_pool_used(const struct ep_pool *p)
+{
+	return (p->end - p->start) >> EP_PAGE_SHIFT;
+}
+static inline bool ep_pool_contains(const struct ep_pool *p, uint64_t pa)
+{
+	return pa >= p->start && pa < p->top;
+}
+
+struct ep_counters {
+	uint64_t table_frames;    /* frames that became tables (both pools) */
+	uint64_t entries_written; /* entries stored, any level */
+	uint64_t leaves[3];       /* leaves written: [0] 4 KiB, [1] 2 MiB, [2] 1 GiB */
+	uint64_t faults_served;   /* #PF served by the materializer */
+	uint64_t pool_resets;     /* lazy pool resets */
+	uint64_t refusals;        /* RW dropped on a table-frame mapping (xen) */
+	uint64_t hypercalls;      /* counted by the xen backend's one wrapper */
+	uint64_t activations;     /* roots made live */
+};
+
+struct ep_ctx;
+
+/*
+ * What differs between worlds. Table memory is always read through
+ * cfg->phys_to_virt; writes go through set_entry/set_run.
+ */
+struct ep_backend_ops {
+	const char *name;
+	unsigned leaf_mask;     /* EP_LEAF_* the backend allows */
+	bool tables_need_zero;  /* zero even a table that will be fully written */
+	/* A zeroed pool frame is about to become a table: make it fit. */
+	enum ep_err (*alloc_table)(struct ep_ctx *ctx, uint64_t pa);
+	/* Write one entry: table at pa, index, level (1 = PT ... 5 = PML5). */
+	enum ep_err (*set_entry)(struct ep_ctx *ctx, uint64_t table_pa,
+				 unsigned level, unsigned index, uint64_t entry);
+	/*
+	 * Write count consecutive entries starting at index; entry i is
+	 * first + i * step (step adds to the address bits only).
+	 */
+	enum ep_err (*set_run)(struct ep_ctx *ctx, uint64_t table_pa,
+			       unsigned level, unsigned index, unsigned count,
+			       uint64_t first, uint64_t step);
+	/* Push any batched writes out (no-op for direct stores). */
+	enum ep_err (*flush)(struct ep_ctx *ctx);
+	/*
+	 * Address bits of an entry as the generic code reads it back: under
+	 * Xen PV entries hold machine frames. NULL: the entry holds the pa.
+	 */
+	uint64_t (*entry_to_pa)(const struct ep_ctx *ctx, uint64_t entry);
+	/* Make root live; early: kernel base only, late: user base too. */
+	enum ep_err (*activate_early)(struct ep_ctx *ctx, uint64_t root_pa);
+	enum ep_err (*activate_late)(struct ep_ctx *ctx, uint64_t root_pa);
+	/* Drop stale translations of [va, va+len) of the live tree. */
+	void (*invalidate)(struct ep_ctx *ctx, uint64_t va, uint64_t len);
+	/* A spare pool frame goes back to ordinary RW memory. */
+	enum ep_err (*release_spare)(struct ep_ctx *ctx, uint64_t pa);
+};
+
+extern const struct ep_backend_ops ep_native_ops;
+
+struct ep_config {
+	const struct ep_backend_ops *ops;
+	void *backend_data;   /* the backend's own state */
+	unsigned levels;      /* 4, or 5 where CR4.LA57 is on */
+	unsigned leaf_mask;   /* 0: all the backend allows; else intersected */
+	bool no_nx;           /* CPU without NX: never set bit 63 */
+	/* Where table frames can be read and written from the running code. */
+	void *(*phys_to_virt)(void *env, uint64_t pa);
+	void *env;
+	/* The main pool: every eager table, and the root. */
+	uint64_t pool_pa;
+	uint64_t pool_frames;
+	uint8_t *pool_state; /* pool_frames bytes */
+	/* The materializer's small fixed pool (optional: 0 frames = no lazy). */
+	uint64_t lazy_pool_pa;
+	uint64_t lazy_pool_frames;
+	uint8_t *lazy_pool_state;
+};
+
+#define EP_MAX_LAZY 8
+
+struct ep_lazy_region {
+	uint64_t va, pa, len;
+	unsigned perms;
+};
+
+struct ep_error_info {
+	enum ep_err code;
+	uint64_t va;    /* address at fault, when one is */
+	uint64_t pa;    /* frame or physical address at fault, when one is */
+	uint64_t need;  /* frames needed (EP_ERR_POOL), or backend code */
+	unsigned level; /* level involved, 0 if none */
+	const char *op; /* the operation that failed */
+};
+
+typedef enum ep_err (*ep_activate_fn)(struct ep_ctx *ctx, uint64_t root_pa);
+
+struct ep_ctx {
+	const struct ep_backend_ops *ops;
+	void *backend_data;
+	unsigned levels;
+	unsigned leaf_mask;
+	bool no_nx;
+	void *(*phys_to_virt)(void *env, uint64_t pa);
+	void *env;
+	struct ep_pool pool;
+	struct ep_pool lazy_pool;
+	uint64_t root;            /* pa of the top-level table */
+	bool live;                /* root is the one the CPU uses */
+	bool finished;            /* ep_finish has run */
+	ep_activate_fn activate;  /* early until ep_switch_to_late_activation */
+	struct ep_lazy_region lazy[EP_MAX_LAZY];
+	unsigned nlazy;
+	struct ep_counters count;
+	struct ep_error_info err;
+};
+
+/* ---- life cycle ---------------------------------------------------- */
+
+/* Check cfg, set up both pools and allocate the root from the main pool. */
+enum ep_err ep_init(struct ep_ctx *ctx, const struct ep_config *cfg);
+
+/* Load the root through the current activation variant (early, then late). */
+enum ep_err ep_activate(struct ep_ctx *ctx);
+/* The single named point where the early activation gives way to the late one. */
+void ep_switch_to_late_activation(struct ep_ctx *ctx);
+
+/*
+ * Construction is over: used frames stay reserved (TABLE/PINNED), spare
+ * frames [end, top) of the main pool are released to ordinary RW memory.
+ */
+enum ep_err ep_finish(struct ep_ctx *ctx);
+
+/* ---- building ------------------------------------------------------ */
+
+enum ep_err ep_map(struct ep_ctx *ctx, uint64_t va, uint64_t pa, uint64_t len,
+		   unsigned perms);
+/* Change the permissions of an already fully mapped range (splits leaves). */
+enum ep_err ep_protect(struct ep_ctx *ctx, uint64_t va, uint64_t len,
+		       unsigned perms);
+/* Remove whatever is mapped in the range (holes are fine; splits leaves). */
+enum ep_err ep_unmap(struct ep_ctx *ctx, uint64_t va, uint64_t len);
+
+/* ---- reading ------------------------------------------------------- */
+
+struct ep_translation {
+	uint64_t pa;
+	unsigned perms;  /* effective: W only if RW at every level, etc. */
+	unsigned level;  /* level of the leaf: 1 (4 KiB), 2 (2 MiB), 3 (1 GiB) */
+	uint64_t entry;  /* the leaf entry */
+};
+enum ep_err ep_translate(const struct ep_ctx *ctx, uint64_t va,
+			 struct ep_translation *out);
+
+struct ep_leaf {
+	uint64_t va, pa, size;
+	unsigned level, perms;
+	uint64_t entry;
+};
+/* Visit every leaf in va order; a nonzero return from fn stops the walk. */
+int ep_walk_leaves(const struct ep_ctx *ctx,
+		   int (*fn)(void *arg, const struct ep_leaf *leaf), void *arg);
+/* Visit every table frame reachable from the root (root first, depth first). */
+int ep_walk_tables(const struct ep_ctx *ctx,
+		   int (*fn)(void *arg, uint64_t table_pa, unsigned level),
+		   void *arg);
+
+/*
+ * Print the tree as merged ranges, one line each, through out():
+ *   ptdump: 0xVA_START-0xVA_END 0xPA_START SIZE leaf=4K|2M|1G RW|ro x|NX US|ks G|-
+ * framed by "ptdump: begin root=0x... levels=N" and "ptdump: end ranges=N".
+ * tools/ptdump-view reads these lines back from a boot log.
+ */
+void ep_dump(const struct ep_ctx *ctx, void (*out)(void *arg, const char *line),
+	     void *arg);
+
+const struct ep_counters *ep_counters(const struct ep_ctx *ctx);
+const struct ep_error_info *ep_last_error(const struct ep_ctx *ctx);
+/* One line naming the error and the address/frame at fault. */
+int ep_format_error(const struct ep_ctx *ctx, char *buf, size_t len);
+
+/* State of a frame of either pool; -1 when pa is in neither. */
+int ep_frame_state(const struct ep_ctx *ctx, uint64_t pa);
+
+/* ---- pool sizing ---------------------------------------------------- */
+
+struct ep_range_req {
+	uint64_t va, pa, len;
+};
+
+/*
+ * Frames needed (root included) to map reqs on an empty tree with the
+ * largest leaves leaf_mask allows. With self_map the pool maps itself
+ * (as under PV): [self_va, +frames*4 KiB) -> self_pa is one more request
+ * whose length depends on the answer, and the result is the fixed point. Returns 0 when the request
+ * set is too large for the sizing scratch (more than EP_SIZING_MAX_REQS).
+ */
+#define EP_SIZING_MAX_REQS 64
+uint64_t ep_pool_frames_needed(const struct ep_range_req *reqs, size_t n,
+			       unsigned levels, unsigned leaf_mask,
+			       bool self_map, uint64_t self_va,
+			       uint64_t self_pa);
+
+/* ---- the #PF materializer (native) ----------------------------------- */
+
+/* Declare [va, va+len) -> [pa, ...) as materialized on demand. */
+enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
+			    uint64_t len, unsigned perms);
+
+/* Page-fault error code bits (SDM 4.7). */
+#define EP_PF_P (1u << 0)
+#define EP_PF_W (1u << 1)
+#define EP_PF_U (1u << 2)
+#define EP_PF_RSVD (1u << 3)
+#define EP_PF_I (1u << 4)
+#define EP_PF_PK (1u << 5)
+#define EP_PF_SS (1u << 6)
+
+enum ep_fault_reason {
+	EP_FAULT_SERVED = 0,
+	EP_FAULT_OUTSIDE,    /* not-present fault outside every lazy region */
+	EP_FAULT_PROTECTION, /* present page, access not allowed */
+	EP_FAULT_RESERVED,   /* reserved bit set in a paging entry */
+	EP_FAULT_POOL,       /* one fault needs more frames than the lazy pool */
+	EP_FAULT_BACKEND,    /* the backend failed while materializing */
+};
+
+struct ep_fault_diag {
+	enum ep_fault_reason reason;
+	uint64_t cr2, rip;
+	uint32_t error_code;
+	unsigned levels;
+	unsigned depth;                   /* entries read: walk[0] is top */
+	uint64_t walk_table[EP_MAX_LEVELS];
+	uint64_t walk_entry[EP_MAX_LEVELS];
+};
+
+/*
+ * Serve a page fault. EP_OK: the mapping now exists, return and retry the
+ * access. Anything else: diag says why, for the world to print
+ * (ep_format_fault) before it ends the run.
+ */
+enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,
+			  uint32_t error_code, struct ep_fault_diag *diag);
+
+const char *ep_fault_reason_name(enum ep_fault_reason r);
+/*
+ * Multi-line diagnostic: reason, CR2, RIP, decoded error code, then one line
+ * per level of the walk. Lines end with '\n'; returns the length.
+ */
+int ep_format_fault(const struct ep_fault_diag *diag, char *buf, size_t len);
+
+/* ---- helpers shared by backends and tests --------------------------- */
+
+static inline uint64_t ep_level_shift(unsigned level)
+{
+	return EP_PAGE_SHIFT + 9u * (level - 1);
+}
+static inline uint64_t ep_level_size(unsigned level)
+{
+	return 1ULL << ep_level_shift(level);
+}
+static inline unsigned ep_index(uint64_t va, unsigned level)
+{
+	return (unsigned)((va >> ep_level_shift(level)) & (EP_ENTRIES - 1));
+}
+/* True when va is canonical for the given paging depth. */
+bool ep_canonical(uint64_t va, unsigned levels);
+/* Entry flags for a leaf at level with perms (no address bits). */
+uint64_t ep_leaf_flags(const struct ep_ctx *ctx, unsigned level,
+		       unsigned perms);
+/* Effective perms of a leaf entry on its own. */
+unsigned ep_entry_perms(uint64_t entry);
+
+#endif

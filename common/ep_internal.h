@@ -1,0 +1,72 @@
+/*
+ * Shared between the early_paging core files; not part of the API.
+ */
+#ifndef EARLYBOOT_EP_INTERNAL_H
+#define EARLYBOOT_EP_INTERNAL_H
+
+#include "early_paging.h"
+
+#define EP_MAXPHYADDR_LIMIT (1ULL << 52)
+
+/* Flags of an entry that points to a table (permissive; leaves restrict). */
+#define EP_TABLE_FLAGS (EP_PTE_P | EP_PTE_RW | EP_PTE_A)
+
+static inline uint64_t *ep_table(const struct ep_ctx *ctx, uint64_t pa)
+{
+	return (uint64_t *)ctx->phys_to_virt(ctx->env, pa);
+}
+
+static inline bool ep_is_leaf(uint64_t entry, unsigned level)
+{
+	return level == 1 || (entry & EP_PTE_PS);
+}
+
+/* Physical address an entry points to (table or leaf frame). */
+static inline uint64_t ep_entry_pa(const struct ep_ctx *ctx, uint64_t entry,
+				   unsigned level)
+{
+	uint64_t raw = ctx->ops->entry_to_pa ? ctx->ops->entry_to_pa(ctx, entry)
+					     : (entry & EP_PTE_ADDR_MASK);
+	if (level > 1 && (entry & EP_PTE_PS))
+		raw &= ~(ep_level_size(level) - 1);
+	return raw;
+}
+
+/* The va of slot 0 of the table that holds va at `level` (sign-extended). */
+static inline uint64_t ep_table_base(uint64_t va, unsigned level)
+{
+	unsigned span = (unsigned)ep_level_shift(level) + 9;
+	return span >= 64 ? 0 : va & ~((1ULL << span) - 1);
+}
+
+enum ep_op_kind { EP_OP_MAP, EP_OP_PROTECT, EP_OP_UNMAP };
+
+/* One map/protect/unmap request as the tree walker carries it. */
+struct ep_op {
+	enum ep_op_kind kind;
+	const char *name;
+	uint64_t va, last; /* inclusive range */
+	uint64_t pa;       /* pa of va (map) */
+	unsigned perms;
+	/* Materializer: tables wholly inside this region come from the lazy pool. */
+	const struct ep_lazy_region *lazy;
+	/* Only the checks of the dry run: nothing counted, nothing written. */
+	bool check_only;
+};
+
+/* Run op: check everything and count frames first, then apply. */
+enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op);
+
+/* Record the error in ctx and return it. */
+enum ep_err ep_fail(struct ep_ctx *ctx, enum ep_err code, const char *op,
+		    uint64_t va, uint64_t pa, uint64_t need, unsigned level);
+
+/* Entry writes, counted; every write of the core goes through these. */
+enum ep_err ep_write_entry(struct ep_ctx *ctx, uint64_t table_pa,
+			   unsigned level, unsigned index, uint64_t entry);
+
+/* Validate [va, va+len): alignment, canonical, no wrap. */
+enum ep_err ep_check_range(struct ep_ctx *ctx, const char *op, uint64_t va,
+			   uint64_t len);
+
+#endif

@@ -1,0 +1,200 @@
+/*
+ * The #PF-on-demand materializer. Only the eager part of the tree is built
+ * up front; a not-present fault inside a declared lazy region builds what is
+ * missing, with the largest leaf that fits, from a small fixed pool. When
+ * that pool runs dry, every table it handed out is unhooked (the eager part
+ * never lives in it) and the fault retries, so any amount of memory is
+ * reachable with a bounded pool.
+ */
+#include "ep_internal.h"
+
+static const struct ep_lazy_region *find_region(const struct ep_ctx *ctx,
+						 uint64_t va)
+{
+	for (unsigned i = 0; i < ctx->nlazy; i++) {
+		const struct ep_lazy_region *r = &ctx->lazy[i];
+		if (va >= r->va && va - r->va < r->len)
+			return r;
+	}
+	return 0;
+}
+
+enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
+			    uint64_t len, unsigned perms)
+{
+	const char *name = "lazy";
+	enum ep_err e = ep_check_range(ctx, name, va, len);
+	if (e)
+		return e;
+	if (pa & (EP_PAGE_SIZE - 1))
+		return ep_fail(ctx, EP_ERR_ALIGN, name, va, pa, len, 0);
+	if (pa + len < pa || pa + len > EP_MAXPHYADDR_LIMIT)
+		return ep_fail(ctx, EP_ERR_RANGE, name, va, pa, len, 0);
+	if ((perms & EP_W) && (perms & EP_X))
+		return ep_fail(ctx, EP_ERR_WX, name, va, 0, perms, 0);
+	if (!ctx->lazy_pool.state || ctx->nlazy == EP_MAX_LAZY)
+		return ep_fail(ctx, EP_ERR_CONFIG, name, va, 0, ctx->nlazy, 0);
+	for (unsigned i = 0; i < ctx->nlazy; i++) {
+		const struct ep_lazy_region *r = &ctx->lazy[i];
+		if (va <= r->va + (r->len - 1) && r->va <= va + (len - 1))
+			return ep_fail(ctx, EP_ERR_LAZY, name,
+				       va > r->va ? va : r->va, r->pa, 0, 0);
+	}
+	/* Nothing may be mapped there yet: the region owns its va range. */
+	struct ep_op check = { EP_OP_MAP, name, va, va + len - 1, pa, perms, 0, true };
+	if ((e = ep_run_op(ctx, &check)))
+		return e;
+	ctx->lazy[ctx->nlazy++] = (struct ep_lazy_region){ va, pa, len, perms };
+	return EP_OK;
+}
+
+/* Unhook every table of the lazy pool reachable through [va, last]. */
+static enum ep_err unhook_lazy(struct ep_ctx *ctx, uint64_t table, unsigned L,
+			       uint64_t va, uint64_t last)
+{
+	uint64_t size = ep_level_size(L), base = ep_table_base(va, L);
+	for (unsigned i = ep_index(va, L); i <= ep_index(last, L); i++) {
+		uint64_t e = ep_table(ctx, table)[i];
+		if (!(e & EP_PTE_P) || ep_is_leaf(e, L))
+			continue;
+		uint64_t child = ep_entry_pa(ctx, e, L);
+		uint64_t s_base = base + (uint64_t)i * size;
+		uint64_t s_va = va > s_base ? va : s_base;
+		uint64_t s_last = last < s_base + (size - 1) ? last
+							   : s_base + (size - 1);
+		enum ep_err err =
+			ep_pool_contains(&ctx->lazy_pool, child)
+				? ep_write_entry(ctx, table, L, i, 0)
+				: unhook_lazy(ctx, child, L - 1, s_va, s_last);
+		if (err)
+			return err;
+	}
+	return EP_OK;
+}
+
+static enum ep_err reset_lazy(struct ep_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->nlazy; i++) {
+		const struct ep_lazy_region *r = &ctx->lazy[i];
+		enum ep_err e = unhook_lazy(ctx, ctx->root, ctx->levels, r->va,
+					    r->va + (r->len - 1));
+		if (e)
+			return e;
+	}
+	struct ep_pool *p = &ctx->lazy_pool;
+	for (uint64_t i = 0; i < ep_pool_frames(p); i++)
+		p->state[i] = EP_FRAME_FREE;
+	p->end = p->start;
+	ctx->count.pool_resets++;
+	if (ctx->live && ctx->ops->invalidate)
+		ctx->ops->invalidate(ctx, 0, ~0ULL & ~(EP_PAGE_SIZE - 1));
+	return ctx->ops->flush ? ctx->ops->flush(ctx) : EP_OK;
+}
+
+static void record_walk(const struct ep_ctx *ctx, uint64_t va,
+			struct ep_fault_diag *d)
+{
+	uint64_t table = ctx->root;
+	d->depth = 0;
+	for (unsigned L = ctx->levels; L >= 1; L--) {
+		uint64_t e = ep_table(ctx, table)[ep_index(va, L)];
+		d->walk_table[d->depth] = table;
+		d->walk_entry[d->depth] = e;
+		d->depth++;
+		if (!(e & EP_PTE_P) || ep_is_leaf(e, L))
+			return;
+		table = ep_entry_pa(ctx, e, L);
+	}
+}
+
+/* Does the tree as it is now allow the access the error code describes? */
+static bool access_allowed(const struct ep_ctx *ctx, uint64_t va, uint32_t ec)
+{
+	struct ep_translation t;
+	if (ep_translate(ctx, va, &t))
+		return false;
+	if ((ec & EP_PF_W) && !(t.perms & EP_W))
+		return false;
+	if ((ec & EP_PF_I) && !(t.perms & EP_X))
+		return false;
+	return !(ec & EP_PF_U) || (t.perms & EP_U);
+}
+
+static enum ep_err fault_fail(struct ep_ctx *ctx, struct ep_fault_diag *d,
+			      enum ep_fault_reason why)
+{
+	d->reason = why;
+	record_walk(ctx, d->cr2, d);
+	if (why == EP_FAULT_POOL || why == EP_FAULT_BACKEND)
+		return ctx->err.code; /* keeps what the pool or backend said */
+	return ep_fail(ctx, EP_ERR_FAULT, "fault", d->cr2, 0, d->error_code, 0);
+}
+
+static enum ep_err materialize(struct ep_ctx *ctx,
+			       const struct ep_lazy_region *r, uint64_t va)
+{
+	/* The largest allowed leaf whose aligned block lies inside r. */
+	unsigned L = 3;
+	for (; L > 1; L--) {
+		uint64_t size = ep_level_size(L), block = va & ~(size - 1);
+		if ((ctx->leaf_mask & (1u << (L - 1))) && block >= r->va &&
+		    block + (size - 1) <= r->va + (r->len - 1) &&
+		    ((r->pa + (block - r->va)) & (size - 1)) == 0)
+			break;
+	}
+	uint64_t size = ep_level_size(L), block = va & ~(size - 1);
+	struct ep_op op = { EP_OP_MAP, "materialize", block, block + size - 1,
+			    r->pa + (block - r->va), r->perms, r, false };
+	return ep_run_op(ctx, &op);
+}
+
+enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,
+			  uint32_t error_code, struct ep_fault_diag *diag)
+{
+	*diag = (struct ep_fault_diag){ .cr2 = cr2, .rip = rip,
+					.error_code = error_code,
+					.levels = ctx->levels };
+	if (error_code & EP_PF_RSVD)
+		return fault_fail(ctx, diag, EP_FAULT_RESERVED);
+	/* Already allowed: a stale TLB entry, nothing to build. */
+	if (access_allowed(ctx, cr2, error_code))
+		return EP_OK;
+	/* Present but not allowed is a protection fault, whatever the P bit said. */
+	struct ep_translation now;
+	if ((error_code & EP_PF_P) || ep_translate(ctx, cr2, &now) == EP_OK)
+		return fault_fail(ctx, diag, EP_FAULT_PROTECTION);
+	const struct ep_lazy_region *r = find_region(ctx, cr2);
+	if (!r)
+		return fault_fail(ctx, diag, EP_FAULT_OUTSIDE);
+	if (((error_code & EP_PF_W) && !(r->perms & EP_W)) ||
+	    ((error_code & EP_PF_I) && !(r->perms & EP_X)) ||
+	    ((error_code & EP_PF_U) && !(r->perms & EP_U)))
+		return fault_fail(ctx, diag, EP_FAULT_PROTECTION);
+
+	enum ep_err e = materialize(ctx, r, cr2);
+	if (e == EP_ERR_POOL && ctx->err.pa == ctx->lazy_pool.start) {
+		if ((e = reset_lazy(ctx)))
+			return fault_fail(ctx, diag, EP_FAULT_BACKEND);
+		e = materialize(ctx, r, cr2);
+	}
+	if (e == EP_ERR_POOL)
+		return fault_fail(ctx, diag, EP_FAULT_POOL);
+	if (e)
+		return fault_fail(ctx, diag, EP_FAULT_BACKEND);
+	ctx->count.faults_served++;
+	diag->reason = EP_FAULT_SERVED;
+	return EP_OK;
+}
+
+const char *ep_fault_reason_name(enum ep_fault_reason r)
+{
+	switch (r) {
+	case EP_FAULT_SERVED: return "served";
+	case EP_FAULT_OUTSIDE: return "not-present fault outside every lazy region";
+	case EP_FAULT_PROTECTION: return "protection fault";
+	case EP_FAULT_RESERVED: return "reserved bit set in a paging entry";
+	case EP_FAULT_POOL: return "page-table pool too small for one fault";
+	case EP_FAULT_BACKEND: return "backend failed while materializing";
+	}
+	return "?";
+}

@@ -1,0 +1,18 @@
+/*
+ * The few C library functions freestanding earlyboot code uses. Images link
+ * common/libc.c; host tests get the system's versions under the same names.
+ */
+#ifndef EARLYBOOT_LIBC_H
+#define EARLYBOOT_LIBC_H
+
+#include <stddef.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif
