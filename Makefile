@@ -35,9 +35,9 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(COMMON_PORTABLE) $(COMMON_HDRS
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(UNIT_SUPPORT) $(COMMON_PORTABLE)
 
-$(BUILD)/bench/bench_paging: tools/bench_paging.c $(UNIT_SUPPORT) $(COMMON_PORTABLE) $(COMMON_HDRS)
+$(BUILD)/bench/bench_paging: tools/bench_paging.c $(COMMON_PORTABLE) $(COMMON_HDRS)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(BENCHFLAGS) -o $@ $< $(UNIT_SUPPORT) $(COMMON_PORTABLE)
+	$(HOSTCC) $(BENCHFLAGS) -o $@ $< $(COMMON_PORTABLE)
 
 test-unit: unit
 	@tests/run-tests.sh unit

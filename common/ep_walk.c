@@ -13,7 +13,12 @@
 #include "ep_internal.h"
 #include "libc.h"
 
-enum vt_kind { VT_REAL, VT_EMPTY, VT_SPLIT };
+/*
+ * VT_FRESH: a table just allocated by the writing run. Its entries read as
+ * empty whatever the frame holds, because a table the request covers whole
+ * is not zeroed first (it is about to be written entirely).
+ */
+enum vt_kind { VT_REAL, VT_EMPTY, VT_SPLIT, VT_FRESH };
 
 struct vtable {
 	enum vt_kind kind;
@@ -55,6 +60,7 @@ static uint64_t vt_entry(const struct ep_ctx *ctx, const struct vtable *t,
 		return (t->tmpl_pa + i * ep_level_size(t->level)) |
 		       split_flags(t->tmpl, t->level + 1, t->level);
 	case VT_EMPTY:
+	case VT_FRESH:
 	default:
 		return 0;
 	}
@@ -144,7 +150,7 @@ static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 
 	/* A map that covers the whole new table writes every slot of it. */
 	bool zero = !(whole && w->op->kind == EP_OP_MAP) && !split_leaf;
-	child.kind = VT_REAL;
+	child.kind = split_leaf ? VT_REAL : VT_FRESH;
 	enum ep_err e = alloc_table(ctx, lazy, zero, &child.pa);
 	if (e)
 		return e;
@@ -265,6 +271,25 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 	}
 }
 
+/*
+ * In a table that is known empty, a run of whole slots that all take a leaf
+ * is written without looking at each slot: this is the hot path of every
+ * large map. Returns how many slots from i that covers (0: none).
+ */
+static unsigned bulk_leaves(const struct walk *w, const struct vtable *t,
+			    unsigned i, unsigned final, uint64_t s_base,
+			    uint64_t s_va, uint64_t s_last, uint64_t last)
+{
+	unsigned L = t->level;
+	uint64_t size = ep_level_size(L);
+	if ((t->kind != VT_FRESH && t->kind != VT_EMPTY) ||
+	    w->op->kind != EP_OP_MAP ||
+	    !leaf_fits(w, L, s_va, s_va == s_base && s_last == s_base + (size - 1)))
+		return 0;
+	unsigned last_whole = (last & (size - 1)) == size - 1 ? final : final - 1;
+	return last_whole - i + 1;
+}
+
 static enum ep_err visit(struct walk *w, const struct vtable *t, uint64_t va,
 			 uint64_t last)
 {
@@ -280,8 +305,21 @@ static enum ep_err visit(struct walk *w, const struct vtable *t, uint64_t va,
 		uint64_t s_va = va > s_base ? va : s_base;
 		uint64_t s_end = s_base + (size - 1);
 		uint64_t s_last = last < s_end ? last : s_end;
-		enum ep_err e = visit_slot(w, t, i, s_base, s_va, s_last, &run,
-					   &memo);
+		enum ep_err e;
+		unsigned n = bulk_leaves(w, t, i, final, s_base, s_va, s_last, last);
+		if (n) {
+			/* Every whole slot from i on takes the same leaf size. */
+			if (!w->dry && (e = run_flush(w->ctx, t->pa, &run)))
+				return e;
+			if (!w->dry)
+				run = (struct run){ i, n, L,
+						    op_pa(w->op, s_va) |
+							    ep_leaf_flags(w->ctx, L,
+									  w->op->perms) };
+			i += n - 1;
+			continue;
+		}
+		e = visit_slot(w, t, i, s_base, s_va, s_last, &run, &memo);
 		if (e)
 			return e;
 	}
