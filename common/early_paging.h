@@ -267,7 +267,9 @@ int ep_walk_tables(const struct ep_ctx *ctx,
 
 /*
  * Print the tree as merged ranges, one line each, through out():
- *   ptdump: 0xVA_START-0xVA_END 0xPA_START SIZE leaf=4K|2M|1G RW|ro x|NX US|ks G|-
+ *   ptdump: 0xVA_START-0xVA_END pa=0xPA_START SIZE leaf=4K|2M|1G RW|ro x|NX US|ks G|- WB|UC
+ * (VA_END exclusive; the top page of the address space ends at 0x0), merging
+ * leaves contiguous in va and pa with the same size and permissions,
  * framed by "ptdump: begin root=0x... levels=N" and "ptdump: end ranges=N".
  * tools/ptdump-view reads these lines back from a boot log.
  */
