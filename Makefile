@@ -25,6 +25,8 @@ UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
 IMAGES :=
+.DEFAULT_GOAL := all
+include mk/images.mk
 
 .PHONY: all images unit test test-unit bench run clean deps
 all: images unit

@@ -11,7 +11,11 @@
 void arch_write_cr3(uint64_t root_pa);
 uint64_t arch_read_cr3(void);
 void arch_invlpg(uint64_t va);
-/* Drop every non-global translation (reload CR3). */
+/*
+ * Drop every translation, global ones too: a range flush of the kernel's
+ * own (global) mappings must not leave them stale. Toggles CR4.PGE when it
+ * is set, else reloads CR3.
+ */
 void arch_flush_tlb(void);
 
 #endif

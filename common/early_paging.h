@@ -120,6 +120,15 @@ struct ep_counters {
 
 struct ep_ctx;
 
+/* A request as a backend's check_request sees it. */
+enum ep_request_kind { EP_REQ_MAP, EP_REQ_PROTECT, EP_REQ_UNMAP };
+struct ep_request {
+	enum ep_request_kind kind;
+	uint64_t va, len;
+	uint64_t pa;    /* map: pa of va; 0 otherwise */
+	unsigned perms; /* map, protect */
+};
+
 /*
  * What differs between worlds. Table memory is always read through
  * cfg->phys_to_virt; writes go through set_entry/set_run.
@@ -154,6 +163,27 @@ struct ep_backend_ops {
 	void (*invalidate)(struct ep_ctx *ctx, uint64_t va, uint64_t len);
 	/* A spare pool frame goes back to ordinary RW memory. */
 	enum ep_err (*release_spare)(struct ep_ctx *ctx, uint64_t pa);
+	/*
+	 * Optional. Make a pool frame that is about to become a table read as
+	 * zeros. NULL: the core stores the zeros itself, which a backend
+	 * cannot allow once the frame is mapped read-only in the live tree
+	 * (xen, after the switch).
+	 */
+	enum ep_err (*zero_table)(struct ep_ctx *ctx, uint64_t pa);
+	/*
+	 * Optional. Veto a map/protect/unmap after its dry run found it valid
+	 * and before anything is written, so a veto leaves the tree as it was
+	 * (xen: an explicit writable mapping of a page-table frame).
+	 */
+	enum ep_err (*check_request)(struct ep_ctx *ctx,
+				     const struct ep_request *req);
+	/*
+	 * A va window [hole_start, hole_end) that belongs to someone else
+	 * (Xen PV: the hypervisor's L4 slots, which Xen writes into every L4
+	 * it validates): requests touching it fail with EP_ERR_RANGE and the
+	 * walkers never descend into it. hole_end == 0: no hole.
+	 */
+	uint64_t hole_start, hole_end;
 };
 
 extern const struct ep_backend_ops ep_native_ops;
@@ -305,9 +335,22 @@ uint64_t ep_pool_frames_needed(const struct ep_range_req *reqs, size_t n,
 
 /* ---- the #PF materializer (native) ----------------------------------- */
 
-/* Declare [va, va+len) -> [pa, ...) as materialized on demand. */
+/*
+ * Declare [va, va+len) -> [pa, ...) as materialized on demand. The tables
+ * at the region's edges that also cover addresses outside it are built now,
+ * from the main pool (at most 2 per level); everything the materializer
+ * builds later comes from the lazy pool.
+ */
 enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned perms);
+
+/*
+ * Map every page of every lazy region that is not mapped yet, with the
+ * leaves the materializer would choose: what a loader calls before handing
+ * a complete direct map to the next kernel. Counts entries, not faults.
+ * EP_ERR_POOL when the lazy pool cannot hold the regions whole.
+ */
+enum ep_err ep_lazy_complete(struct ep_ctx *ctx);
 
 /* Page-fault error code bits (SDM 4.7). */
 #define EP_PF_P (1u << 0)

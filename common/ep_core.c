@@ -146,9 +146,11 @@ enum ep_err ep_init(struct ep_ctx *ctx, const struct ep_config *cfg)
 	uint64_t root = ctx->pool.start;
 	ctx->pool.end += EP_PAGE_SIZE;
 	ctx->pool.state[0] = EP_FRAME_TABLE;
-	memset(ep_table(ctx, root), 0, EP_PAGE_SIZE);
 	ctx->count.table_frames = 1;
 	ctx->root = root;
+	enum ep_err e = ep_zero_table(ctx, root);
+	if (e)
+		return e;
 	if (ops->alloc_table)
 		return ops->alloc_table(ctx, root);
 	return EP_OK;
@@ -161,7 +163,8 @@ enum ep_err ep_check_range(struct ep_ctx *ctx, const char *op, uint64_t va,
 		return ep_fail(ctx, EP_ERR_ALIGN, op, va, 0, len, 0);
 	uint64_t last = va + len - 1;
 	if (!len || last < va || !ep_canonical(va, ctx->levels) ||
-	    !ep_canonical(last, ctx->levels) || (va >> 63) != (last >> 63))
+	    !ep_canonical(last, ctx->levels) || (va >> 63) != (last >> 63) ||
+	    ep_in_hole(ctx, va, last))
 		return ep_fail(ctx, EP_ERR_RANGE, op, va, 0, len, 0);
 	return EP_OK;
 }
@@ -204,7 +207,7 @@ enum ep_err ep_map(struct ep_ctx *ctx, uint64_t va, uint64_t pa, uint64_t len,
 	if ((e = check_perms(ctx, name, va, perms)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_MAP, name, va, va + len - 1, pa, perms, 0, false };
+	struct ep_op op = { EP_OP_MAP, name, va, va + len - 1, pa, perms, 0, false, false };
 	return ep_run_op(ctx, &op);
 }
 
@@ -217,7 +220,7 @@ enum ep_err ep_protect(struct ep_ctx *ctx, uint64_t va, uint64_t len,
 	    (e = check_perms(ctx, name, va, perms)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_PROTECT, name, va, va + len - 1, 0, perms, 0, false };
+	struct ep_op op = { EP_OP_PROTECT, name, va, va + len - 1, 0, perms, 0, false, false };
 	return ep_run_op(ctx, &op);
 }
 
@@ -228,14 +231,14 @@ enum ep_err ep_unmap(struct ep_ctx *ctx, uint64_t va, uint64_t len)
 	if ((e = ep_check_range(ctx, name, va, len)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_UNMAP, name, va, va + len - 1, 0, 0, 0, false };
+	struct ep_op op = { EP_OP_UNMAP, name, va, va + len - 1, 0, 0, 0, false, false };
 	return ep_run_op(ctx, &op);
 }
 
 enum ep_err ep_translate(const struct ep_ctx *ctx, uint64_t va,
 			 struct ep_translation *out)
 {
-	if (!ep_canonical(va, ctx->levels))
+	if (!ep_canonical(va, ctx->levels) || ep_in_hole(ctx, va, va))
 		return EP_ERR_RANGE;
 	uint64_t table = ctx->root;
 	unsigned w = EP_W, u = EP_U, x = EP_X;
@@ -282,6 +285,8 @@ static int walk_leaves(struct leaf_walk *lw, uint64_t table, unsigned L,
 			continue;
 		uint64_t va = sign_extend(base + (uint64_t)i * ep_level_size(L),
 					  lw->ctx->levels);
+		if (ep_in_hole(lw->ctx, va, va + (ep_level_size(L) - 1)))
+			continue;
 		unsigned p = ep_entry_perms(e);
 		unsigned eff = inherited & p & (EP_W | EP_U | EP_X);
 		int r;
@@ -309,6 +314,7 @@ int ep_walk_leaves(const struct ep_ctx *ctx,
 }
 
 static int walk_tables(const struct ep_ctx *ctx, uint64_t table, unsigned L,
+		       uint64_t base,
 		       int (*fn)(void *, uint64_t, unsigned), void *arg)
 {
 	int r = fn(arg, table, L);
@@ -317,9 +323,12 @@ static int walk_tables(const struct ep_ctx *ctx, uint64_t table, unsigned L,
 	const uint64_t *t = ep_table(ctx, table);
 	for (unsigned i = 0; i < EP_ENTRIES && !r; i++) {
 		uint64_t e = t[i];
-		if ((e & EP_PTE_P) && !ep_is_leaf(e, L))
-			r = walk_tables(ctx, ep_entry_pa(ctx, e, L), L - 1, fn,
-					arg);
+		uint64_t va = sign_extend(base + (uint64_t)i * ep_level_size(L),
+					  ctx->levels);
+		if ((e & EP_PTE_P) && !ep_is_leaf(e, L) &&
+		    !ep_in_hole(ctx, va, va + (ep_level_size(L) - 1)))
+			r = walk_tables(ctx, ep_entry_pa(ctx, e, L), L - 1, va,
+					fn, arg);
 	}
 	return r;
 }
@@ -328,7 +337,7 @@ int ep_walk_tables(const struct ep_ctx *ctx,
 		   int (*fn)(void *arg, uint64_t table_pa, unsigned level),
 		   void *arg)
 {
-	return walk_tables(ctx, ctx->root, ctx->levels, fn, arg);
+	return walk_tables(ctx, ctx->root, ctx->levels, 0, fn, arg);
 }
 
 static void pin_pool(struct ep_pool *p)

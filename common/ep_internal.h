@@ -52,6 +52,8 @@ struct ep_op {
 	const struct ep_lazy_region *lazy;
 	/* Only the checks of the dry run: nothing counted, nothing written. */
 	bool check_only;
+	/* Map only the holes: mapped leaves are kept, not an overlap. */
+	bool skip_mapped;
 };
 
 /* Run op: check everything and count frames first, then apply. */
@@ -61,6 +63,10 @@ enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op);
 enum ep_err ep_fail(struct ep_ctx *ctx, enum ep_err code, const char *op,
 		    uint64_t va, uint64_t pa, uint64_t need, unsigned level);
 
+/* Take the next frame of the main or lazy pool and make it a table. */
+enum ep_err ep_alloc_table(struct ep_ctx *ctx, bool lazy, bool zero,
+			   uint64_t *pa_out);
+
 /* Entry writes, counted; every write of the core goes through these. */
 enum ep_err ep_write_entry(struct ep_ctx *ctx, uint64_t table_pa,
 			   unsigned level, unsigned index, uint64_t entry);
@@ -68,5 +74,24 @@ enum ep_err ep_write_entry(struct ep_ctx *ctx, uint64_t table_pa,
 /* Validate [va, va+len): alignment, canonical, no wrap. */
 enum ep_err ep_check_range(struct ep_ctx *ctx, const char *op, uint64_t va,
 			   uint64_t len);
+
+/* Zero a frame about to become a table: the backend's way, or a store. */
+static inline enum ep_err ep_zero_table(struct ep_ctx *ctx, uint64_t pa)
+{
+	if (ctx->ops->zero_table)
+		return ctx->ops->zero_table(ctx, pa);
+	uint64_t *t = ep_table(ctx, pa);
+	for (unsigned i = 0; i < EP_ENTRIES; i++)
+		t[i] = 0;
+	return EP_OK;
+}
+
+/* Does [va, last] meet the backend's hole (ops->hole_start/hole_end)? */
+static inline bool ep_in_hole(const struct ep_ctx *ctx, uint64_t va,
+			      uint64_t last)
+{
+	const struct ep_backend_ops *o = ctx->ops;
+	return o->hole_end && va < o->hole_end && o->hole_start <= last;
+}
 
 #endif

@@ -19,6 +19,101 @@ static const struct ep_lazy_region *find_region(const struct ep_ctx *ctx,
 	return 0;
 }
 
+/*
+ * Tables on the path to va that also cover addresses outside r. They are
+ * shared with the eager part of the tree, so they come from the main pool
+ * and are built when the region is declared: the materializer then takes
+ * every frame it needs from the lazy pool, and a reset never unhooks a
+ * table that something eager could live in.
+ *
+ * The path needs a table below each level L whose block around va is not
+ * inside r: levels top..first_inside+1 (never below 2).
+ */
+static bool block_inside(const struct ep_lazy_region *r, uint64_t va,
+			 unsigned L)
+{
+	uint64_t size = ep_level_size(L), block = va & ~(size - 1);
+	return block >= r->va && block + (size - 1) <= r->va + (r->len - 1);
+}
+
+struct boundary_path {
+	uint64_t va;
+	unsigned lo;   /* lowest level whose slot needs a table */
+	unsigned miss; /* levels lo..miss miss their table (miss < lo: none) */
+};
+
+static struct boundary_path boundary_path(const struct ep_ctx *ctx,
+					  const struct ep_lazy_region *r,
+					  uint64_t va)
+{
+	struct boundary_path p = { va, ctx->levels + 1, 0 };
+	for (unsigned L = ctx->levels; L >= 2 && !block_inside(r, va, L); L--)
+		p.lo = L;
+	uint64_t table = ctx->root;
+	for (unsigned L = ctx->levels; L >= p.lo; L--) {
+		uint64_t e = ep_table(ctx, table)[ep_index(va, L)];
+		if (!(e & EP_PTE_P)) {
+			p.miss = L; /* this one and every one below */
+			break;
+		}
+		table = ep_entry_pa(ctx, e, L);
+	}
+	return p;
+}
+
+static bool path_needs(const struct boundary_path *p, unsigned L)
+{
+	return L >= p->lo && L <= p->miss;
+}
+
+static enum ep_err build_path(struct ep_ctx *ctx, const struct boundary_path *p)
+{
+	uint64_t table = ctx->root;
+	for (unsigned L = ctx->levels; L >= p->lo; L--) {
+		unsigned i = ep_index(p->va, L);
+		uint64_t e = ep_table(ctx, table)[i];
+		if (e & EP_PTE_P) {
+			table = ep_entry_pa(ctx, e, L);
+			continue;
+		}
+		uint64_t child;
+		enum ep_err err = ep_alloc_table(ctx, false, true, &child);
+		if (!err)
+			err = ep_write_entry(ctx, table, L, i, child | EP_TABLE_FLAGS);
+		if (err)
+			return err;
+		table = child;
+	}
+	return EP_OK;
+}
+
+static enum ep_err build_boundaries(struct ep_ctx *ctx,
+				    const struct ep_lazy_region *r)
+{
+	struct boundary_path a = boundary_path(ctx, r, r->va);
+	struct boundary_path b = boundary_path(ctx, r, r->va + (r->len - 1));
+	uint64_t need = 0;
+	for (unsigned L = 2; L <= ctx->levels; L++) {
+		bool shared = path_needs(&a, L) && path_needs(&b, L) &&
+			      !((a.va ^ b.va) >> ep_level_shift(L)) ;
+		need += path_needs(&a, L) + (path_needs(&b, L) && !shared);
+	}
+	uint64_t free = ctx->finished ? 0
+				      : (ctx->pool.top - ctx->pool.end) >> EP_PAGE_SHIFT;
+	if (need > free)
+		return ep_fail(ctx, EP_ERR_POOL, "lazy", r->va, ctx->pool.start,
+			       need, 0);
+	enum ep_err e = build_path(ctx, &a);
+	if (!e) {
+		/* a's tables may now be part of b's path. */
+		b = boundary_path(ctx, r, b.va);
+		e = build_path(ctx, &b);
+	}
+	if (!e && ctx->ops->flush)
+		e = ctx->ops->flush(ctx);
+	return e;
+}
+
 enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned perms)
 {
@@ -41,10 +136,14 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 				       va > r->va ? va : r->va, r->pa, 0, 0);
 	}
 	/* Nothing may be mapped there yet: the region owns its va range. */
-	struct ep_op check = { EP_OP_MAP, name, va, va + len - 1, pa, perms, 0, true };
+	struct ep_op check = { EP_OP_MAP, name, va, va + len - 1, pa, perms,
+			       0, true, false };
 	if ((e = ep_run_op(ctx, &check)))
 		return e;
-	ctx->lazy[ctx->nlazy++] = (struct ep_lazy_region){ va, pa, len, perms };
+	struct ep_lazy_region r = { va, pa, len, perms };
+	if ((e = build_boundaries(ctx, &r)))
+		return e;
+	ctx->lazy[ctx->nlazy++] = r;
 	return EP_OK;
 }
 
@@ -144,8 +243,35 @@ static enum ep_err materialize(struct ep_ctx *ctx,
 	}
 	uint64_t size = ep_level_size(L), block = va & ~(size - 1);
 	struct ep_op op = { EP_OP_MAP, "materialize", block, block + size - 1,
-			    r->pa + (block - r->va), r->perms, r, false };
+			    r->pa + (block - r->va), r->perms, r, false, false };
 	return ep_run_op(ctx, &op);
+}
+
+/* Map every hole of r, with the leaves the materializer would choose. */
+static enum ep_err complete_region(struct ep_ctx *ctx,
+				   const struct ep_lazy_region *r)
+{
+	struct ep_op op = { EP_OP_MAP, "lazy complete", r->va,
+			    r->va + (r->len - 1), r->pa, r->perms, r, false,
+			    true };
+	return ep_run_op(ctx, &op);
+}
+
+enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
+{
+	for (unsigned i = 0; i < ctx->nlazy; i++) {
+		enum ep_err e = complete_region(ctx, &ctx->lazy[i]);
+		if (e == EP_ERR_POOL && ctx->err.pa == ctx->lazy_pool.start) {
+			/* What was built may be in the way: start afresh once. */
+			if ((e = reset_lazy(ctx)))
+				return e;
+			for (unsigned j = 0; j <= i && !e; j++)
+				e = complete_region(ctx, &ctx->lazy[j]);
+		}
+		if (e)
+			return e;
+	}
+	return EP_OK;
 }
 
 enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,

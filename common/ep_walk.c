@@ -87,8 +87,8 @@ static bool leaf_fits(const struct walk *w, unsigned level, uint64_t s_va,
 	return (op_pa(w->op, s_va) & (ep_level_size(level) - 1)) == 0;
 }
 
-static enum ep_err alloc_table(struct ep_ctx *ctx, bool lazy, bool zero,
-			       uint64_t *pa_out)
+enum ep_err ep_alloc_table(struct ep_ctx *ctx, bool lazy, bool zero,
+			   uint64_t *pa_out)
 {
 	struct ep_pool *p = lazy ? &ctx->lazy_pool : &ctx->pool;
 	if (p->end >= p->top)
@@ -98,9 +98,12 @@ static enum ep_err alloc_table(struct ep_ctx *ctx, bool lazy, bool zero,
 	p->end += EP_PAGE_SIZE;
 	p->state[(pa - p->start) >> EP_PAGE_SHIFT] =
 		ctx->live ? EP_FRAME_PINNED : EP_FRAME_TABLE;
-	if (zero || ctx->ops->tables_need_zero)
-		memset(ep_table(ctx, pa), 0, EP_PAGE_SIZE);
 	ctx->count.table_frames++;
+	if (zero || ctx->ops->tables_need_zero) {
+		enum ep_err e = ep_zero_table(ctx, pa);
+		if (e)
+			return e;
+	}
 	*pa_out = pa;
 	return ctx->ops->alloc_table ? ctx->ops->alloc_table(ctx, pa) : EP_OK;
 }
@@ -151,7 +154,7 @@ static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 	/* A map that covers the whole new table writes every slot of it. */
 	bool zero = !(whole && w->op->kind == EP_OP_MAP) && !split_leaf;
 	child.kind = split_leaf ? VT_REAL : VT_FRESH;
-	enum ep_err e = alloc_table(ctx, lazy, zero, &child.pa);
+	enum ep_err e = ep_alloc_table(ctx, lazy, zero, &child.pa);
 	if (e)
 		return e;
 	if (split_leaf) {
@@ -212,6 +215,8 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 
 	switch (op->kind) {
 	case EP_OP_MAP:
+		if (present && op->skip_mapped)
+			return EP_OK;
 		if (present) {
 			uint64_t pa = ep_entry_pa(ctx, e, L) + (s_va - s_base);
 			return ep_fail(ctx, EP_ERR_OVERLAP, op->name, s_va, pa,
@@ -351,6 +356,20 @@ enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op)
 	if (w.need_lazy > pool_free(&ctx->lazy_pool))
 		return ep_fail(ctx, EP_ERR_POOL, op->name, op->va,
 			       ctx->lazy_pool.start, w.need_lazy, 0);
+
+	if (ctx->ops->check_request) {
+		static const enum ep_request_kind kinds[] = {
+			[EP_OP_MAP] = EP_REQ_MAP,
+			[EP_OP_PROTECT] = EP_REQ_PROTECT,
+			[EP_OP_UNMAP] = EP_REQ_UNMAP,
+		};
+		struct ep_request req = { kinds[op->kind], op->va,
+					  op->last - op->va + 1,
+					  op->kind == EP_OP_MAP ? op->pa : 0,
+					  op->perms };
+		if ((e = ctx->ops->check_request(ctx, &req)))
+			return e;
+	}
 
 	w.dry = false;
 	e = visit(&w, &root, op->va, op->last);

@@ -1,0 +1,41 @@
+/*
+ * The loader's command line, one syntax in every world:
+ *
+ *	[option ...] [-- kernel command line]
+ *
+ * Options are separated by blanks; everything after the first "--" word is
+ * the kernel's command line, passed on verbatim (leading blanks and a
+ * trailing newline dropped). Options: kernel=PATH, initrd=PATH, ptdump,
+ * quiet, defect=NAME (debug: break one handoff promise on purpose).
+ */
+#ifndef EARLYBOOT_CMDLINE_H
+#define EARLYBOOT_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bootinfo.h"
+
+#define EB_LINE_MAX 2048 /* whole loader command line, NUL excluded */
+#define EB_PATH_MAX 256  /* kernel= and initrd= values, NUL included */
+
+struct eb_options {
+	char kernel[EB_PATH_MAX]; /* "" when not given */
+	char initrd[EB_PATH_MAX]; /* "" when not given */
+	bool ptdump, quiet;
+	unsigned defect; /* enum eb_defect */
+	char kernel_cmdline[EB_CMDLINE_MAX];
+};
+
+/*
+ * Parse len bytes of line (need not be NUL-terminated). 0 on success; -1 with
+ * a one-line reason in err (e.g. "unknown option 'foo'") otherwise. A line
+ * without kernel= parses; the world decides that it is an error.
+ */
+int eb_parse_cmdline(const char *line, size_t len, struct eb_options *out,
+		     char *err, size_t errlen);
+
+/* "magic", "memmap", ... for enum eb_defect; NULL for 0 or out of range. */
+const char *eb_defect_name(unsigned defect);
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * ELF64 validation and loading. The file is untrusted input: every offset
+ * and size is checked for overflow before it is used.
+ */
+#include "elf_load.h"
+
+#include <elf.h>
+#include <stdbool.h>
+
+#include "fmt.h"
+#include "libc.h"
+
+#define PAGE 4096ULL
+
+static uint64_t round_down(uint64_t v) { return v & ~(PAGE - 1); }
+static uint64_t round_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
+
+uint64_t eb_elf_seg_pa_start(const struct eb_elf_seg *s)
+{
+	return round_down(s->paddr);
+}
+
+uint64_t eb_elf_seg_pa_end(const struct eb_elf_seg *s)
+{
+	return round_up(s->paddr + s->memsz);
+}
+
+static int check_header(const Elf64_Ehdr *eh, uint64_t size, char *err,
+			size_t errlen)
+{
+	if (size < EI_NIDENT || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
+		eb_snprintf(err, errlen, "not an ELF file (bad magic)");
+		return -1;
+	}
+	if (size < sizeof(Elf64_Ehdr)) {
+		eb_snprintf(err, errlen, "truncated ELF: %llu bytes, header needs %zu",
+			    (unsigned long long)size, sizeof(Elf64_Ehdr));
+		return -1;
+	}
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64) {
+		eb_snprintf(err, errlen, "not a 64-bit ELF (class %u)",
+			    eh->e_ident[EI_CLASS]);
+		return -1;
+	}
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		eb_snprintf(err, errlen, "not a little-endian ELF");
+		return -1;
+	}
+	if (eh->e_machine != EM_X86_64) {
+		eb_snprintf(err, errlen, "ELF machine %u is not x86-64", eh->e_machine);
+		return -1;
+	}
+	if (eh->e_type != ET_EXEC) {
+		eb_snprintf(err, errlen, "ELF type %u is not an executable", eh->e_type);
+		return -1;
+	}
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0) {
+		eb_snprintf(err, errlen, "ELF program headers: %u entries of %u bytes",
+			    eh->e_phnum, eh->e_phentsize);
+		return -1;
+	}
+	uint64_t ph_bytes = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
+	if (eh->e_phoff > size || ph_bytes > size - eh->e_phoff) {
+		eb_snprintf(err, errlen,
+			    "truncated ELF: program headers at 0x%llx+0x%llx beyond file size 0x%llx",
+			    (unsigned long long)eh->e_phoff, (unsigned long long)ph_bytes,
+			    (unsigned long long)size);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_segment(const Elf64_Phdr *ph, unsigned i, uint64_t size,
+			 char *err, size_t errlen)
+{
+	unsigned long long va = ph->p_vaddr, pa = ph->p_paddr;
+	if (ph->p_memsz == 0 || ph->p_memsz > EB_ELF_MAX_SEG_SIZE) {
+		eb_snprintf(err, errlen,
+			    "segment %u at 0x%llx: memory size 0x%llx is absurd (limit 0x%llx)",
+			    i, va, (unsigned long long)ph->p_memsz,
+			    (unsigned long long)EB_ELF_MAX_SEG_SIZE);
+		return -1;
+	}
+	if (ph->p_filesz > ph->p_memsz) {
+		eb_snprintf(err, errlen,
+			    "segment %u at 0x%llx: file size 0x%llx exceeds memory size 0x%llx",
+			    i, va, (unsigned long long)ph->p_filesz,
+			    (unsigned long long)ph->p_memsz);
+		return -1;
+	}
+	if (ph->p_offset > size || ph->p_filesz > size - ph->p_offset) {
+		eb_snprintf(err, errlen,
+			    "truncated ELF: segment %u at 0x%llx needs file bytes 0x%llx+0x%llx, file has 0x%llx",
+			    i, va, (unsigned long long)ph->p_offset,
+			    (unsigned long long)ph->p_filesz, (unsigned long long)size);
+		return -1;
+	}
+	if (va + ph->p_memsz < va || pa + ph->p_memsz < pa ||
+	    round_up(va + ph->p_memsz) < va || round_up(pa + ph->p_memsz) < pa) {
+		eb_snprintf(err, errlen, "segment %u at 0x%llx (pa 0x%llx) wraps around",
+			    i, va, pa);
+		return -1;
+	}
+	if ((va & (PAGE - 1)) != (pa & (PAGE - 1))) {
+		eb_snprintf(err, errlen,
+			    "segment %u: vaddr 0x%llx and paddr 0x%llx differ in page offset",
+			    i, va, pa);
+		return -1;
+	}
+	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
+		eb_snprintf(err, errlen,
+			    "segment %u at 0x%llx is writable and executable (W^X)", i, va);
+		return -1;
+	}
+	return 0;
+}
+
+/* Pages of two segments may not meet: each page gets one set of permissions. */
+static int check_overlaps(const struct eb_elf_info *in, char *err, size_t errlen)
+{
+	for (unsigned a = 0; a < in->nseg; a++) {
+		for (unsigned b = a + 1; b < in->nseg; b++) {
+			const struct eb_elf_seg *x = &in->seg[a], *y = &in->seg[b];
+			bool va_meet = round_down(x->vaddr) < round_up(y->vaddr + y->memsz) &&
+				       round_down(y->vaddr) < round_up(x->vaddr + x->memsz);
+			bool pa_meet = eb_elf_seg_pa_start(x) < eb_elf_seg_pa_end(y) &&
+				       eb_elf_seg_pa_start(y) < eb_elf_seg_pa_end(x);
+			if (va_meet || pa_meet) {
+				eb_snprintf(err, errlen,
+					    "segments %u (0x%llx) and %u (0x%llx) share a page (%s)",
+					    x->index, (unsigned long long)x->vaddr, y->index,
+					    (unsigned long long)y->vaddr,
+					    va_meet ? "virtual" : "physical");
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
+		 char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	const Elf64_Ehdr *eh = file;
+	if (check_header(eh, size, err, errlen))
+		return -1;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)file + eh->e_phoff);
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		Elf64_Phdr p;
+		memcpy(&p, &ph[i], sizeof p); /* the file need not be aligned */
+		if (p.p_type != PT_LOAD)
+			continue;
+		if (check_segment(&p, i, size, err, errlen))
+			return -1;
+		if (out->nseg == EB_ELF_MAX_SEGS) {
+			eb_snprintf(err, errlen, "more than %u PT_LOAD segments",
+				    EB_ELF_MAX_SEGS);
+			return -1;
+		}
+		out->seg[out->nseg++] = (struct eb_elf_seg){
+			i, p.p_vaddr, p.p_paddr, p.p_offset, p.p_filesz, p.p_memsz,
+			p.p_flags
+		};
+	}
+	if (out->nseg == 0) {
+		eb_snprintf(err, errlen, "ELF has no PT_LOAD segment");
+		return -1;
+	}
+	if (check_overlaps(out, err, errlen))
+		return -1;
+	out->entry = eh->e_entry;
+	for (unsigned i = 0; i < out->nseg; i++) {
+		const struct eb_elf_seg *s = &out->seg[i];
+		if ((s->flags & PF_X) && eh->e_entry >= s->vaddr &&
+		    eh->e_entry - s->vaddr < s->memsz)
+			return 0;
+	}
+	eb_snprintf(err, errlen, "entry point 0x%llx is in no executable segment",
+		    (unsigned long long)eh->e_entry);
+	return -1;
+}
+
+int eb_elf_check_placement(const struct eb_elf_info *info,
+			   const struct eb_range *ram, size_t nram,
+			   const struct eb_range *busy, size_t nbusy,
+			   char *err, size_t errlen)
+{
+	for (unsigned i = 0; i < info->nseg; i++) {
+		const struct eb_elf_seg *s = &info->seg[i];
+		uint64_t lo = eb_elf_seg_pa_start(s), hi = eb_elf_seg_pa_end(s);
+		for (size_t b = 0; b < nbusy; b++) {
+			const struct eb_range *r = &busy[b];
+			if (r->len && lo < r->pa + r->len && r->pa < hi) {
+				eb_snprintf(err, errlen,
+					    "segment %u at pa 0x%llx-0x%llx overlaps the %s at 0x%llx-0x%llx",
+					    s->index, (unsigned long long)lo,
+					    (unsigned long long)hi, r->name,
+					    (unsigned long long)r->pa,
+					    (unsigned long long)(r->pa + r->len));
+				return -1;
+			}
+		}
+		bool inside = false;
+		for (size_t k = 0; k < nram && !inside; k++)
+			inside = lo >= ram[k].pa && hi <= ram[k].pa + ram[k].len &&
+				 hi > lo;
+		if (!inside) {
+			eb_snprintf(err, errlen,
+				    "segment %u at pa 0x%llx-0x%llx lies outside usable RAM",
+				    s->index, (unsigned long long)lo,
+				    (unsigned long long)hi);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void eb_elf_copy(const struct eb_elf_info *info, const void *file,
+		 void *(*p2v)(void *env, uint64_t pa), void *env)
+{
+	for (unsigned i = 0; i < info->nseg; i++) {
+		const struct eb_elf_seg *s = &info->seg[i];
+		char *dst = p2v(env, s->paddr);
+		memcpy(dst, (const char *)file + s->offset, s->filesz);
+		memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	}
+}

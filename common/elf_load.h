@@ -1,0 +1,60 @@
+/*
+ * ELF64 kernel images: validate the file, check where its PT_LOAD segments
+ * would land, copy them there. World-neutral: the caller supplies the RAM
+ * ranges, the ranges the loader occupies, and a way to reach physical memory.
+ */
+#ifndef EARLYBOOT_ELF_LOAD_H
+#define EARLYBOOT_ELF_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define EB_ELF_MAX_SEGS 16
+/* No sane kernel segment is larger: anything bigger is an "absurd" size. */
+#define EB_ELF_MAX_SEG_SIZE (1ULL << 30)
+
+struct eb_elf_seg {
+	unsigned index;    /* program header index, for messages */
+	uint64_t vaddr, paddr, offset, filesz, memsz;
+	uint32_t flags;    /* PF_R | PF_W | PF_X */
+};
+
+struct eb_elf_info {
+	uint64_t entry;
+	unsigned nseg;
+	struct eb_elf_seg seg[EB_ELF_MAX_SEGS];
+};
+
+struct eb_range {
+	uint64_t pa, len;
+	const char *name; /* for messages ("loader image", ...) */
+};
+
+/*
+ * Validate an ELF64 x86-64 executable of size bytes and collect its PT_LOAD
+ * segments. 0, or -1 with a one-line reason naming the segment in err.
+ */
+int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
+		 char *err, size_t errlen);
+
+/*
+ * Every segment's pages [paddr, paddr+memsz) must lie inside one of ram[]
+ * and overlap none of busy[] (the loader, its pools, ...).
+ */
+int eb_elf_check_placement(const struct eb_elf_info *info,
+			   const struct eb_range *ram, size_t nram,
+			   const struct eb_range *busy, size_t nbusy,
+			   char *err, size_t errlen);
+
+/* Page-rounded physical extent of a segment. */
+uint64_t eb_elf_seg_pa_start(const struct eb_elf_seg *s);
+uint64_t eb_elf_seg_pa_end(const struct eb_elf_seg *s);
+
+/*
+ * Copy each segment's file bytes to its paddr and zero the rest of memsz.
+ * p2v gives a pointer to physical memory, contiguous across one segment.
+ */
+void eb_elf_copy(const struct eb_elf_info *info, const void *file,
+		 void *(*p2v)(void *env, uint64_t pa), void *env);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The CPU tables every image owns once it leaves its predecessor's: a GDT
+ * (64-bit code and data, one TSS for the IST stacks), an IDT for the 32
+ * exception vectors, and the trap frame the stubs in isr.asm build.
+ */
+#ifndef EARLYBOOT_X86_CPU_H
+#define EARLYBOOT_X86_CPU_H
+
+#include <stdint.h>
+
+#define X86_SEL_CODE 0x08
+#define X86_SEL_DATA 0x10
+#define X86_SEL_TSS 0x18
+
+#define X86_VEC_DF 8
+#define X86_VEC_PF 14
+
+/* Pushed by isr.asm, lowest address first. */
+struct x86_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/* Each image defines this: the one C entry for every exception. */
+void x86_trap(struct x86_frame *f);
+
+/*
+ * Load our GDT, TSS and IDT. df_stack_top is the #DF IST stack, so a fault
+ * while delivering a fault (a bad stack) still reaches a handler.
+ */
+void x86_cpu_init(uint64_t df_stack_top);
+
+const char *x86_vector_name(uint64_t vector);
+
+static inline uint64_t x86_read_cr2(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* isr.asm: never return. */
+__attribute__((noreturn)) void x86_switch_stack(uint64_t top, void (*fn)(void *),
+						void *arg);
+__attribute__((noreturn)) void x86_enter_kernel(uint64_t entry, uint64_t rdi,
+						uint64_t rsp);
+
+#endif

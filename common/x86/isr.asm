@@ -1,0 +1,107 @@
+; Exception entry stubs shared by every image: push a uniform frame
+; (struct x86_frame in cpu.h) and call x86_trap. Position independent, so
+; the PE loader (-fpic) and the test kernel (-mcmodel=kernel) both link it.
+bits 64
+default rel
+section .text
+
+extern x86_trap
+
+; Vectors where the CPU pushes an error code.
+%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21)
+
+%macro STUB 1
+align 16
+isr_%1:
+%if !HAS_ERR(%1)
+	push qword 0
+%endif
+	push qword %1
+	jmp isr_common
+%endmacro
+
+%assign v 0
+%rep 32
+STUB v
+%assign v v+1
+%endrep
+
+isr_common:
+	cld
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	call x86_trap wrt ..plt
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	add rsp, 16		; vector and error code
+	iretq
+
+; x86_switch_stack(top, fn, arg): continue in fn(arg) on a new stack.
+global x86_switch_stack
+x86_switch_stack:
+	mov rsp, rdi
+	xor ebp, ebp
+	mov rdi, rdx
+	push rbp		; fake return address: fn never returns
+	jmp rsi
+
+; x86_enter_kernel(entry, rdi, rsp): the earlyboot handoff jump.
+global x86_enter_kernel
+x86_enter_kernel:
+	mov rax, rdi
+	mov rdi, rsi
+	mov rsp, rdx
+	xor ebx, ebx
+	xor ecx, ecx
+	xor edx, edx
+	xor esi, esi
+	xor ebp, ebp
+	xor r8d, r8d
+	xor r9d, r9d
+	xor r10d, r10d
+	xor r11d, r11d
+	xor r12d, r12d
+	xor r13d, r13d
+	xor r14d, r14d
+	xor r15d, r15d
+	push 0			; as if called: rsp % 16 == 8 at entry
+	jmp rax
+
+section .data
+align 8
+global x86_isr_table
+x86_isr_table:
+%assign v 0
+%rep 32
+	dq isr_ %+ v
+%assign v v+1
+%endrep
+
+section .note.GNU-stack noalloc noexec nowrite progbits

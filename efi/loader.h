@@ -1,0 +1,69 @@
+/*
+ * The UEFI world's internal interface. efi_main (main.c) gathers everything
+ * while boot services exist; after ExitBootServices, handoff.c builds the
+ * tables and enters the kernel.
+ */
+#ifndef EARLYBOOT_EFI_LOADER_H
+#define EARLYBOOT_EFI_LOADER_H
+
+#include <efi.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmdline.h"
+#include "elf_load.h"
+#include "memmap.h"
+
+/* Everything the second half needs, gathered before ExitBootServices. */
+struct efi_boot {
+	struct eb_options opt;
+	uint64_t image_pa, image_len;      /* the loader's PE image */
+	uint64_t text_pa, text_end;        /* its code, page-rounded */
+	uint64_t kfile_pa, kfile_len;      /* the kernel file as read */
+	struct eb_elf_info elf;
+	uint64_t initrd_pa, initrd_len;    /* 0 when none */
+	uint64_t bootinfo_pa;
+	uint64_t pool_pa, pool_frames;     /* main pool, then the lazy pool */
+	uint64_t lazy_pa, lazy_frames;
+	uint64_t acpi_rsdp_pa;
+	unsigned levels, leaf_mask;
+	bool nx;
+	/* The final memory map as the firmware left it. */
+	const void *efi_map;
+	UINTN efi_map_size, efi_desc_size;
+	unsigned exit_tries;
+};
+
+/* output.c: every line starts "earlyboot: "; errors end the run. */
+void efi_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__attribute__((noreturn)) void efi_fail(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+void efi_set_quiet(bool quiet);
+
+/* files.c: read a whole file from the loader's volume into fresh pages. */
+EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
+			 const char *path, uint64_t *pa, uint64_t *len);
+const char *efi_status_name(EFI_STATUS s);
+
+/* options.c: the command line from LoadOptions or \earlyboot.cfg. */
+void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
+		     struct eb_options *opt);
+
+/* memmap.c */
+uint32_t efi_mem_type(UINT32 efi_type);
+int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
+		    UINTN desc_size, char *err, size_t errlen);
+/* Allocate the map buffer, then loop GetMemoryMap/ExitBootServices. */
+void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
+			    struct efi_boot *b);
+/* The map as it is now (before exit), into m. */
+void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m);
+
+/* handoff.c: after ExitBootServices, on our own stack. */
+__attribute__((noreturn)) void efi_after_exit(void *boot);
+
+/* traps.c: the context the #PF handler serves (NULL until tables are live). */
+struct ep_ctx;
+void efi_traps_set_ctx(struct ep_ctx *ctx);
+
+#endif

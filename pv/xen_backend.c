@@ -1,0 +1,403 @@
+/*
+ * The xen backend: building. Entry writes, the rule, table frames and the
+ * mmu_update batch. The template walk is in xen_template.c, activation and
+ * the give-backs in xen_activate.c. docs/xen_backend.md says why.
+ */
+#include "libc.h"
+#include "xen_be_internal.h"
+
+enum ep_err xen_be_setup(struct xen_be *be, const struct xen_be_config *cfg)
+{
+	memset(be, 0, sizeof(*be));
+	if (!cfg->p2m || !cfg->nr_pages || !cfg->m2p || !cfg->m2p_entries ||
+	    !cfg->pool_template_pte || (cfg->refusal_cap && !cfg->refusals) ||
+	    (cfg->template_root_pa & (EP_PAGE_SIZE - 1)) ||
+	    be_pfn(cfg->template_root_pa) >= cfg->nr_pages ||
+	    (cfg->user_root_pa & (EP_PAGE_SIZE - 1)) ||
+	    be_pfn(cfg->user_root_pa) >= cfg->nr_pages)
+		return EP_ERR_CONFIG;
+	be->cfg = *cfg;
+	be->hc = cfg->hc ? cfg->hc : &be->own_hc;
+	be->tmpl_live = true;
+	be->base_pa = cfg->template_root_pa;
+	return EP_OK;
+}
+
+size_t xen_be_refusals_needed(uint64_t pool_frames, uint64_t template_frames,
+			      unsigned views)
+{
+	return (size_t)((pool_frames + template_frames) * views);
+}
+
+struct xen_be *be_get(struct ep_ctx *ctx, enum ep_err *err)
+{
+	struct xen_be *be = be_of(ctx);
+	be->hc->ep = &ctx->count;
+	if (be->broken) {
+		/* The first failure is what the caller must see, every time. */
+		ctx->err = be->failure;
+		*err = be->failure.code ? be->failure.code : EP_ERR_BACKEND;
+		return NULL;
+	}
+	if (be->ready)
+		return be;
+	enum ep_err e = EP_OK;
+	if (ctx->levels != 4)
+		e = ep_fail(ctx, EP_ERR_CONFIG, "xen: PV guests use 4-level paging",
+			    0, 0, ctx->levels, 0);
+	else if (ctx->lazy_pool.state)
+		e = ep_fail(ctx, EP_ERR_CONFIG,
+			    "xen: no lazy pool (the materializer is native)", 0,
+			    ctx->lazy_pool.start, 0, 0);
+	else
+		e = xen_tmpl_walk(ctx, be);
+	if (e) {
+		be->broken = true;
+		be->failure = ctx->err;
+		*err = e;
+		return NULL;
+	}
+	be->ready = true;
+	return be;
+}
+
+enum ep_err be_fail(struct ep_ctx *ctx, struct xen_be *be, const char *op,
+		    uint64_t pa, long rc)
+{
+	/* Nothing queued after a failure may go out: the state is unknown. */
+	be->broken = true;
+	be->nbatch = 0;
+	be->pending_writes = false;
+	ep_fail(ctx, EP_ERR_BACKEND, op, 0, pa, (uint64_t)(int64_t)rc, 0);
+	be->failure = ctx->err;
+	return EP_ERR_BACKEND;
+}
+
+static const char *why_name(unsigned why)
+{
+	switch (why) {
+	case XEN_WHY_RO: return "mmu_update: table frame read-only";
+	case XEN_WHY_SPARE: return "mmu_update: spare frame writable again";
+	case XEN_WHY_TMPL: return "mmu_update: template frame writable again";
+	}
+	return "mmu_update: entry";
+}
+
+enum ep_err be_flush(struct ep_ctx *ctx, struct xen_be *be)
+{
+	unsigned n = be->nbatch;
+	if (!n)
+		return EP_OK;
+	unsigned done = 0;
+	long rc = xen_mmu_update(be->hc, be->batch, n, &done);
+	/* Xen completes the whole batch or says which request failed. */
+	if (!rc && done != n)
+		rc = -XEN_EIO;
+	if (rc) {
+		unsigned i = done < n ? done : n - 1;
+		return be_fail(ctx, be, why_name(be->why[i]), be->subject[i], rc);
+	}
+	be->nbatch = 0;
+	be->pending_writes = false;
+	return EP_OK;
+}
+
+enum ep_err be_queue(struct ep_ctx *ctx, struct xen_be *be, uint64_t pte_ma,
+		     uint64_t val, enum xen_be_why why, uint64_t subject_pa)
+{
+	if (be->nbatch == XEN_BE_MMU_BATCH) {
+		enum ep_err e = be_flush(ctx, be);
+		if (e)
+			return e;
+	}
+	unsigned n = be->nbatch++;
+	be->batch[n].ptr = pte_ma | MMU_NORMAL_PT_UPDATE;
+	be->batch[n].val = val;
+	be->subject[n] = subject_pa;
+	be->why[n] = (uint8_t)why;
+	if (why == XEN_WHY_ENTRY || why == XEN_WHY_RO)
+		be->pending_writes = true;
+	return EP_OK;
+}
+
+uint64_t be_read_ma(const struct ep_ctx *ctx, const struct xen_be *be,
+		    uint64_t ma)
+{
+	uint64_t pa = (be->cfg.m2p[ma >> EP_PAGE_SHIFT] << EP_PAGE_SHIFT) |
+		      (ma & (EP_PAGE_SIZE - 8));
+	return *(volatile const uint64_t *)ctx->phys_to_virt(ctx->env, pa);
+}
+
+/*
+ * THE RULE, as a predicate: a pool frame while the pool is open (used or
+ * spare: a spare frame may still become a table, so it must never be
+ * writable anywhere until ep_finish releases it) or a frame of the template
+ * until the template is unpinned. After that Xen is the judge.
+ */
+bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa)
+{
+	const struct xen_be *be = be_of(ctx);
+	if (!ctx->finished && ep_pool_contains(&ctx->pool, pa))
+		return true;
+	if (!be->tmpl_live)
+		return false;
+	int i = xen_tmpl_find(be, be_pfn(pa));
+	return i >= 0 && be->tmpl[i].state == XEN_TMPL_TABLE;
+}
+
+int xen_be_template_state(const struct xen_be *be, uint64_t pa)
+{
+	int i = xen_tmpl_find(be, be_pfn(pa));
+	return i < 0 ? 0 : be->tmpl[i].state;
+}
+
+static enum ep_err put_entry(struct ep_ctx *ctx, struct xen_be *be,
+			     uint64_t table_pa, unsigned level, unsigned index,
+			     uint64_t entry)
+{
+	uint64_t pte_ma = (be_mfn(be, table_pa) << EP_PAGE_SHIFT) | (index * 8u);
+	if (entry & EP_PTE_P) {
+		uint64_t pfn = be_pfn(entry & XEN_ADDR);
+		if (!be_pfn_ok(be, pfn)) {
+			/* check_request keeps maps inside the domain: a bug. */
+			be->broken = true;
+			ep_fail(ctx, EP_ERR_RANGE, "xen: entry beyond nr_pages", 0,
+				pfn << EP_PAGE_SHIFT, 0, level);
+			be->failure = ctx->err;
+			return EP_ERR_RANGE;
+		}
+		entry = (entry & ~XEN_ADDR) | (be->cfg.p2m[pfn] << EP_PAGE_SHIFT);
+		if (level == 1 && (entry & EP_PTE_RW) &&
+		    xen_be_is_table_frame(ctx, pfn << EP_PAGE_SHIFT)) {
+			if (be->nrefusals == be->cfg.refusal_cap) {
+				be->broken = true;
+				ep_fail(ctx, EP_ERR_CONFIG, "xen: refusal log full",
+					0, pfn << EP_PAGE_SHIFT,
+					be->cfg.refusal_cap, level);
+				be->failure = ctx->err;
+				return EP_ERR_CONFIG;
+			}
+			be->cfg.refusals[be->nrefusals++] =
+				(struct xen_be_refusal){ pte_ma, pfn, entry };
+			entry &= ~(EP_PTE_RW | EP_PTE_D);
+			ctx->count.refusals++;
+		}
+	}
+	return be_queue(ctx, be, pte_ma, entry, XEN_WHY_ENTRY, table_pa);
+}
+
+static enum ep_err xen_set_entry(struct ep_ctx *ctx, uint64_t table_pa,
+				 unsigned level, unsigned index, uint64_t entry)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	return be ? put_entry(ctx, be, table_pa, level, index, entry) : e;
+}
+
+/*
+ * Consecutive in pseudo-physical space is not consecutive in machine space:
+ * every entry is translated on its own, and goes into the batch.
+ */
+static enum ep_err xen_set_run(struct ep_ctx *ctx, uint64_t table_pa,
+			       unsigned level, unsigned index, unsigned count,
+			       uint64_t first, uint64_t step)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	for (unsigned i = 0; i < count; i++, first += step)
+		if ((e = put_entry(ctx, be, table_pa, level, index + i, first)))
+			return e;
+	return EP_OK;
+}
+
+static enum ep_err xen_flush(struct ep_ctx *ctx)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	return be ? be_flush(ctx, be) : e;
+}
+
+static uint64_t xen_entry_to_pa(const struct ep_ctx *ctx, uint64_t entry)
+{
+	const struct xen_be *be = be_of(ctx);
+	uint64_t mfn = (entry & XEN_ADDR) >> EP_PAGE_SHIFT;
+	if (mfn >= be->cfg.m2p_entries)
+		return XEN_ADDR; /* not ours: no pool or RAM frame has it */
+	return (be->cfg.m2p[mfn] << EP_PAGE_SHIFT) & XEN_ADDR;
+}
+
+static uint64_t *template_slot(struct ep_ctx *ctx, struct xen_be *be,
+			       uint64_t pa)
+{
+	if (!be->tmpl_live || !ep_pool_contains(&ctx->pool, pa))
+		return 0;
+	uint64_t *slot = &be->cfg.pool_template_pte[be_pfn(pa - ctx->pool.start)];
+	return (*slot & 1) ? slot : 0;
+}
+
+/*
+ * Before the frame is hooked in, take away its writable mapping in the
+ * template (the live tree until the switch): queued ahead of the entry that
+ * hooks it, in the same ordered batch. Its mappings in the new tree are
+ * read-only already, by the rule. After the switch the template is
+ * unpinned and its mappings no longer count for Xen.
+ */
+static enum ep_err xen_alloc_table(struct ep_ctx *ctx, uint64_t pa)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	uint64_t *slot = template_slot(ctx, be, pa);
+	if (!slot)
+		return EP_OK;
+	uint64_t pte_ma = *slot & ~7ULL;
+	*slot = 0;
+	be->ro_updates++;
+	return be_queue(ctx, be, pte_ma, be_read_ma(ctx, be, pte_ma) & ~EP_PTE_RW,
+			XEN_WHY_RO, pa);
+}
+
+/*
+ * While the template maps the frame writable and is live, a store is legal
+ * and free. Otherwise (after the switch the new tree maps every pool frame
+ * read-only) Xen clears it: one hypercall, only for tables made late.
+ */
+static enum ep_err xen_zero_table(struct ep_ctx *ctx, uint64_t pa)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	if (template_slot(ctx, be, pa)) {
+		memset(ctx->phys_to_virt(ctx->env, pa), 0, EP_PAGE_SIZE);
+		return EP_OK;
+	}
+	struct mmuext_op op = { .cmd = MMUEXT_CLEAR_PAGE };
+	op.arg1.mfn = be_mfn(be, pa);
+	unsigned done = 0;
+	long rc = xen_mmuext_op(be->hc, &op, 1, &done);
+	if (rc)
+		return be_fail(ctx, be, "mmuext_op: clear page", pa, rc);
+	be->cleared++;
+	return EP_OK;
+}
+
+/* Table frames (under the rule) among pfns [lo, hi); *first: the lowest. */
+static uint64_t table_frames_in(const struct ep_ctx *ctx,
+				const struct xen_be *be, uint64_t lo,
+				uint64_t hi, uint64_t *first)
+{
+	uint64_t n = 0;
+	*first = XEN_NO_PFN;
+	if (!ctx->finished) {
+		uint64_t plo = be_pfn(ctx->pool.start), phi = be_pfn(ctx->pool.top);
+		uint64_t a = lo > plo ? lo : plo, b = hi < phi ? hi : phi;
+		if (a < b) {
+			n += b - a;
+			*first = a;
+		}
+	}
+	if (be->tmpl_live) {
+		uint64_t tfirst;
+		n += xen_tmpl_count(be, lo, hi, &tfirst);
+		if (tfirst < *first)
+			*first = tfirst;
+	}
+	return n;
+}
+
+/*
+ * What "explicit" means (docs/xen_backend.md): a map asking W for a range
+ * made only of table frames, or a protect asking W over any table frame.
+ * Both can only mean "make this page table writable": an error naming the
+ * frame, before anything is written. A writable map of a range that merely
+ * contains table frames (a direct map of RAM) is implicit: the rule writes
+ * those entries read-only and counts it.
+ */
+static enum ep_err xen_check_request(struct ep_ctx *ctx,
+				     const struct ep_request *req)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	uint64_t pages = req->len >> EP_PAGE_SHIFT;
+	if (req->kind == EP_REQ_MAP) {
+		uint64_t lo = be_pfn(req->pa), hi = lo + pages, first;
+		if (hi > be->cfg.nr_pages || hi < lo)
+			return ep_fail(ctx, EP_ERR_RANGE,
+				       "map: frames beyond the domain's nr_pages",
+				       req->va, req->pa, req->len, 0);
+		if (!(req->perms & EP_W))
+			return EP_OK;
+		uint64_t n = table_frames_in(ctx, be, lo, hi, &first);
+		if (n && n == pages)
+			return ep_fail(ctx, EP_ERR_REFUSED, "map",
+				       req->va + ((first - lo) << EP_PAGE_SHIFT),
+				       first << EP_PAGE_SHIFT, 0, 1);
+		if (n > be->cfg.refusal_cap - be->nrefusals)
+			return ep_fail(ctx, EP_ERR_CONFIG,
+				       "xen: refusal log too small for this map",
+				       req->va, first << EP_PAGE_SHIFT, n, 0);
+		return EP_OK;
+	}
+	if (req->kind == EP_REQ_PROTECT && (req->perms & EP_W)) {
+		for (uint64_t i = 0; i < pages; i++) {
+			uint64_t va = req->va + (i << EP_PAGE_SHIFT);
+			struct ep_translation t;
+			if (ep_translate(ctx, va, &t) == EP_OK &&
+			    xen_be_is_table_frame(ctx, t.pa))
+				return ep_fail(ctx, EP_ERR_REFUSED, "protect", va,
+					       t.pa & ~(EP_PAGE_SIZE - 1), 0,
+					       t.level);
+		}
+	}
+	xen_forget_refusals(ctx, be, req->va, req->len);
+	return EP_OK;
+}
+
+/* Xen does not flush the guest's TLB for it after an mmu_update. */
+static void xen_invalidate(struct ep_ctx *ctx, uint64_t va, uint64_t len)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return;
+	struct mmuext_op op[XEN_BE_INVLPG_MAX];
+	uint64_t pages = len >> EP_PAGE_SHIFT;
+	unsigned n = 0, done = 0;
+	if (pages > XEN_BE_INVLPG_MAX) {
+		op[n++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
+	} else {
+		for (; n < pages; n++) {
+			op[n] = (struct mmuext_op){ .cmd = MMUEXT_INVLPG_LOCAL };
+			op[n].arg1.linear_addr = va + ((uint64_t)n << EP_PAGE_SHIFT);
+		}
+	}
+	long rc = xen_mmuext_op(be->hc, op, n, &done);
+	/* No way to return it: the backend breaks and the next call says why. */
+	if (rc)
+		be_fail(ctx, be, "mmuext_op: invlpg", 0, rc);
+}
+
+const struct ep_backend_ops ep_xen_ops = {
+	.name = "xen",
+	.leaf_mask = EP_LEAF_4K, /* Xen refuses PSE for PV guests */
+	.tables_need_zero = false,
+	.alloc_table = xen_alloc_table,
+	.set_entry = xen_set_entry,
+	.set_run = xen_set_run,
+	.flush = xen_flush,
+	.entry_to_pa = xen_entry_to_pa,
+	.activate_early = xen_activate_early,
+	.activate_late = xen_activate_late,
+	.invalidate = xen_invalidate,
+	.release_spare = xen_release_spare,
+	.zero_table = xen_zero_table,
+	.check_request = xen_check_request,
+	.hole_start = XEN_BE_HOLE_START,
+	.hole_end = XEN_BE_HOLE_END,
+};

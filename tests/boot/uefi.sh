@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Boot tests of the UEFI world: OVMF (q35, -bios) boots build/earlyboot.efi
+# from an ESP folder; it chainloads build/testkernel.elf, which judges the
+# handoff. Every case is judged from the guest's verdict line AND QEMU's exit
+# status (isa-debug-exit: 33 kernel PASS, 35 kernel FAIL, 37 loader error).
+#
+#   tests/boot/uefi.sh          every case, one PASS/FAIL line each
+#   tests/boot/uefi.sh run      one boot with ptdump, log on stdout
+#   tests/boot/uefi.sh CASE...  only the named cases (e.g. 256m-1cpu bad-not-elf)
+#
+# Serial logs stay in build/logs/uefi-<case>.log; ESP folders in build/esp/.
+# BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT (default 60) bounds each.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+
+EFI=build/earlyboot.efi
+KERNEL=build/testkernel.elf
+FIXTURE=build/tools/bootfixture
+OVMF=/usr/share/ovmf/OVMF.fd
+JOBS=${BOOT_JOBS:-2}
+TIMEOUT=${BOOT_TIMEOUT:-60}
+LOGS=build/logs
+ESPS=build/esp
+mkdir -p "$LOGS" "$ESPS"
+
+for f in "$EFI" "$KERNEL" "$FIXTURE"; do
+	if [ ! -e "$f" ]; then
+		echo "FAIL boot:uefi-setup: $f missing (run make)"
+		exit 1
+	fi
+done
+if [ ! -e "$OVMF" ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "SKIP boot:uefi: qemu-system-x86_64 or $OVMF not installed"
+	exit 0
+fi
+
+# make_esp DIR CFG [KERNEL_FILE]: a boot folder with the loader, the test
+# kernel as kernel.elf, a test initrd, and CFG as \earlyboot.cfg.
+make_esp() {
+	local dir=$1 cfg=$2 kfile=${3:-$KERNEL}
+	rm -rf "$dir"
+	mkdir -p "$dir/EFI/BOOT"
+	cp "$EFI" "$dir/EFI/BOOT/BOOTX64.EFI"
+	cp "$kfile" "$dir/kernel.elf"
+	"$FIXTURE" initrd "$dir/initrd.img" 1048613 || return 1
+	printf '%s\n' "$cfg" >"$dir/earlyboot.cfg"
+}
+
+# boot NAME MEM SMP [CPU]: boot build/esp/NAME; prints QEMU's exit status.
+boot() {
+	local name=$1 mem=$2 smp=$3 cpu=${4:-}
+	local log=$LOGS/uefi-$name.log
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M q35 -m "$mem" \
+		-smp "$smp" ${cpu:+-cpu "$cpu"} -bios "$OVMF" -no-reboot \
+		-display none -monitor none -serial "file:$log" -net none \
+		-drive "format=raw,file=fat:rw:$ESPS/$name" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+# Last lines of a log on one line, firmware screen control stripped.
+tail_of() {
+	tr -d '\r' <"$1" 2>/dev/null | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' |
+		grep -av '^$' | tail -n "${2:-4}" | tr '\n' '|' | sed 's/|$//'
+}
+
+# judge NAME STATUS WANT_STATUS PATTERN [ERRORS]: one result line. ERRORS is
+# how many "earlyboot: error:" lines the log must hold (default 0).
+judge() {
+	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0}
+	local log=$LOGS/uefi-$name.log
+	local got_err
+	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		echo "FAIL boot:uefi-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
+	elif [ "$st" != "$want" ]; then
+		echo "FAIL boot:uefi-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
+	elif ! grep -aqE "$pat" "$log"; then
+		echo "FAIL boot:uefi-$name: no line matching '$pat'; last lines: $(tail_of "$log")"
+	elif [ "$got_err" != "$nerr" ]; then
+		echo "FAIL boot:uefi-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
+	else
+		echo "PASS boot:uefi-$name"
+	fi
+}
+
+GOOD_CFG="kernel=kernel.elf initrd=initrd.img -- console=ttyS0 tk.verbose"
+
+# ---- the cases: each function prints exactly one result line ----------
+good() { # good NAME MEM SMP [CPU]
+	make_esp "$ESPS/$1" "$GOOD_CFG" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local t0=$SECONDS st
+	st=$(boot "$1" "$2" "$3" "${4:-}")
+	judge "$1" "$st" 33 '^TESTKERNEL: PASS uefi [0-9]+ checks'
+}
+
+bad() { # bad NAME CFG PATTERN [KERNEL_FILE]: loader must refuse
+	make_esp "$ESPS/bad-$1" "$2" "${4:-}" || { echo "FAIL boot:uefi-bad-$1: ESP setup"; return; }
+	local st
+	st=$(boot "bad-$1" 256 1)
+	judge "bad-$1" "$st" 37 "^earlyboot: error: .*$3" 1
+}
+
+kfault() { # kfault NAME SWITCH PATTERN: the test kernel's own fault handling
+	make_esp "$ESPS/$1" "kernel=kernel.elf -- $2" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st
+	st=$(boot "$1" 256 1)
+	judge "$1" "$st" 35 "$3"
+}
+
+defect() { # defect NAME CHECK: loader breaks one promise, kernel names the check
+	make_esp "$ESPS/defect-$1" "kernel=kernel.elf initrd=initrd.img defect=$1 -- x" ||
+		{ echo "FAIL boot:uefi-defect-$1: ESP setup"; return; }
+	local st
+	st=$(boot "defect-$1" 256 1)
+	judge "defect-$1" "$st" 35 "^TESTKERNEL: FAIL $2: "
+}
+
+# Derived kernels for the bad-input cases.
+fixtures() {
+	local d=build/boot-fixtures
+	mkdir -p "$d"
+	echo "this is not an ELF file" >"$d/notelf.bin"
+	head -c 2048 "$KERNEL" >"$d/truncated.elf"
+	"$FIXTURE" elf-paddr "$KERNEL" "$d/outside.elf" 0x10000000000 &&
+	"$FIXTURE" elf-memsz "$KERNEL" "$d/absurd.elf" 0x7fffffff0000
+}
+
+# Where the loader's image sits with 256 MiB (OVMF is deterministic): the
+# overlap case puts the kernel's segments right on top of it.
+loader_base() {
+	make_esp "$ESPS/probe" "kernel=nothing.elf" >/dev/null 2>&1
+	boot probe 256 1 >/dev/null
+	sed -n 's/^earlyboot: image \(0x[0-9a-f]*\)-.*/\1/p' "$LOGS/uefi-probe.log" | head -1
+}
+
+case_cmd() {
+	local d=build/boot-fixtures long
+	case $1 in
+	256m-1cpu) good "$1" 256 1 ;;
+	256m-2cpu) good "$1" 256 2 ;;
+	2g-1cpu) good "$1" 2G 1 ;;
+	2g-2cpu) good "$1" 2G 2 ;;
+	5g-1cpu) good "$1" 5G 1 ;;
+	5g-2cpu) good "$1" 5G 2 ;;
+	5g-1g-leaves) good "$1" 5G 1 max ;;
+	bad-no-kernel) bad no-kernel "initrd=initrd.img -- x" "no kernel= option" ;;
+	bad-kernel-missing) bad kernel-missing "kernel=missing.elf" "missing.elf: cannot read: not found" ;;
+	bad-not-elf) bad not-elf "kernel=kernel.elf" "not an ELF" "$d/notelf.bin" ;;
+	bad-truncated) bad truncated "kernel=kernel.elf" "truncated ELF" "$d/truncated.elf" ;;
+	bad-outside-ram) bad outside-ram "kernel=kernel.elf" "segment 0 at pa 0x10000000000.*outside usable RAM" "$d/outside.elf" ;;
+	bad-overlap-loader) bad overlap-loader "kernel=kernel.elf" "segment 0 at pa .*overlaps the loader image" "$d/overlap.elf" ;;
+	bad-absurd-memsz) bad absurd-memsz "kernel=kernel.elf" "segment 0 .*memory size 0x7fffffff0000 is absurd" "$d/absurd.elf" ;;
+	bad-cmdline-too-long)
+		long=$(printf 'x%.0s' $(seq 1 3000))
+		bad cmdline-too-long "kernel=kernel.elf -- $long" "command line is [0-9]+ bytes, limit is" ;;
+	bad-unknown-option) bad unknown-option "kernel=kernel.elf frobnicate -- x" "unknown option 'frobnicate'" ;;
+	kernel-pf) kfault "$1" tk.fault=pf '^TESTKERNEL: FAIL page-fault: .*#PF' ;;
+	kernel-df) kfault "$1" tk.fault=df '^TESTKERNEL: FAIL double-fault: .*#DF' ;;
+	defect-magic) defect magic header ;;
+	defect-memmap) defect memmap memmap ;;
+	defect-nx) defect nx nx ;;
+	defect-segments) defect segments segments ;;
+	defect-dmap) defect dmap dmap ;;
+	defect-tables) defect tables tables ;;
+	defect-initrd) defect initrd initrd ;;
+	*) echo "FAIL boot:uefi-$1: no such case" ;;
+	esac
+}
+
+ALL="256m-1cpu 256m-2cpu 2g-1cpu 2g-2cpu 5g-1cpu 5g-2cpu 5g-1g-leaves
+bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
+bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
+kernel-pf kernel-df defect-magic defect-memmap defect-nx defect-segments
+defect-dmap defect-tables defect-initrd"
+
+if [ "${1:-}" = run ]; then
+	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0" || exit 1
+	st=$(boot run 2G 2)
+	tr -d '\r' <"$LOGS/uefi-run.log" | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' | grep -av '^$'
+	echo "(QEMU exit status $st; log in $LOGS/uefi-run.log)"
+	[ "$st" = 33 ]
+	exit
+fi
+
+cases=${*:-$ALL}
+fixtures || { echo "FAIL boot:uefi-setup: fixtures"; exit 1; }
+case " $cases " in
+*bad-overlap-loader*)
+	base=$(loader_base)
+	if [ -n "$base" ]; then
+		"$FIXTURE" elf-paddr "$KERNEL" build/boot-fixtures/overlap.elf "$base"
+	else
+		cp "$KERNEL" build/boot-fixtures/overlap.elf
+	fi ;;
+esac
+
+# Run at most $JOBS boots at once; print results in case order.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+i=0
+for c in $cases; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	case_cmd "$c" >"$tmp/$(printf %03d $i)" &
+	i=$((i + 1))
+done
+wait
+cat "$tmp"/*

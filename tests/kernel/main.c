@@ -1,0 +1,51 @@
+/*
+ * Test kernel entry: take over the CPU tables, run every check, report one
+ * line and end the QEMU run through isa-debug-exit.
+ */
+#include <stdarg.h>
+
+#include "fmt.h"
+#include "libc.h"
+#include "tk.h"
+#include "x86/cpu.h"
+#include "x86/io.h"
+#include "x86/serial.h"
+
+static uint8_t df_stack[16384] __attribute__((aligned(16)));
+static const char *world = "unknown";
+
+uint64_t tk_read_cr3(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+void tk_fail(const char *check, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	eb_vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	con_printf("TESTKERNEL: FAIL %s: %s\n", check, buf);
+	x86_exit(EB_EXIT_KERNEL_FAIL);
+}
+
+__attribute__((noreturn)) void kmain(uint64_t rdi);
+
+void kmain(uint64_t rdi)
+{
+	serial_init();
+	x86_cpu_init((uint64_t)(df_stack + sizeof df_stack));
+	const struct eb_bootinfo *bi = (const void *)rdi;
+	con_printf("TESTKERNEL: entered, boot info at 0x%llx\n",
+		   (unsigned long long)rdi);
+	if (bi && bi->magic == EB_BOOTINFO_MAGIC)
+		world = eb_world_name(bi->world);
+	unsigned n = tk_run_checks(bi, rdi);
+	/* Switches run after the checks: the tables are known good by then. */
+	tk_provoke(bi->cmdline);
+	con_printf("TESTKERNEL: PASS %s %u checks\n", world, n);
+	x86_exit(EB_EXIT_PASS);
+}

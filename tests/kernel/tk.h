@@ -1,0 +1,59 @@
+/*
+ * The test kernel: the judge of the earlyboot handoff. It trusts nothing it
+ * was handed and walks the live page tables with its own walker (walk.c),
+ * never with early_paging, so a bug there cannot hide itself.
+ */
+#ifndef TK_H
+#define TK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+
+/* The link layout (linker/testkernel.ld). */
+#define TK_VIRT_OFFSET 0xffffffff80000000ULL
+extern char __kernel_start[], __kernel_end[];
+extern char __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[];
+extern char __data_start[], __data_end[];
+
+/* ---- walk.c: our own reading of the live tree ------------------------ */
+
+struct tk_walk {
+	bool present;
+	unsigned level;       /* leaf level: 1 (4K), 2 (2M), 3 (1G) */
+	uint64_t pa;          /* translation of va */
+	uint64_t size;        /* leaf size */
+	bool w, x, u;         /* effective permissions */
+	unsigned top;         /* paging levels: walk level of entry i is top - i */
+	unsigned depth;       /* entries read */
+	uint64_t table[5], entry[5];
+};
+
+void tk_walk_init(uint64_t dmap_base, unsigned levels, bool nxe);
+/* Walk va through the tree rooted at cr3 (reading tables via the direct map). */
+void tk_walk(uint64_t cr3, uint64_t va, struct tk_walk *w);
+/*
+ * Every table frame reachable from cr3, the root included, into out (up to
+ * max); returns how many were found (may exceed max: then out is partial).
+ */
+uint64_t tk_table_frames(uint64_t cr3, uint64_t *out, uint64_t max);
+
+/* ---- checks.c ------------------------------------------------------- */
+
+/* Runs every check; returns the number passed, or does not return (FAIL). */
+unsigned tk_run_checks(const struct eb_bootinfo *bi, uint64_t rdi);
+
+/* ---- main.c / traps.c ----------------------------------------------- */
+
+__attribute__((noreturn, format(printf, 2, 3))) void tk_fail(const char *check,
+							     const char *fmt, ...);
+/* NX probe: call code at va; true if it faulted with an instruction fetch. */
+bool tk_nx_probe(uint64_t va);
+/* Command-line switches that provoke faults (tk.fault=pf | df). */
+void tk_provoke(const char *cmdline);
+
+uint64_t tk_read_cr3(void);
+
+#endif

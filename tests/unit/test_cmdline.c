@@ -1,0 +1,112 @@
+/* The loader command line: one syntax, errors that name the problem. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cmdline.h"
+#include "harness.h"
+
+static struct eb_options o;
+static char err[256];
+
+static int parse(const char *s)
+{
+	return eb_parse_cmdline(s, strlen(s), &o, err, sizeof err);
+}
+
+TEST(options_and_kernel_cmdline)
+{
+	REQUIRE_EQ(parse("kernel=/boot/k.elf initrd=i.img ptdump quiet -- console=ttyS0  a=b "), 0);
+	CHECK_STR(o.kernel, "/boot/k.elf");
+	CHECK_STR(o.initrd, "i.img");
+	CHECK(o.ptdump && o.quiet);
+	CHECK_STR(o.kernel_cmdline, "console=ttyS0  a=b");
+	CHECK_EQ(o.defect, 0);
+}
+
+TEST(no_separator_means_empty_kernel_cmdline)
+{
+	REQUIRE_EQ(parse("  kernel=k\n"), 0);
+	CHECK_STR(o.kernel, "k");
+	CHECK_STR(o.kernel_cmdline, "");
+	CHECK(!o.ptdump && !o.quiet);
+	REQUIRE_EQ(parse(""), 0);
+	CHECK_STR(o.kernel, "");
+}
+
+TEST(double_dash_inside_kernel_cmdline_is_kept)
+{
+	REQUIRE_EQ(parse("kernel=k -- init=/bin/sh -- x"), 0);
+	CHECK_STR(o.kernel_cmdline, "init=/bin/sh -- x");
+}
+
+TEST(unknown_option_is_named)
+{
+	CHECK_EQ(parse("kernel=k frob -- x"), -1);
+	CHECK_STR(err, "unknown option 'frob'");
+	CHECK_EQ(parse("--x"), -1);
+	CHECK_STR(err, "unknown option '--x'");
+}
+
+TEST(bad_values)
+{
+	CHECK_EQ(parse("kernel="), -1);
+	CHECK_STR(err, "option kernel= needs a path");
+	CHECK_EQ(parse("kernel=a kernel=b"), -1);
+	CHECK_STR(err, "option kernel= given twice");
+	CHECK_EQ(parse("defect=bogus"), -1);
+	CHECK(strstr(err, "unknown defect 'bogus'") != NULL);
+}
+
+TEST(defects_by_name)
+{
+	for (unsigned d = 1; d <= EB_DEFECT_MAX; d++) {
+		char line[64];
+		snprintf(line, sizeof line, "defect=%s", eb_defect_name(d));
+		REQUIRE_EQ(parse(line), 0);
+		CHECK_EQ(o.defect, d);
+	}
+	CHECK(eb_defect_name(0) == NULL);
+	CHECK(eb_defect_name(EB_DEFECT_MAX + 1) == NULL);
+}
+
+TEST(length_limits)
+{
+	static char line[EB_LINE_MAX + 16];
+	memset(line, 'x', sizeof line - 1);
+	CHECK_EQ(eb_parse_cmdline(line, EB_LINE_MAX + 1, &o, err, sizeof err), -1);
+	CHECK_STR(err, "command line is 2049 bytes, limit is 2048");
+
+	char path[EB_PATH_MAX + 16] = "kernel=";
+	memset(path + 7, 'p', EB_PATH_MAX);
+	path[7 + EB_PATH_MAX] = '\0';
+	CHECK_EQ(parse(path), -1);
+	CHECK(strstr(err, "path is 256 bytes, limit is 255") != NULL);
+
+	static char kl[EB_CMDLINE_MAX + 16] = "kernel=k -- ";
+	memset(kl + 12, 'c', EB_CMDLINE_MAX);
+	kl[12 + EB_CMDLINE_MAX] = '\0';
+	CHECK_EQ(parse(kl), -1);
+	CHECK_STR(err, "kernel command line is 1024 bytes, limit is 1023");
+	kl[12 + EB_CMDLINE_MAX - 1] = '\0';
+	CHECK_EQ(parse(kl), 0);
+}
+
+TEST(nul_ends_the_line)
+{
+	const char s[] = "kernel=k\0garbage";
+	REQUIRE_EQ(eb_parse_cmdline(s, sizeof s, &o, err, sizeof err), 0);
+	CHECK_STR(o.kernel, "k");
+}
+
+int main(void)
+{
+	RUN(options_and_kernel_cmdline);
+	RUN(no_separator_means_empty_kernel_cmdline);
+	RUN(double_dash_inside_kernel_cmdline_is_kept);
+	RUN(unknown_option_is_named);
+	RUN(bad_values);
+	RUN(defects_by_name);
+	RUN(length_limits);
+	RUN(nul_ends_the_line);
+	return th_done();
+}

@@ -1,0 +1,169 @@
+/* ELF64 validation, placement and copy: untrusted input, exact messages. */
+#include <elf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "elf_load.h"
+#include "harness.h"
+
+#define KBASE 0xffffffff81000000ULL
+#define PBASE 0x1000000ULL
+
+static uint8_t img[0x8000];
+static struct eb_elf_info info;
+static char err[256];
+
+static Elf64_Ehdr *eh(void) { return (Elf64_Ehdr *)img; }
+static Elf64_Phdr *ph(unsigned i) { return (Elf64_Phdr *)(img + 64) + i; }
+
+/* Three segments like the test kernel: text R+X, rodata R, data R+W + bss. */
+static void good(void)
+{
+	memset(img, 0, sizeof img);
+	Elf64_Ehdr *e = eh();
+	memcpy(e->e_ident, ELFMAG, SELFMAG);
+	e->e_ident[EI_CLASS] = ELFCLASS64;
+	e->e_ident[EI_DATA] = ELFDATA2LSB;
+	e->e_type = ET_EXEC;
+	e->e_machine = EM_X86_64;
+	e->e_entry = KBASE;
+	e->e_phoff = 64;
+	e->e_phentsize = sizeof(Elf64_Phdr);
+	e->e_phnum = 4;
+	const uint32_t flags[3] = { PF_R | PF_X, PF_R, PF_R | PF_W };
+	for (unsigned i = 0; i < 3; i++) {
+		Elf64_Phdr *p = ph(i);
+		p->p_type = PT_LOAD;
+		p->p_offset = 0x1000 * (i + 1);
+		p->p_vaddr = KBASE + 0x1000 * i;
+		p->p_paddr = PBASE + 0x1000 * i;
+		p->p_filesz = 0x800;
+		p->p_memsz = i == 2 ? 0x3000 : 0x1000;
+		p->p_flags = flags[i];
+		memset(img + p->p_offset, 0x11 * (i + 1), p->p_filesz);
+	}
+	ph(3)->p_type = PT_NOTE;
+}
+
+static int parse(void) { return eb_elf_parse(img, sizeof img, &info, err, sizeof err); }
+
+TEST(good_kernel)
+{
+	good();
+	REQUIRE_EQ(parse(), 0);
+	CHECK_EQ(info.nseg, 3);
+	CHECK_EQ(info.entry, KBASE);
+	CHECK_EQ(info.seg[2].memsz, 0x3000);
+	CHECK_EQ(eb_elf_seg_pa_end(&info.seg[2]), PBASE + 0x5000);
+}
+
+TEST(header_errors)
+{
+	good();
+	CHECK_EQ(eb_elf_parse("hello, world", 12, &info, err, sizeof err), -1);
+	CHECK_STR(err, "not an ELF file (bad magic)");
+	CHECK_EQ(eb_elf_parse(img, 40, &info, err, sizeof err), -1);
+	CHECK_STR(err, "truncated ELF: 40 bytes, header needs 64");
+	eh()->e_ident[EI_CLASS] = ELFCLASS32;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "not a 64-bit ELF (class 1)");
+	good();
+	eh()->e_machine = EM_386;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "ELF machine 3 is not x86-64");
+	good();
+	eh()->e_phoff = sizeof img - 8;
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "truncated ELF: program headers") != NULL);
+	good();
+	eh()->e_phoff = ~0ULL - 8; /* offset + size overflows */
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "truncated ELF") != NULL);
+}
+
+TEST(segment_errors_name_the_segment)
+{
+	good();
+	ph(1)->p_filesz = 0x2000;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "segment 1 at 0xffffffff81001000: file size 0x2000 exceeds memory size 0x1000");
+	good();
+	ph(2)->p_memsz = 0x7fffffff0000ULL;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "segment 2 at 0xffffffff81002000: memory size 0x7fffffff0000 is absurd (limit 0x40000000)");
+	good();
+	ph(0)->p_offset = sizeof img - 0x100;
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "truncated ELF: segment 0 at 0xffffffff81000000") != NULL);
+	good();
+	ph(0)->p_offset = ~0ULL - 0x10; /* overflow of offset + filesz */
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "truncated ELF: segment 0") != NULL);
+	good();
+	ph(2)->p_vaddr = ~0ULL - 0x1000;
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "segment 2 at 0xffffffffffffefff (pa 0x1002000) wraps around") != NULL);
+	good();
+	ph(2)->p_flags = PF_R | PF_W | PF_X;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "segment 2 at 0xffffffff81002000 is writable and executable (W^X)");
+	good();
+	ph(1)->p_vaddr = KBASE + 0x800;
+	ph(1)->p_paddr = PBASE + 0x800;
+	CHECK_EQ(parse(), -1);
+	CHECK(strstr(err, "segments 0 (0xffffffff81000000) and 1 (0xffffffff81000800) share a page") != NULL);
+	good();
+	eh()->e_entry = KBASE + 0x1000; /* rodata */
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "entry point 0xffffffff81001000 is in no executable segment");
+	good();
+	for (unsigned i = 0; i < 4; i++)
+		ph(i)->p_type = PT_NOTE;
+	CHECK_EQ(parse(), -1);
+	CHECK_STR(err, "ELF has no PT_LOAD segment");
+}
+
+TEST(placement)
+{
+	good();
+	REQUIRE_EQ(parse(), 0);
+	struct eb_range ram[] = { { 0, 0xa0000, "ram" }, { 0x100000, 0x7f00000, "ram" } };
+	struct eb_range busy[] = { { 0x1002000, 0x10000, "loader image" } };
+	CHECK_EQ(eb_elf_check_placement(&info, ram, 2, NULL, 0, err, sizeof err), 0);
+	CHECK_EQ(eb_elf_check_placement(&info, ram, 2, busy, 1, err, sizeof err), -1);
+	CHECK_STR(err, "segment 2 at pa 0x1002000-0x1005000 overlaps the loader image at 0x1002000-0x1012000");
+	struct eb_range small[] = { { 0x100000, 0xf01000, "ram" } }; /* ends at 0x1001000 */
+	CHECK_EQ(eb_elf_check_placement(&info, small, 1, NULL, 0, err, sizeof err), -1);
+	CHECK_STR(err, "segment 1 at pa 0x1001000-0x1002000 lies outside usable RAM");
+}
+
+static uint8_t phys[0x10000];
+static void *p2v(void *env, uint64_t pa)
+{
+	(void)env;
+	return phys + (pa - PBASE);
+}
+
+TEST(copy_zero_fills_bss)
+{
+	good();
+	REQUIRE_EQ(parse(), 0);
+	memset(phys, 0xee, sizeof phys);
+	eb_elf_copy(&info, img, p2v, NULL);
+	CHECK_EQ(phys[0], 0x11);
+	CHECK_EQ(phys[0x7ff], 0x11);
+	CHECK_EQ(phys[0x800], 0);
+	CHECK_EQ(phys[0x2000], 0x33);
+	CHECK_EQ(phys[0x4fff], 0);
+	CHECK_EQ(phys[0x5000], 0xee);
+}
+
+int main(void)
+{
+	RUN(good_kernel);
+	RUN(header_errors);
+	RUN(segment_errors_name_the_segment);
+	RUN(placement);
+	RUN(copy_zero_fills_bss);
+	return th_done();
+}

@@ -1,0 +1,111 @@
+/*
+ * Host tool for the boot tests: writes the test initrd (header with length
+ * and CRC32, see common/crc32.h) and derives broken kernels from a good one.
+ *
+ *   bootfixture initrd OUT SIZE          test initrd of SIZE bytes
+ *   bootfixture elf-paddr IN OUT PADDR   move every PT_LOAD to PADDR onwards
+ *   bootfixture elf-memsz IN OUT MEMSZ   first PT_LOAD gets memory size MEMSZ
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crc32.h"
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	unsigned char *buf = malloc((size_t)n);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void spit(const char *path, const void *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static int initrd(const char *out, unsigned long long size)
+{
+	struct eb_test_initrd h = { EB_TEST_INITRD_MAGIC, size, 0, 0 };
+	if (size < sizeof h) {
+		fprintf(stderr, "initrd: size below %zu\n", sizeof h);
+		return 1;
+	}
+	unsigned char *buf = malloc(size);
+	if (!buf)
+		return 1;
+	/* A simple LCG: deterministic content, no two pages alike. */
+	unsigned long long x = 0x9e3779b97f4a7c15ULL;
+	for (size_t i = sizeof h; i < size; i++) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		buf[i] = (unsigned char)(x >> 56);
+	}
+	h.crc = eb_crc32(0, buf + sizeof h, size - sizeof h);
+	memcpy(buf, &h, sizeof h);
+	spit(out, buf, size);
+	return 0;
+}
+
+static Elf64_Phdr *phdrs(unsigned char *buf, size_t len, unsigned *n)
+{
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_phoff + (size_t)eh->e_phnum * sizeof(Elf64_Phdr) > len) {
+		fprintf(stderr, "not a usable ELF\n");
+		exit(1);
+	}
+	*n = eh->e_phnum;
+	return (Elf64_Phdr *)(buf + eh->e_phoff);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "initrd") == 0)
+		return initrd(argv[2], strtoull(argv[3], 0, 0));
+	if (argc == 5 && (strcmp(argv[1], "elf-paddr") == 0 ||
+			  strcmp(argv[1], "elf-memsz") == 0)) {
+		size_t len;
+		unsigned char *buf = slurp(argv[2], &len);
+		unsigned n;
+		Elf64_Phdr *ph = phdrs(buf, len, &n);
+		unsigned long long v = strtoull(argv[4], 0, 0);
+		unsigned long long first = ~0ULL;
+		for (unsigned i = 0; i < n; i++)
+			if (ph[i].p_type == PT_LOAD && ph[i].p_paddr < first)
+				first = ph[i].p_paddr;
+		for (unsigned i = 0; i < n; i++) {
+			if (ph[i].p_type != PT_LOAD)
+				continue;
+			if (argv[1][4] == 'p') {
+				ph[i].p_paddr = v + (ph[i].p_paddr - first);
+				/* Keep vaddr and paddr congruent mod a page. */
+			} else {
+				ph[i].p_memsz = v;
+				break;
+			}
+		}
+		spit(argv[3], buf, len);
+		return 0;
+	}
+	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ\n");
+	return 2;
+}
