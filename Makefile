@@ -14,15 +14,17 @@ KCFLAGS    := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
 HOSTCFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
               -fno-sanitize-recover=all -fno-omit-frame-pointer -Icommon -Itests/unit
 BENCHFLAGS := $(WARN) -O2 -g -Icommon
-# The bench measures common/ compiled as the images compile it (no SIMD).
-BENCH_OBJS := $(patsubst common/%.c,$(BUILD)/bench/%.o,$(COMMON_PORTABLE))
 
 # common/ code that runs both in images and on the host.
 COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c))
 COMMON_HDRS     := $(wildcard common/*.h)
+# The bench measures common/ compiled as the images compile it (no SIMD).
+BENCH_OBJS := $(patsubst common/%.c,$(BUILD)/bench/%.o,$(COMMON_PORTABLE))
 
 UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+# Compiled once, linked into every unit test binary.
+HOST_OBJS    := $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_PORTABLE) $(UNIT_SUPPORT))
 
 IMAGES :=
 .DEFAULT_GOAL := all
@@ -39,9 +41,13 @@ images: $(IMAGES)
 
 unit: $(UNIT_TESTS)
 
-$(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(COMMON_PORTABLE) $(COMMON_HDRS) $(wildcard tests/unit/*.h)
+$(BUILD)/host/%.o: %.c $(COMMON_HDRS) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(UNIT_SUPPORT) $(COMMON_PORTABLE)
+	$(HOSTCC) $(HOSTCFLAGS) -c -o $@ $<
+
+$(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS) $(COMMON_HDRS) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(HOST_OBJS)
 
 $(BUILD)/bench/%.o: common/%.c $(COMMON_HDRS)
 	@mkdir -p $(dir $@)
@@ -54,7 +60,7 @@ test-unit: unit
 	@tests/run-tests.sh unit
 
 test: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) -j$(shell nproc) --no-print-directory all
 	@tests/run-tests.sh all
 
 bench: deps $(BUILD)/bench/bench_paging
