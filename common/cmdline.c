@@ -11,6 +11,18 @@ static const char *const defect_names[] = {
 	[EB_DEFECT_INITRD] = "initrd",
 };
 
+static const char *const debug_names[] = {
+	[EB_DEBUG_FAULT_OUTSIDE] = "fault-outside",
+	[EB_DEBUG_FAULT_IN_HANDLER] = "fault-in-handler",
+};
+
+const char *eb_debug_name(unsigned debug)
+{
+	if (debug == 0 || debug > EB_DEBUG_MAX)
+		return 0;
+	return debug_names[debug];
+}
+
 const char *eb_defect_name(unsigned defect)
 {
 	if (defect == 0 || defect > EB_DEFECT_MAX)
@@ -88,6 +100,22 @@ static int set_defect(struct eb_options *o, const char *v, size_t n, char *err,
 	return -1;
 }
 
+static int set_debug(struct eb_options *o, const char *v, size_t n, char *err,
+		     size_t errlen)
+{
+	for (unsigned d = 1; d <= EB_DEBUG_MAX; d++) {
+		if (word_is(v, n, debug_names[d])) {
+			o->debug = d;
+			return 0;
+		}
+	}
+	char b[65];
+	eb_snprintf(err, errlen,
+		    "unknown debug switch '%s' (fault-outside fault-in-handler)",
+		    word_copy(b, v, n));
+	return -1;
+}
+
 static int option(struct eb_options *o, const char *w, size_t n, char *err,
 		  size_t errlen)
 {
@@ -99,6 +127,8 @@ static int option(struct eb_options *o, const char *w, size_t n, char *err,
 		return set_path(o->initrd, "initrd=", v, vn, err, errlen);
 	if (word_key(w, n, "defect=", &v, &vn))
 		return set_defect(o, v, vn, err, errlen);
+	if (word_key(w, n, "debug=", &v, &vn))
+		return set_debug(o, v, vn, err, errlen);
 	if (word_is(w, n, "ptdump")) {
 		o->ptdump = true;
 		return 0;
@@ -152,6 +182,7 @@ int eb_parse_cmdline(const char *line, size_t len, struct eb_options *o,
 			}
 			memcpy(o->kernel_cmdline, line + i, end - i);
 			o->kernel_cmdline[end - i] = '\0';
+			o->kernel_cmdline_given = true;
 			return 0;
 		}
 		if (option(o, w, n, err, errlen))

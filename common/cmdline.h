@@ -6,7 +6,10 @@
  * Options are separated by blanks; everything after the first "--" word is
  * the kernel's command line, passed on verbatim (leading blanks and a
  * trailing newline dropped). Options: kernel=PATH, initrd=PATH, ptdump,
- * quiet, defect=NAME (debug: break one handoff promise on purpose).
+ * quiet, defect=NAME (debug: break one handoff promise on purpose),
+ * debug=NAME (debug: provoke one of the loader's own faults).
+ * kernel= and initrd= name files on the UEFI volume, members of the boot
+ * module's cpio in the worlds that boot from one module (PVH, PV).
  */
 #ifndef EARLYBOOT_CMDLINE_H
 #define EARLYBOOT_CMDLINE_H
@@ -19,11 +22,30 @@
 #define EB_LINE_MAX 2048 /* whole loader command line, NUL excluded */
 #define EB_PATH_MAX 256  /* kernel= and initrd= values, NUL included */
 
+/*
+ * Loader debug switches (`debug=NAME`). Unlike defect=, they never reach a
+ * handoff: each ends the run in the loader's own exception handlers, so the
+ * boot tests can show those handlers work. What each does is up to the world.
+ */
+enum eb_debug {
+	EB_DEBUG_NONE = 0,
+	EB_DEBUG_FAULT_OUTSIDE,    /* touch an address outside every lazy region */
+	EB_DEBUG_FAULT_IN_HANDLER, /* ...and make the #PF handler fault: #DF */
+	EB_DEBUG_MAX = EB_DEBUG_FAULT_IN_HANDLER,
+};
+
 struct eb_options {
 	char kernel[EB_PATH_MAX]; /* "" when not given */
 	char initrd[EB_PATH_MAX]; /* "" when not given */
 	bool ptdump, quiet;
 	unsigned defect; /* enum eb_defect */
+	unsigned debug;  /* enum eb_debug */
+	/*
+	 * A "--" was given (even with nothing after it): the world then uses
+	 * kernel_cmdline as is and ignores any command line the boot module
+	 * carries (a cpio's `cmdline` member).
+	 */
+	bool kernel_cmdline_given;
 	char kernel_cmdline[EB_CMDLINE_MAX];
 };
 
@@ -37,5 +59,7 @@ int eb_parse_cmdline(const char *line, size_t len, struct eb_options *out,
 
 /* "magic", "memmap", ... for enum eb_defect; NULL for 0 or out of range. */
 const char *eb_defect_name(unsigned defect);
+/* "fault-outside", ... for enum eb_debug; NULL for 0 or out of range. */
+const char *eb_debug_name(unsigned debug);
 
 #endif

@@ -207,7 +207,8 @@ enum ep_err ep_map(struct ep_ctx *ctx, uint64_t va, uint64_t pa, uint64_t len,
 	if ((e = check_perms(ctx, name, va, perms)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_MAP, name, va, va + len - 1, pa, perms, 0, false, false };
+	struct ep_op op = { .kind = EP_OP_MAP, .name = name, .va = va,
+			     .last = va + len - 1, .pa = pa, .perms = perms };
 	return ep_run_op(ctx, &op);
 }
 
@@ -220,7 +221,8 @@ enum ep_err ep_protect(struct ep_ctx *ctx, uint64_t va, uint64_t len,
 	    (e = check_perms(ctx, name, va, perms)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_PROTECT, name, va, va + len - 1, 0, perms, 0, false, false };
+	struct ep_op op = { .kind = EP_OP_PROTECT, .name = name, .va = va,
+			     .last = va + len - 1, .perms = perms };
 	return ep_run_op(ctx, &op);
 }
 
@@ -231,7 +233,8 @@ enum ep_err ep_unmap(struct ep_ctx *ctx, uint64_t va, uint64_t len)
 	if ((e = ep_check_range(ctx, name, va, len)) ||
 	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
-	struct ep_op op = { EP_OP_UNMAP, name, va, va + len - 1, 0, 0, 0, false, false };
+	struct ep_op op = { .kind = EP_OP_UNMAP, .name = name, .va = va,
+			     .last = va + len - 1 };
 	return ep_run_op(ctx, &op);
 }
 

@@ -54,7 +54,13 @@ struct ep_op {
 	bool check_only;
 	/* Map only the holes: mapped leaves are kept, not an overlap. */
 	bool skip_mapped;
+	/* Dry run only: count as if every lazy-pool table were unhooked. */
+	bool as_if_reset;
 };
+
+/* The dry run alone: the checks, and the frames op needs from each pool. */
+enum ep_err ep_count_op(struct ep_ctx *ctx, const struct ep_op *op,
+			uint64_t *need_main, uint64_t *need_lazy);
 
 /* Run op: check everything and count frames first, then apply. */
 enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op);

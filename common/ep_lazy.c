@@ -136,8 +136,9 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 				       va > r->va ? va : r->va, r->pa, 0, 0);
 	}
 	/* Nothing may be mapped there yet: the region owns its va range. */
-	struct ep_op check = { EP_OP_MAP, name, va, va + len - 1, pa, perms,
-			       0, true, false };
+	struct ep_op check = { .kind = EP_OP_MAP, .name = name, .va = va,
+			       .last = va + len - 1, .pa = pa, .perms = perms,
+			       .check_only = true };
 	if ((e = ep_run_op(ctx, &check)))
 		return e;
 	struct ep_lazy_region r = { va, pa, len, perms };
@@ -242,32 +243,60 @@ static enum ep_err materialize(struct ep_ctx *ctx,
 			break;
 	}
 	uint64_t size = ep_level_size(L), block = va & ~(size - 1);
-	struct ep_op op = { EP_OP_MAP, "materialize", block, block + size - 1,
-			    r->pa + (block - r->va), r->perms, r, false, false };
+	struct ep_op op = { .kind = EP_OP_MAP, .name = "materialize",
+			    .va = block, .last = block + size - 1,
+			    .pa = r->pa + (block - r->va), .perms = r->perms,
+			    .lazy = r };
 	return ep_run_op(ctx, &op);
 }
 
 /* Map every hole of r, with the leaves the materializer would choose. */
-static enum ep_err complete_region(struct ep_ctx *ctx,
-				   const struct ep_lazy_region *r)
+static struct ep_op complete_op(const struct ep_lazy_region *r, bool as_if_reset)
 {
-	struct ep_op op = { EP_OP_MAP, "lazy complete", r->va,
-			    r->va + (r->len - 1), r->pa, r->perms, r, false,
-			    true };
-	return ep_run_op(ctx, &op);
+	return (struct ep_op){ .kind = EP_OP_MAP, .name = "lazy complete",
+			       .va = r->va, .last = r->va + (r->len - 1),
+			       .pa = r->pa, .perms = r->perms, .lazy = r,
+			       .skip_mapped = true, .as_if_reset = as_if_reset };
 }
 
+/*
+ * All or nothing: count what completing every region needs as the tree is
+ * now and as it would be after a reset; reset only when that makes the
+ * difference, and fail before touching anything when even that is too small.
+ */
 enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
 {
+	uint64_t need_now = 0, need_fresh = 0, main_need = 0;
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
-		enum ep_err e = complete_region(ctx, &ctx->lazy[i]);
-		if (e == EP_ERR_POOL && ctx->err.pa == ctx->lazy_pool.start) {
-			/* What was built may be in the way: start afresh once. */
-			if ((e = reset_lazy(ctx)))
-				return e;
-			for (unsigned j = 0; j <= i && !e; j++)
-				e = complete_region(ctx, &ctx->lazy[j]);
-		}
+		uint64_t m, l;
+		struct ep_op now = complete_op(&ctx->lazy[i], false);
+		struct ep_op fresh = complete_op(&ctx->lazy[i], true);
+		enum ep_err e = ep_count_op(ctx, &now, &m, &l);
+		if (e)
+			return e;
+		need_now += l;
+		main_need += m;
+		if ((e = ep_count_op(ctx, &fresh, &m, &l)))
+			return e;
+		need_fresh += l;
+	}
+	struct ep_pool *lp = &ctx->lazy_pool;
+	uint64_t lazy_free = (lp->top - lp->end) >> EP_PAGE_SHIFT;
+	if (main_need) /* boundary tables are built at declare: cannot happen */
+		return ep_fail(ctx, EP_ERR_POOL, "lazy complete", 0,
+			       ctx->pool.start, main_need, 0);
+	if (need_now > lazy_free) {
+		if (need_fresh > ep_pool_frames(lp))
+			return ep_fail(ctx, EP_ERR_POOL, "lazy complete",
+				       ctx->nlazy ? ctx->lazy[0].va : 0,
+				       lp->start, need_fresh, 0);
+		enum ep_err e = reset_lazy(ctx);
+		if (e)
+			return e;
+	}
+	for (unsigned i = 0; i < ctx->nlazy; i++) {
+		struct ep_op op = complete_op(&ctx->lazy[i], false);
+		enum ep_err e = ep_run_op(ctx, &op);
 		if (e)
 			return e;
 	}

@@ -39,13 +39,14 @@ static unsigned intervals_for(struct interval *iv, unsigned n,
 		uint64_t S = ep_level_size(K);
 		if (!(leaf_mask & (1u << (K - 1))) || ((r->pa - r->va) & (S - 1)))
 			continue;
+		/* Whole blocks: [mid_lo, mid_last], inclusive so 2^64 needs no bit 64. */
 		uint64_t mid_lo = (r->va + (S - 1)) & ~(S - 1);
-		uint64_t mid_end = (last + 1) & ~(S - 1); /* exclusive; 0 = 2^64 */
-		if (mid_lo < r->va || (mid_end == 0 && last + 1 != 0) ||
-		    (mid_end != 0 && mid_end <= mid_lo))
+		uint64_t mid_last = ((last + 1) & ~(S - 1)) - 1;
+		if (mid_lo < r->va || mid_last < mid_lo ||
+		    mid_last > last)
 			break; /* no whole block: every page needs level <= L */
-		n = add(&*iv, n, r->va, mid_lo - 1, shift);
-		return add(iv, n, mid_end, last, shift);
+		n = add(iv, n, r->va, mid_lo - 1, shift);
+		return mid_last == last ? n : add(iv, n, mid_last + 1, last, shift);
 	}
 	return add(iv, n, r->va, last, shift);
 }

@@ -200,6 +200,11 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 	bool present = e & EP_PTE_P;
 	enum ep_err err;
 
+	if (present && !ep_is_leaf(e, L) && w->dry && op->as_if_reset &&
+	    ep_pool_contains(&ctx->lazy_pool, ep_entry_pa(ctx, e, L))) {
+		e = 0; /* unhooked by the reset this count imagines */
+		present = false;
+	}
 	if (present && !ep_is_leaf(e, L)) {
 		if (!w->dry && (err = run_flush(ctx, t->pa, run)))
 			return err;
@@ -336,12 +341,24 @@ static uint64_t pool_free(const struct ep_pool *p)
 	return (p->top - p->end) >> EP_PAGE_SHIFT;
 }
 
-enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op)
+enum ep_err ep_count_op(struct ep_ctx *ctx, const struct ep_op *op,
+			uint64_t *need_main, uint64_t *need_lazy)
 {
 	struct walk w = { ctx, op, true, 0, 0 };
 	struct vtable root = { .kind = VT_REAL, .pa = ctx->root,
 			       .level = ctx->levels };
 	enum ep_err e = visit(&w, &root, op->va, op->last);
+	*need_main = w.need_main;
+	*need_lazy = w.need_lazy;
+	return e;
+}
+
+enum ep_err ep_run_op(struct ep_ctx *ctx, const struct ep_op *op)
+{
+	struct walk w = { ctx, op, true, 0, 0 };
+	struct vtable root = { .kind = VT_REAL, .pa = ctx->root,
+			       .level = ctx->levels };
+	enum ep_err e = ep_count_op(ctx, op, &w.need_main, &w.need_lazy);
 	if (e || op->check_only)
 		return e;
 

@@ -1,7 +1,8 @@
 /*
  * The UEFI world's internal interface. efi_main (main.c) gathers everything
- * while boot services exist; after ExitBootServices, handoff.c builds the
- * tables and enters the kernel.
+ * while boot services exist; after ExitBootServices, handoff.c describes the
+ * boot in common/boot.h's terms and common/x86/chainload.c builds the tables
+ * and enters the kernel (the same steps as the PVH world).
  */
 #ifndef EARLYBOOT_EFI_LOADER_H
 #define EARLYBOOT_EFI_LOADER_H
@@ -13,6 +14,7 @@
 #include "cmdline.h"
 #include "elf_load.h"
 #include "memmap.h"
+#include "x86/log.h"
 
 /* Everything the second half needs, gathered before ExitBootServices. */
 struct efi_boot {
@@ -34,11 +36,7 @@ struct efi_boot {
 	unsigned exit_tries;
 };
 
-/* output.c: every line starts "earlyboot: "; errors end the run. */
-void efi_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-__attribute__((noreturn)) void efi_fail(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-void efi_set_quiet(bool quiet);
+/* Messages and errors: common/x86/log.h (eb_info, eb_fail). */
 
 /* files.c: read a whole file from the loader's volume into fresh pages. */
 EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
@@ -62,8 +60,11 @@ void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m);
 /* handoff.c: after ExitBootServices, on our own stack. */
 __attribute__((noreturn)) void efi_after_exit(void *boot);
 
-/* traps.c: the context the #PF handler serves (NULL until tables are live). */
-struct ep_ctx;
-void efi_traps_set_ctx(struct ep_ctx *ctx);
+/*
+ * handoff.c: what the world-neutral steps (common/boot.h) need to know of
+ * this boot; used to size the pools before exit and to finish after it.
+ */
+struct eb_boot;
+void efi_describe(const struct efi_boot *b, struct eb_boot *eb);
 
 #endif

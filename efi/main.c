@@ -4,6 +4,7 @@
  * pointer, CPU features — then ExitBootServices and on to handoff.c on our
  * own stack. Nothing after this file calls the firmware.
  */
+#include "boot.h"
 #include "bootinfo.h"
 #include "dmap.h"
 #include "early_paging.h"
@@ -16,7 +17,6 @@
 extern char ImageBase[], _text[], _etext[];
 
 #define PAGE 4096ULL
-#define LAZY_MIN_FRAMES 64 /* as Linux's early pool: resets stay rare */
 
 static struct efi_boot boot;
 static uint8_t loader_stack[64 * 1024] __attribute__((aligned(16)));
@@ -26,18 +26,11 @@ static uint64_t page_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
 
 static void cpu_features(struct efi_boot *b)
 {
-	uint32_t a, bx, c, d;
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(bx), "=c"(c), "=d"(d) : "a"(0x80000000u));
-	uint32_t max_ext = a;
-	d = 0;
-	if (max_ext >= 0x80000001u)
-		__asm__ volatile("cpuid" : "=a"(a), "=b"(bx), "=c"(c), "=d"(d)
-				 : "a"(0x80000001u), "c"(0));
-	b->nx = d & (1u << 20);
-	b->leaf_mask = EP_LEAF_4K | EP_LEAF_2M | ((d & (1u << 26)) ? EP_LEAF_1G : 0);
-	uint64_t cr4;
-	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	b->levels = (cr4 & (1u << 12)) ? 5 : 4; /* LA57 */
+	struct x86_paging_caps caps;
+	x86_paging_caps(&caps);
+	b->nx = caps.nx;
+	b->leaf_mask = caps.leaf_mask;
+	b->levels = caps.levels;
 }
 
 static uint64_t find_rsdp(EFI_SYSTEM_TABLE *st)
@@ -60,7 +53,7 @@ static uint64_t alloc_pages(EFI_SYSTEM_TABLE *st, uint64_t bytes, const char *wh
 	EFI_STATUS s = st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
 						       page_up(bytes) / PAGE, &pa);
 	if (EFI_ERROR(s))
-		efi_fail("allocating %llu bytes for the %s: %s",
+		eb_fail("allocating %llu bytes for the %s: %s",
 			 (unsigned long long)bytes, what, efi_status_name(s));
 	return pa;
 }
@@ -68,24 +61,24 @@ static uint64_t alloc_pages(EFI_SYSTEM_TABLE *st, uint64_t bytes, const char *wh
 static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_boot *b)
 {
 	if (!b->opt.kernel[0])
-		efi_fail("no kernel= option on the command line");
+		eb_fail("no kernel= option on the command line");
 	EFI_STATUS s = efi_read_file(st, li->DeviceHandle, b->opt.kernel,
 				     &b->kfile_pa, &b->kfile_len);
 	if (EFI_ERROR(s))
-		efi_fail("kernel %s: cannot read: %s", b->opt.kernel, efi_status_name(s));
+		eb_fail("kernel %s: cannot read: %s", b->opt.kernel, efi_status_name(s));
 	char err[200];
 	if (eb_elf_parse((const void *)b->kfile_pa, b->kfile_len, &b->elf, err, sizeof err))
-		efi_fail("kernel %s: %s", b->opt.kernel, err);
-	efi_info("kernel %s: %llu bytes, %u segments, entry 0x%llx", b->opt.kernel,
+		eb_fail("kernel %s: %s", b->opt.kernel, err);
+	eb_info("kernel %s: %llu bytes, %u segments, entry 0x%llx", b->opt.kernel,
 		 (unsigned long long)b->kfile_len, b->elf.nseg,
 		 (unsigned long long)b->elf.entry);
 	if (b->opt.initrd[0]) {
 		s = efi_read_file(st, li->DeviceHandle, b->opt.initrd, &b->initrd_pa,
 				  &b->initrd_len);
 		if (EFI_ERROR(s))
-			efi_fail("initrd %s: cannot read: %s", b->opt.initrd,
+			eb_fail("initrd %s: cannot read: %s", b->opt.initrd,
 				 efi_status_name(s));
-		efi_info("initrd %s: %llu bytes at 0x%llx", b->opt.initrd,
+		eb_info("initrd %s: %llu bytes at 0x%llx", b->opt.initrd,
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
 	}
@@ -107,7 +100,7 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	EFI_STATUS s = st->BootServices->GetMemoryMap(&size, (void *)map, &key,
 						      &dsize, &dver);
 	if (EFI_ERROR(s))
-		efi_fail("GetMemoryMap: %s", efi_status_name(s));
+		eb_fail("GetMemoryMap: %s", efi_status_name(s));
 	uint64_t lo = eb_elf_seg_pa_start(seg), hi = eb_elf_seg_pa_end(seg);
 	for (UINTN off = 0; off + dsize <= size; off += dsize) {
 		const EFI_MEMORY_DESCRIPTOR *d = (const void *)(map + off);
@@ -122,7 +115,7 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		    !EFI_ERROR(st->BootServices->AllocatePages(AllocateAddress, EfiLoaderData,
 							       (z - a) / PAGE, &pa)))
 			continue;
-		efi_fail("kernel %s: segment %u at pa 0x%llx-0x%llx: 0x%llx is in use (firmware memory type %u)",
+		eb_fail("kernel %s: segment %u at pa 0x%llx-0x%llx: 0x%llx is in use (firmware memory type %u)",
 			 b->opt.kernel, seg->index, (unsigned long long)lo,
 			 (unsigned long long)hi, (unsigned long long)a, (unsigned)d->Type);
 	}
@@ -144,41 +137,28 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	};
 	char err[200];
 	if (eb_elf_check_placement(&b->elf, ram, nram, busy, 3, err, sizeof err))
-		efi_fail("kernel %s: %s", b->opt.kernel, err);
+		eb_fail("kernel %s: %s", b->opt.kernel, err);
 	for (unsigned i = 0; i < b->elf.nseg; i++)
 		claim_segment(st, b, &b->elf.seg[i]);
 }
 
 /*
- * The main pool holds every eager table; its size is computed from the
- * mappings it will hold, itself included, so allocate, measure with the
- * real address, and grow until it fits. The lazy pool follows it.
+ * The main pool holds every eager table; its size depends on the mappings
+ * it will hold, itself included (common/boot.h), so allocate, measure with
+ * the real address, and grow until it fits. The lazy pool follows it.
  */
 static void alloc_pools(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			const struct eb_memmap *m)
 {
-	struct eb_dmap plan;
-	eb_dmap_plan(&plan, m, EB_DMAP_BASE, 0);
-	uint64_t lazy = eb_dmap_frames_needed(&plan, b->levels, b->leaf_mask);
-	b->lazy_frames = (lazy > LAZY_MIN_FRAMES ? lazy : LAZY_MIN_FRAMES) + 8;
-
-	struct ep_range_req req[3 + EB_ELF_MAX_SEGS + 1];
-	size_t n = 0;
-	req[n++] = (struct ep_range_req){ b->image_pa, b->image_pa, b->image_len };
-	for (unsigned i = 0; i < b->elf.nseg; i++) {
-		const struct eb_elf_seg *s = &b->elf.seg[i];
-		uint64_t va = s->vaddr & ~(PAGE - 1);
-		req[n++] = (struct ep_range_req){ va, eb_elf_seg_pa_start(s),
-						  page_up(s->vaddr + s->memsz) - va };
-	}
-	uint64_t frames = ep_pool_frames_needed(req, n, b->levels, b->leaf_mask,
-						false, 0, 0) + 8;
+	static struct eb_boot eb;
+	efi_describe(b, &eb);
+	eb.mem = *m;
+	b->lazy_frames = eb_boot_lazy_frames(m, b->levels, b->leaf_mask);
+	uint64_t frames = eb_boot_main_frames(&eb, 0, 0);
 	for (int round = 0; round < 8; round++) {
 		uint64_t bytes = (frames + b->lazy_frames) * PAGE;
 		uint64_t pa = alloc_pages(st, bytes, "page-table pools");
-		req[n] = (struct ep_range_req){ pa, pa, bytes };
-		uint64_t need = ep_pool_frames_needed(req, n + 1, b->levels,
-						      b->leaf_mask, false, 0, 0);
+		uint64_t need = eb_boot_main_frames(&eb, pa, bytes);
 		if (need <= frames) {
 			b->pool_pa = pa;
 			b->pool_frames = frames;
@@ -186,9 +166,9 @@ static void alloc_pools(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			return;
 		}
 		st->BootServices->FreePages(pa, bytes / PAGE);
-		frames = need + 4;
+		frames = need;
 	}
-	efi_fail("page-table pool sizing did not converge");
+	eb_fail("page-table pool sizing did not converge");
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
@@ -201,25 +181,25 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 
 	serial_init();
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
-		efi_fail("no loaded-image protocol on our own handle");
+		eb_fail("no loaded-image protocol on our own handle");
 	efi_get_cmdline(st, li, &b->opt);
 	b->image_pa = (uint64_t)li->ImageBase;
 	b->image_len = page_up(li->ImageSize);
 	b->text_pa = (uint64_t)_text;
 	b->text_end = page_up((uint64_t)_etext);
-	efi_info("image 0x%llx-0x%llx (text 0x%llx-0x%llx)",
+	eb_info("image 0x%llx-0x%llx (text 0x%llx-0x%llx)",
 		 (unsigned long long)b->image_pa,
 		 (unsigned long long)(b->image_pa + b->image_len),
 		 (unsigned long long)b->text_pa, (unsigned long long)b->text_end);
 	if ((uint64_t)ImageBase != b->image_pa || b->text_pa & (PAGE - 1))
-		efi_fail("image layout unexpected: ImageBase 0x%llx, _text 0x%llx",
+		eb_fail("image layout unexpected: ImageBase 0x%llx, _text 0x%llx",
 			 (unsigned long long)(uint64_t)ImageBase,
 			 (unsigned long long)b->text_pa);
 
 	read_files(st, li, b);
 	cpu_features(b);
 	if (!b->nx)
-		efi_fail("CPU without NX: the handoff promises W^X");
+		eb_fail("CPU without NX: the handoff promises W^X");
 
 	struct eb_memmap m;
 	eb_memmap_init(&m, scratch_map, EB_MEM_MAX);
@@ -228,7 +208,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	b->bootinfo_pa = alloc_pages(st, sizeof(struct eb_bootinfo), "boot info");
 	alloc_pools(st, b, &m);
 	b->acpi_rsdp_pa = find_rsdp(st);
-	efi_info("pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s%s%s",
+	eb_info("pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s%s%s",
 		 (unsigned long long)b->pool_frames, (unsigned long long)b->pool_pa,
 		 (unsigned long long)b->lazy_frames, (unsigned long long)b->lazy_pa,
 		 b->leaf_mask & EP_LEAF_1G ? " 1G" : "", " 2M", " 4K");

@@ -54,11 +54,11 @@ static void alloc_map_buffer(EFI_BOOT_SERVICES *bs, void **buf, UINTN *cap)
 	UINT32 dver;
 	EFI_STATUS s = bs->GetMemoryMap(&size, 0, &key, &dsize, &dver);
 	if (s != EFI_BUFFER_TOO_SMALL)
-		efi_fail("GetMemoryMap(size query): %s", efi_status_name(s));
+		eb_fail("GetMemoryMap(size query): %s", efi_status_name(s));
 	*cap = size + 64 * dsize;
 	s = bs->AllocatePool(EfiLoaderData, *cap, buf);
 	if (EFI_ERROR(s))
-		efi_fail("allocating %llu bytes for the memory map: %s",
+		eb_fail("allocating %llu bytes for the memory map: %s",
 			 (unsigned long long)*cap, efi_status_name(s));
 }
 
@@ -70,10 +70,10 @@ void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m)
 	EFI_STATUS s = st->BootServices->GetMemoryMap(&size, (void *)buf, &key,
 						      &dsize, &dver);
 	if (EFI_ERROR(s))
-		efi_fail("GetMemoryMap: %s", efi_status_name(s));
+		eb_fail("GetMemoryMap: %s", efi_status_name(s));
 	char err[160];
 	if (efi_convert_map(m, buf, size, dsize, err, sizeof err))
-		efi_fail("%s", err);
+		eb_fail("%s", err);
 }
 
 #define EXIT_TRIES 16
@@ -98,7 +98,7 @@ void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
 			break;
 	}
 	if (EFI_ERROR(s))
-		efi_fail("ExitBootServices after %u tries: %s", tries,
+		eb_fail("ExitBootServices after %u tries: %s", tries,
 			 efi_status_name(s));
 	b->efi_map = buf;
 	b->efi_map_size = size;

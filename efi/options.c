@@ -63,7 +63,7 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		EFI_STATUS s = efi_read_file(st, li->DeviceHandle, "\\earlyboot.cfg",
 					     &pa, &flen);
 		if (EFI_ERROR(s))
-			efi_fail("no command line: LoadOptions empty and \\earlyboot.cfg: %s",
+			eb_fail("no command line: LoadOptions empty and \\earlyboot.cfg: %s",
 				 efi_status_name(s));
 		src = "\\earlyboot.cfg";
 		text = (const char *)pa;
@@ -77,7 +77,8 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 	}
 	char err[256];
 	if (eb_parse_cmdline(text, (size_t)len, opt, err, sizeof err))
-		efi_fail("command line (%s): %s", src, err);
-	efi_set_quiet(opt->quiet);
-	efi_info("command line from %s", src);
+		eb_fail("command line (%s): %s", src, err);
+	eb_set_quiet(opt->quiet);
+	eb_info("command line from %s; kernel command line '%s'", src,
+		opt->kernel_cmdline);
 }

@@ -8,7 +8,7 @@ LD         ?= ld
 
 # Image-only code: libc, arch and everything under common/x86/.
 COMMON_IMG_C := $(wildcard common/*.c) $(wildcard common/x86/*.c)
-COMMON_ALL_HDRS := $(COMMON_HDRS) $(wildcard common/x86/*.h)
+COMMON_ALL_HDRS := $(COMMON_HDRS) $(wildcard common/x86/*.h) $(wildcard common/xen/*.h)
 
 # ---- UEFI: GNU-EFI, flags as measured in FACTS.md ----------------------
 EFI_INC    := /usr/include/efi
@@ -41,9 +41,11 @@ $(BUILD)/earlyboot.efi: $(BUILD)/efi/earlyboot.so
 # ---- the test kernel ---------------------------------------------------
 TK_CFLAGS := $(KCFLAGS) -Itests/kernel
 TK_C      := $(wildcard tests/kernel/*.c) common/libc.c common/fmt.c \
-             common/crc32.c common/bootinfo.c common/x86/serial.c common/x86/cpu.c
+             common/crc32.c common/bootinfo.c common/x86/serial.c common/x86/cpu.c \
+             common/xen/hc.c common/xen/hc_hvm.c common/xen/hc_console.c
 TK_OBJS   := $(patsubst %.c,$(BUILD)/tk/%.o,$(TK_C)) \
-             $(BUILD)/tk/tests/kernel/entry.o $(BUILD)/tk/common/x86/isr.o
+             $(BUILD)/tk/tests/kernel/entry.o $(BUILD)/tk/common/x86/isr.o \
+             $(BUILD)/tk/common/xen/hc_page.o
 
 $(BUILD)/tk/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard tests/kernel/*.h)
 	@mkdir -p $(dir $@)

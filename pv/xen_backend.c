@@ -1,7 +1,8 @@
 /*
  * The xen backend: building. Entry writes, the rule, table frames and the
  * mmu_update batch. The template walk is in xen_template.c, activation and
- * the give-backs in xen_activate.c. docs/xen_backend.md says why.
+ * the give-backs in xen_activate.c, request checks and TLB invalidation in
+ * xen_request.c. docs/xen_backend.md says why.
  */
 #include "libc.h"
 #include "xen_be_internal.h"
@@ -97,6 +98,10 @@ enum ep_err be_flush(struct ep_ctx *ctx, struct xen_be *be)
 		unsigned i = done < n ? done : n - 1;
 		return be_fail(ctx, be, why_name(be->why[i]), be->subject[i], rc);
 	}
+	/* The read-only updates are in: those frames are sealed from now on. */
+	for (unsigned i = 0; i < n; i++)
+		if (be->why[i] == XEN_WHY_RO)
+			be->cfg.pool_template_pte[be_pfn(be->subject[i] - ctx->pool.start)] = 0;
 	be->nbatch = 0;
 	be->pending_writes = false;
 	return EP_OK;
@@ -145,12 +150,41 @@ bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa)
 	return i >= 0 && be->tmpl[i].state == XEN_TMPL_TABLE;
 }
 
-int xen_be_template_state(const struct xen_be *be, uint64_t pa)
+const struct xen_be_tframe *xen_be_template_frame(const struct xen_be *be,
+						  uint64_t pa)
 {
 	int i = xen_tmpl_find(be, be_pfn(pa));
-	return i < 0 ? 0 : be->tmpl[i].state;
+	return i < 0 ? 0 : &be->tmpl[i];
 }
 
+int xen_be_template_state(const struct xen_be *be, uint64_t pa)
+{
+	const struct xen_be_tframe *f = xen_be_template_frame(be, pa);
+	return f ? f->state : 0;
+}
+
+/*
+ * Where the live template maps a pool frame writable, while it still does:
+ * bit 0 of the slot marks it, bit 1 says its read-only update is queued in
+ * the batch but not sent yet (be_flush clears the slot when it is).
+ */
+static uint64_t *template_slot(struct ep_ctx *ctx, struct xen_be *be,
+			       uint64_t pa)
+{
+	if (!be->tmpl_live || !ep_pool_contains(&ctx->pool, pa))
+		return 0;
+	uint64_t *slot = &be->cfg.pool_template_pte[be_pfn(pa - ctx->pool.start)];
+	return (*slot & 1) ? slot : 0;
+}
+
+/*
+ * Entries into a table go out through the mmu_update batch, except while
+ * the table is still under construction: allocated, its read-only update
+ * queued but not yet sent, so the live template still maps it writable and
+ * nothing Xen validates links to it. A plain store is legal then, and free;
+ * that is what makes a build cost a few hypercalls per batch of table
+ * pages, not one per batch of entries.
+ */
 static enum ep_err put_entry(struct ep_ctx *ctx, struct xen_be *be,
 			     uint64_t table_pa, unsigned level, unsigned index,
 			     uint64_t entry)
@@ -183,6 +217,12 @@ static enum ep_err put_entry(struct ep_ctx *ctx, struct xen_be *be,
 			ctx->count.refusals++;
 		}
 	}
+	if (template_slot(ctx, be, table_pa)) {
+		/* Still writable in the live tree, linked nowhere: a plain store. */
+		((volatile uint64_t *)ctx->phys_to_virt(ctx->env, table_pa))[index] = entry;
+		be->stored++;
+		return EP_OK;
+	}
 	return be_queue(ctx, be, pte_ma, entry, XEN_WHY_ENTRY, table_pa);
 }
 
@@ -196,7 +236,7 @@ static enum ep_err xen_set_entry(struct ep_ctx *ctx, uint64_t table_pa,
 
 /*
  * Consecutive in pseudo-physical space is not consecutive in machine space:
- * every entry is translated on its own, and goes into the batch.
+ * every entry is translated (and checked by the rule) on its own.
  */
 static enum ep_err xen_set_run(struct ep_ctx *ctx, uint64_t table_pa,
 			       unsigned level, unsigned index, unsigned count,
@@ -216,7 +256,11 @@ static enum ep_err xen_flush(struct ep_ctx *ctx)
 {
 	enum ep_err e;
 	struct xen_be *be = be_get(ctx, &e);
-	return be ? be_flush(ctx, be) : e;
+	if (!be)
+		return e;
+	if ((e = be_flush(ctx, be)))
+		return e;
+	return xen_invalidate_pending(ctx, be);
 }
 
 static uint64_t xen_entry_to_pa(const struct ep_ctx *ctx, uint64_t entry)
@@ -228,21 +272,13 @@ static uint64_t xen_entry_to_pa(const struct ep_ctx *ctx, uint64_t entry)
 	return (be->cfg.m2p[mfn] << EP_PAGE_SHIFT) & XEN_ADDR;
 }
 
-static uint64_t *template_slot(struct ep_ctx *ctx, struct xen_be *be,
-			       uint64_t pa)
-{
-	if (!be->tmpl_live || !ep_pool_contains(&ctx->pool, pa))
-		return 0;
-	uint64_t *slot = &be->cfg.pool_template_pte[be_pfn(pa - ctx->pool.start)];
-	return (*slot & 1) ? slot : 0;
-}
-
 /*
  * Before the frame is hooked in, take away its writable mapping in the
- * template (the live tree until the switch): queued ahead of the entry that
- * hooks it, in the same ordered batch. Its mappings in the new tree are
- * read-only already, by the rule. After the switch the template is
- * unpinned and its mappings no longer count for Xen.
+ * template (the live tree until the switch): queued now, so it goes out
+ * ahead of any queued entry that hooks the frame, in the same ordered
+ * batch, and before any pin. Its mappings in the new tree are read-only
+ * already, by the rule. After the switch the template is unpinned and its
+ * mappings no longer count for Xen.
  */
 static enum ep_err xen_alloc_table(struct ep_ctx *ctx, uint64_t pa)
 {
@@ -251,18 +287,18 @@ static enum ep_err xen_alloc_table(struct ep_ctx *ctx, uint64_t pa)
 	if (!be)
 		return e;
 	uint64_t *slot = template_slot(ctx, be, pa);
-	if (!slot)
+	if (!slot || (*slot & 2))
 		return EP_OK;
 	uint64_t pte_ma = *slot & ~7ULL;
-	*slot = 0;
+	*slot |= 2;
 	be->ro_updates++;
 	return be_queue(ctx, be, pte_ma, be_read_ma(ctx, be, pte_ma) & ~EP_PTE_RW,
 			XEN_WHY_RO, pa);
 }
 
 /*
- * While the template maps the frame writable and is live, a store is legal
- * and free. Otherwise (after the switch the new tree maps every pool frame
+ * While the live template maps the frame writable, a store is legal and
+ * free. Otherwise (after the switch the new tree maps every pool frame
  * read-only) Xen clears it: one hypercall, only for tables made late.
  */
 static enum ep_err xen_zero_table(struct ep_ctx *ctx, uint64_t pa)
@@ -285,104 +321,6 @@ static enum ep_err xen_zero_table(struct ep_ctx *ctx, uint64_t pa)
 	return EP_OK;
 }
 
-/* Table frames (under the rule) among pfns [lo, hi); *first: the lowest. */
-static uint64_t table_frames_in(const struct ep_ctx *ctx,
-				const struct xen_be *be, uint64_t lo,
-				uint64_t hi, uint64_t *first)
-{
-	uint64_t n = 0;
-	*first = XEN_NO_PFN;
-	if (!ctx->finished) {
-		uint64_t plo = be_pfn(ctx->pool.start), phi = be_pfn(ctx->pool.top);
-		uint64_t a = lo > plo ? lo : plo, b = hi < phi ? hi : phi;
-		if (a < b) {
-			n += b - a;
-			*first = a;
-		}
-	}
-	if (be->tmpl_live) {
-		uint64_t tfirst;
-		n += xen_tmpl_count(be, lo, hi, &tfirst);
-		if (tfirst < *first)
-			*first = tfirst;
-	}
-	return n;
-}
-
-/*
- * What "explicit" means (docs/xen_backend.md): a map asking W for a range
- * made only of table frames, or a protect asking W over any table frame.
- * Both can only mean "make this page table writable": an error naming the
- * frame, before anything is written. A writable map of a range that merely
- * contains table frames (a direct map of RAM) is implicit: the rule writes
- * those entries read-only and counts it.
- */
-static enum ep_err xen_check_request(struct ep_ctx *ctx,
-				     const struct ep_request *req)
-{
-	enum ep_err e;
-	struct xen_be *be = be_get(ctx, &e);
-	if (!be)
-		return e;
-	uint64_t pages = req->len >> EP_PAGE_SHIFT;
-	if (req->kind == EP_REQ_MAP) {
-		uint64_t lo = be_pfn(req->pa), hi = lo + pages, first;
-		if (hi > be->cfg.nr_pages || hi < lo)
-			return ep_fail(ctx, EP_ERR_RANGE,
-				       "map: frames beyond the domain's nr_pages",
-				       req->va, req->pa, req->len, 0);
-		if (!(req->perms & EP_W))
-			return EP_OK;
-		uint64_t n = table_frames_in(ctx, be, lo, hi, &first);
-		if (n && n == pages)
-			return ep_fail(ctx, EP_ERR_REFUSED, "map",
-				       req->va + ((first - lo) << EP_PAGE_SHIFT),
-				       first << EP_PAGE_SHIFT, 0, 1);
-		if (n > be->cfg.refusal_cap - be->nrefusals)
-			return ep_fail(ctx, EP_ERR_CONFIG,
-				       "xen: refusal log too small for this map",
-				       req->va, first << EP_PAGE_SHIFT, n, 0);
-		return EP_OK;
-	}
-	if (req->kind == EP_REQ_PROTECT && (req->perms & EP_W)) {
-		for (uint64_t i = 0; i < pages; i++) {
-			uint64_t va = req->va + (i << EP_PAGE_SHIFT);
-			struct ep_translation t;
-			if (ep_translate(ctx, va, &t) == EP_OK &&
-			    xen_be_is_table_frame(ctx, t.pa))
-				return ep_fail(ctx, EP_ERR_REFUSED, "protect", va,
-					       t.pa & ~(EP_PAGE_SIZE - 1), 0,
-					       t.level);
-		}
-	}
-	xen_forget_refusals(ctx, be, req->va, req->len);
-	return EP_OK;
-}
-
-/* Xen does not flush the guest's TLB for it after an mmu_update. */
-static void xen_invalidate(struct ep_ctx *ctx, uint64_t va, uint64_t len)
-{
-	enum ep_err e;
-	struct xen_be *be = be_get(ctx, &e);
-	if (!be)
-		return;
-	struct mmuext_op op[XEN_BE_INVLPG_MAX];
-	uint64_t pages = len >> EP_PAGE_SHIFT;
-	unsigned n = 0, done = 0;
-	if (pages > XEN_BE_INVLPG_MAX) {
-		op[n++] = (struct mmuext_op){ .cmd = MMUEXT_TLB_FLUSH_LOCAL };
-	} else {
-		for (; n < pages; n++) {
-			op[n] = (struct mmuext_op){ .cmd = MMUEXT_INVLPG_LOCAL };
-			op[n].arg1.linear_addr = va + ((uint64_t)n << EP_PAGE_SHIFT);
-		}
-	}
-	long rc = xen_mmuext_op(be->hc, op, n, &done);
-	/* No way to return it: the backend breaks and the next call says why. */
-	if (rc)
-		be_fail(ctx, be, "mmuext_op: invlpg", 0, rc);
-}
-
 const struct ep_backend_ops ep_xen_ops = {
 	.name = "xen",
 	.leaf_mask = EP_LEAF_4K, /* Xen refuses PSE for PV guests */
@@ -394,7 +332,7 @@ const struct ep_backend_ops ep_xen_ops = {
 	.entry_to_pa = xen_entry_to_pa,
 	.activate_early = xen_activate_early,
 	.activate_late = xen_activate_late,
-	.invalidate = xen_invalidate,
+	.invalidate = 0, /* rides on flush: see xen_invalidate_pending */
 	.release_spare = xen_release_spare,
 	.zero_table = xen_zero_table,
 	.check_request = xen_check_request,

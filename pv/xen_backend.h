@@ -9,8 +9,10 @@
  *  - the template (Xen's bootstrap tables at pt_base) is learnt by walking
  *    it from its root, never from the order of the frames behind pt_base;
  *  - alloc_table takes every writable mapping of a pool frame away before
- *    the frame is hooked in; entry writes go out through batched
- *    mmu_update;
+ *    the frame is hooked in (queued in the batch); entry writes go out
+ *    through batched mmu_update, except into a table still under
+ *    construction (its read-only update not yet sent), where a plain store
+ *    is legal and free;
  *  - THE RULE: while a frame may be or become a page table, no entry that
  *    maps it is written writable; the entry is written read-only, the
  *    refusal counted and remembered, and given back when the frame becomes
@@ -48,7 +50,10 @@
 #define XEN_BE_MMU_BATCH 512
 /* Frames of Xen's template we can track (a 64 MiB dom0 has 5). */
 #define XEN_BE_MAX_TEMPLATE 256
-/* Beyond this many pages, invalidate flushes the whole TLB instead. */
+/*
+ * A protect or unmap of the live tree invalidates its pages in one
+ * mmuext_op call: up to this many INVLPGs, beyond it one local TLB flush.
+ */
 #define XEN_BE_INVLPG_MAX 32
 
 /* Xen's own L4 slots (256..271): the backend never maps or walks them. */
@@ -121,9 +126,11 @@ struct xen_be {
 	uint8_t why[XEN_BE_MMU_BATCH];      /* enum xen_be_why */
 	unsigned nbatch;
 	bool pending_writes; /* the batch holds entry writes (not give-backs) */
+	uint64_t inval_va, inval_len; /* to invalidate after the batch */
 
 	size_t nrefusals;
 	/* Counts beyond ep_counters. */
+	uint64_t stored;      /* entries written by plain store (under construction) */
 	uint64_t ro_updates;  /* template mappings of pool frames made RO */
 	uint64_t restored;    /* refused entries given back RW */
 	uint64_t cleared;     /* frames zeroed by MMUEXT_CLEAR_PAGE */
@@ -148,6 +155,9 @@ size_t xen_be_refusals_needed(uint64_t pool_frames, uint64_t template_frames,
 
 /* Is pa a table frame under the rule right now (pool open, template live)? */
 bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa);
+/* The template frame at pa (its level and state), or NULL. */
+const struct xen_be_tframe *xen_be_template_frame(const struct xen_be *be,
+						  uint64_t pa);
 /* State of a template frame, or 0 if pa is none. */
 int xen_be_template_state(const struct xen_be *be, uint64_t pa);
 

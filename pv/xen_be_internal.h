@@ -4,6 +4,8 @@
 #ifndef EARLYBOOT_XEN_BE_INTERNAL_H
 #define EARLYBOOT_XEN_BE_INTERNAL_H
 
+/* A backend is part of early_paging: it reports through ep_fail. */
+#include "ep_internal.h"
 #include "xen_backend.h"
 
 /* Address bits of an entry (bits 51:12). */
@@ -63,6 +65,11 @@ uint64_t xen_tmpl_count(const struct xen_be *be, uint64_t lo, uint64_t hi,
 enum ep_err xen_activate_early(struct ep_ctx *ctx, uint64_t root_pa);
 enum ep_err xen_activate_late(struct ep_ctx *ctx, uint64_t root_pa);
 enum ep_err xen_release_spare(struct ep_ctx *ctx, uint64_t pa);
+
+/* ---- what a request may ask (xen_request.c) ---- */
+enum ep_err xen_check_request(struct ep_ctx *ctx, const struct ep_request *req);
+/* Send the invalidation a protect/unmap of the live tree noted (flush). */
+enum ep_err xen_invalidate_pending(struct ep_ctx *ctx, struct xen_be *be);
 /*
  * A protect or unmap is about to rewrite the entries of [va, va+len): the
  * refusals recorded for them are void (the latest request wins).

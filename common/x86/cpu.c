@@ -1,5 +1,6 @@
 #include "cpu.h"
 
+#include "early_paging.h"
 #include "libc.h"
 
 /* isr.asm: one stub per exception vector. */
@@ -97,4 +98,20 @@ const char *x86_vector_name(uint64_t v)
 		"#XM SIMD error", "#VE virtualization", "#CP control protection",
 	};
 	return v < 32 && names[v] ? names[v] : "reserved";
+}
+
+void x86_paging_caps(struct x86_paging_caps *c)
+{
+	uint32_t a, b, cx, d = 0;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(cx), "=d"(d) : "a"(0x80000000u));
+	uint32_t max_ext = a;
+	d = 0;
+	if (max_ext >= 0x80000001u)
+		__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(cx), "=d"(d)
+				 : "a"(0x80000001u), "c"(0));
+	c->nx = d & (1u << 20);
+	c->leaf_mask = EP_LEAF_4K | EP_LEAF_2M | ((d & (1u << 26)) ? EP_LEAF_1G : 0);
+	uint64_t cr4;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	c->levels = (cr4 & (1u << 12)) ? 5 : 4; /* LA57 */
 }

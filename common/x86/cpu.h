@@ -6,6 +6,7 @@
 #ifndef EARLYBOOT_X86_CPU_H
 #define EARLYBOOT_X86_CPU_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define X86_SEL_CODE 0x08
@@ -33,6 +34,14 @@ void x86_trap(struct x86_frame *f);
 void x86_cpu_init(uint64_t df_stack_top);
 
 const char *x86_vector_name(uint64_t vector);
+
+/* What the CPU offers the page tables we build (CPUID, CR4). */
+struct x86_paging_caps {
+	bool nx;            /* CPUID 0x80000001 EDX.NX */
+	unsigned leaf_mask; /* EP_LEAF_*: 4K and 2M always, 1G with pdpe1gb */
+	unsigned levels;    /* 5 when CR4.LA57 is on, else 4 */
+};
+void x86_paging_caps(struct x86_paging_caps *caps);
 
 static inline uint64_t x86_read_cr2(void)
 {

@@ -35,6 +35,13 @@ void serial_write(const char *s, size_t n)
 		put(s[i]);
 }
 
+static con_sink_fn sink = serial_write;
+
+void con_set_sink(con_sink_fn fn)
+{
+	sink = fn ? fn : serial_write;
+}
+
 void con_printf(const char *fmt, ...)
 {
 	char buf[1024];
@@ -44,14 +51,23 @@ void con_printf(const char *fmt, ...)
 	va_end(ap);
 	if (n > (int)sizeof buf - 1)
 		n = (int)sizeof buf - 1;
-	serial_write(buf, (size_t)n);
+	sink(buf, (size_t)n);
 }
 
 void con_line(void *unused, const char *s)
 {
 	(void)unused;
-	serial_write(s, strlen(s));
-	serial_write("\n", 1);
+	/* One write per line: a hypercall sink then costs one call a line. */
+	char buf[512];
+	size_t n = strlen(s);
+	if (n < sizeof buf) {
+		memcpy(buf, s, n);
+		buf[n] = '\n';
+		sink(buf, n + 1);
+		return;
+	}
+	sink(s, n);
+	sink("\n", 1);
 }
 
 __attribute__((noreturn)) void x86_exit(uint8_t value)

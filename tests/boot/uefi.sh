@@ -9,7 +9,8 @@
 #   tests/boot/uefi.sh CASE...  only the named cases (e.g. 256m-1cpu bad-not-elf)
 #
 # Serial logs stay in build/logs/uefi-<case>.log; ESP folders in build/esp/.
-# BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT (default 60) bounds each.
+# BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT (default 60) bounds each
+# (the shell-* cases need ~10 s of it: the UEFI shell counts down 5 s first).
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
@@ -47,6 +48,26 @@ make_esp() {
 	printf '%s\n' "$cfg" >"$dir/earlyboot.cfg"
 }
 
+# make_shell_esp DIR LINE [CFG]: a folder the firmware cannot boot by itself
+# (no EFI/BOOT/BOOTX64.EFI), so OVMF.fd falls back to its built-in UEFI
+# shell, which runs startup.nsh after a 5 s countdown: LINE (starting
+# earlyboot.efi with arguments, i.e. with LoadOptions), then `reset -s`, so a
+# loader that returns to the shell ends the run (status 0) instead of
+# leaving it at the prompt until the timeout. CFG, when given, becomes
+# \earlyboot.cfg.
+make_shell_esp() {
+	local dir=$1 line=$2 cfg=${3:-}
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp "$EFI" "$dir/earlyboot.efi"
+	cp "$KERNEL" "$dir/kernel.elf"
+	"$FIXTURE" initrd "$dir/initrd.img" 1048613 || return 1
+	printf '%s\r\nreset -s\r\n' "$line" >"$dir/startup.nsh"
+	if [ -n "$cfg" ]; then
+		printf '%s\n' "$cfg" >"$dir/earlyboot.cfg"
+	fi
+}
+
 # boot NAME MEM SMP [CPU]: boot build/esp/NAME; prints QEMU's exit status.
 boot() {
 	local name=$1 mem=$2 smp=$3 cpu=${4:-}
@@ -66,19 +87,28 @@ tail_of() {
 		grep -av '^$' | tail -n "${2:-4}" | tr '\n' '|' | sed 's/|$//'
 }
 
-# judge NAME STATUS WANT_STATUS PATTERN [ERRORS]: one result line. ERRORS is
-# how many "earlyboot: error:" lines the log must hold (default 0).
+# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN...]]: one result
+# line. ERRORS is how many "earlyboot: error:" lines the log must hold
+# (default 0); every PATTERN (extended regex) must match some line.
 judge() {
 	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0}
+	shift 4
+	shift $(($# > 0 ? 1 : 0))
 	local log=$LOGS/uefi-$name.log
-	local got_err
+	local got_err missing= p
 	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	for p in "$pat" "$@"; do
+		if ! grep -aqE "$p" "$log" 2>/dev/null; then
+			missing=$p
+			break
+		fi
+	done
 	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
 		echo "FAIL boot:uefi-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
 	elif [ "$st" != "$want" ]; then
 		echo "FAIL boot:uefi-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
-	elif ! grep -aqE "$pat" "$log"; then
-		echo "FAIL boot:uefi-$name: no line matching '$pat'; last lines: $(tail_of "$log")"
+	elif [ -n "$missing" ]; then
+		echo "FAIL boot:uefi-$name: no line matching '$missing'; last lines: $(tail_of "$log")"
 	elif [ "$got_err" != "$nerr" ]; then
 		echo "FAIL boot:uefi-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
 	else
@@ -116,6 +146,36 @@ defect() { # defect NAME CHECK: loader breaks one promise, kernel names the chec
 	local st
 	st=$(boot "defect-$1" 256 1)
 	judge "defect-$1" "$st" 35 "^TESTKERNEL: FAIL $2: "
+}
+
+# Started from the UEFI shell with arguments: the command line must come
+# from LoadOptions. The folder has no \earlyboot.cfg, or (over-cfg) one
+# that would end the run with a loader error if it were read.
+SHELL_LINE='fs0:\earlyboot.efi kernel=kernel.elf initrd=initrd.img -- console=ttyS0 tk.from-loadoptions'
+shellboot() { # shellboot NAME [CFG]
+	make_shell_esp "$ESPS/$1" "$SHELL_LINE" "${2:-}" ||
+		{ echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st
+	st=$(boot "$1" 256 1)
+	judge "$1" "$st" 33 '^TESTKERNEL: PASS uefi [0-9]+ checks' 0 \
+		"^earlyboot: command line from LoadOptions; kernel command line 'console=ttyS0 tk\.from-loadoptions'" \
+		'^earlyboot: initrd initrd\.img: 1048613 bytes'
+}
+
+# The loader's own handlers (debug=, docs/handoff.md). The addresses are
+# the ones common/x86/traps.c provokes: a read of 0xffff88ffdead0000 (the
+# direct map's L4 slot 273, L3 slot 511: outside every lazy region); then,
+# for the #DF, a push with rsp = 0xffff88ffbad01000, which faults at ...0ff8,
+# and so does pushing that fault's frame.
+FAULT_CR2=0xffff88ffdead0000
+lfault() { # lfault NAME SWITCH ERRORS PATTERN...
+	local name=$1 sw=$2 nerr=$3
+	shift 3
+	make_esp "$ESPS/$name" "kernel=kernel.elf debug=$sw -- x" ||
+		{ echo "FAIL boot:uefi-$name: ESP setup"; return; }
+	local st
+	st=$(boot "$name" 256 1)
+	judge "$name" "$st" 37 "^earlyboot: debug: $sw: reading $FAULT_CR2" "$nerr" "$@"
 }
 
 # Derived kernels for the bad-input cases.
@@ -159,6 +219,19 @@ case_cmd() {
 	bad-unknown-option) bad unknown-option "kernel=kernel.elf frobnicate -- x" "unknown option 'frobnicate'" ;;
 	kernel-pf) kfault "$1" tk.fault=pf '^TESTKERNEL: FAIL page-fault: .*#PF' ;;
 	kernel-df) kfault "$1" tk.fault=df '^TESTKERNEL: FAIL double-fault: .*#DF' ;;
+	shell-loadoptions) shellboot "$1" ;;
+	shell-loadoptions-over-cfg) shellboot "$1" "kernel=missing.elf frobnicate -- from-cfg" ;;
+	loader-fault-outside)
+		lfault "$1" fault-outside 5 \
+			'^earlyboot: error: page fault: not-present fault outside every lazy region$' \
+			"^earlyboot: error:   cr2=$FAULT_CR2 rip=0x[0-9a-f]{16} error=0x0 \[not-present read supervisor\]" \
+			'^earlyboot: error:   L4 table 0x[0-9a-f]{16} \[273\] = 0x[0-9a-f]{16} table ' \
+			'^earlyboot: error:   L3 table 0x[0-9a-f]{16} \[511\] = 0x0{16} not present ' \
+			"^earlyboot: error: page fault the materializer cannot serve: .* at cr2=$FAULT_CR2 " ;;
+	loader-fault-in-handler)
+		lfault "$1" fault-in-handler 1 \
+			"^earlyboot: debug: fault-in-handler: #PF at $FAULT_CR2 not served; the handler now pushes onto the unmapped stack 0xffff88ffbad01000" \
+			'^earlyboot: error: double fault \(a fault while delivering a fault\): rip=0x[0-9a-f]+ rsp=0xffff88ffbad01000 cr2=0xffff88ffbad00ff8; handler on its IST1 stack ' ;;
 	defect-magic) defect magic header ;;
 	defect-memmap) defect memmap memmap ;;
 	defect-nx) defect nx nx ;;
@@ -173,8 +246,9 @@ case_cmd() {
 ALL="256m-1cpu 256m-2cpu 2g-1cpu 2g-2cpu 5g-1cpu 5g-2cpu 5g-1g-leaves
 bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
 bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
-kernel-pf kernel-df defect-magic defect-memmap defect-nx defect-segments
-defect-dmap defect-tables defect-initrd"
+kernel-pf kernel-df shell-loadoptions shell-loadoptions-over-cfg
+loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
+defect-nx defect-segments defect-dmap defect-tables defect-initrd"
 
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0" || exit 1

@@ -10,9 +10,12 @@
 #include "x86/cpu.h"
 #include "x86/io.h"
 #include "x86/serial.h"
+#include "xen/hc_console.h"
+#include "xen/hc_hvm.h"
 
 static uint8_t df_stack[16384] __attribute__((aligned(16)));
 static const char *world = "unknown";
+static struct xen_hc xen;
 
 uint64_t tk_read_cr3(void)
 {
@@ -34,9 +37,27 @@ void tk_fail(const char *check, const char *fmt, ...)
 
 __attribute__((noreturn)) void kmain(uint64_t rdi);
 
+/*
+ * COM1, or under Xen (a PVH dom0: COM1 belongs to Xen) console_io through
+ * our own hypercall page, set up the PVH way. Found through CPUID, not the
+ * boot info: the verdict must get out even when the boot info is wrong.
+ */
+static void console_init(void)
+{
+	uint32_t base = xen_cpuid_base();
+	if (!base) {
+		serial_init();
+		return;
+	}
+	xen_hc_init_hvm(&xen, base, xen_hc_page,
+			(uint64_t)xen_hc_page - TK_VIRT_OFFSET);
+	xen_hc_console_use(&xen);
+	con_set_sink(xen_hc_console_write);
+}
+
 void kmain(uint64_t rdi)
 {
-	serial_init();
+	console_init();
 	x86_cpu_init((uint64_t)(df_stack + sizeof df_stack));
 	const struct eb_bootinfo *bi = (const void *)rdi;
 	con_printf("TESTKERNEL: entered, boot info at 0x%llx\n",

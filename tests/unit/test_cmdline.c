@@ -69,6 +69,30 @@ TEST(defects_by_name)
 	CHECK(eb_defect_name(EB_DEFECT_MAX + 1) == NULL);
 }
 
+TEST(debug_switches_by_name)
+{
+	REQUIRE_EQ(parse("kernel=k -- x"), 0);
+	CHECK_EQ(o.debug, 0);
+	for (unsigned d = 1; d <= EB_DEBUG_MAX; d++) {
+		char line[64];
+		snprintf(line, sizeof line, "kernel=k debug=%s -- x", eb_debug_name(d));
+		REQUIRE_EQ(parse(line), 0);
+		CHECK_EQ(o.debug, d);
+		CHECK_EQ(o.defect, 0);
+	}
+	CHECK_STR(eb_debug_name(EB_DEBUG_FAULT_OUTSIDE), "fault-outside");
+	CHECK_STR(eb_debug_name(EB_DEBUG_FAULT_IN_HANDLER), "fault-in-handler");
+	CHECK(eb_debug_name(0) == NULL);
+	CHECK(eb_debug_name(EB_DEBUG_MAX + 1) == NULL);
+	CHECK_EQ(parse("debug=fault"), -1);
+	CHECK_STR(err, "unknown debug switch 'fault' (fault-outside fault-in-handler)");
+	CHECK_EQ(parse("debug="), -1);
+	CHECK(strstr(err, "unknown debug switch ''") != NULL);
+	/* After "--" it is the kernel's word, not a loader switch. */
+	REQUIRE_EQ(parse("kernel=k -- debug=fault-outside"), 0);
+	CHECK_EQ(o.debug, 0);
+}
+
 TEST(length_limits)
 {
 	static char line[EB_LINE_MAX + 16];
@@ -106,6 +130,7 @@ int main(void)
 	RUN(unknown_option_is_named);
 	RUN(bad_values);
 	RUN(defects_by_name);
+	RUN(debug_switches_by_name);
 	RUN(length_limits);
 	RUN(nul_ends_the_line);
 	return th_done();

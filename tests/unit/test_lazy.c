@@ -25,6 +25,9 @@
 #define V2_VA 0xffffea0000000000ULL /* 2M-congruent only: 2M leaves, 4K tail */
 #define V2_PA 0x40200000ULL
 #define V2_LEN (256 * MiB + 3 * PAGE)
+#define V5_VA (0xffffd80000000000ULL + 2 * GiB - 8 * MiB + 3 * PAGE) /* both ends */
+#define V5_PA (0x200000000ULL + 3 * PAGE)                             /* unaligned, */
+#define V5_LEN (16 * MiB)                                             /* two GiBs */
 
 struct region {
 	uint64_t va, pa, len;
@@ -292,17 +295,27 @@ TEST(eager_map_after_lazy_faults)
 	struct region r[] = {
 		{ V4_VA, V4_PA, V4_LEN, 0 },
 		{ DM_VA, 0, DM_LEN, EP_W },
+		{ V5_VA, V5_PA, V5_LEN, EP_W },
 	};
-	DECLARE(f, r[0].va, r[0].pa, r[0].len, r[0].perms);
-	DECLARE(f, r[1].va, r[1].pa, r[1].len, r[1].perms);
-	run_touches(f, r, 2, 50, 3, 7, NULL, 0);
+	for (unsigned i = 0; i < 3; i++)
+		DECLARE(f, r[i].va, r[i].pa, r[i].len, r[i].perms);
+	run_touches(f, r, 3, 200, 3, 7, NULL, 0);
+	/* The tables around both ends of V5 exist now (materialized or built
+	 * at declaration); the eager maps below go next to them. */
+	touch_and_check(f, &r[2], V5_VA, 7, 3);
+	touch_and_check(f, &r[2], V5_VA + V5_LEN - PAGE, 7, 3);
+	/* Next to both ends of each region: in the tables they share. */
 	static const struct eager e[] = {
 		{ V4_VA + GiB, 0x9000000, 4 * PAGE, EP_W, 1 },
 		{ V4_VA + 3 * GiB, 0x40000000, GiB, 0, 3 },
 		{ DM_VA + DM_LEN, 0xa000000, 2 * MiB, EP_W, 2 },
+		{ V5_VA - 3 * PAGE, 0xb000000, 3 * PAGE, EP_W, 1 },
+		{ V5_VA - 4 * MiB - 3 * PAGE, 0xc000000, 2 * MiB, 0, 2 },
+		{ V5_VA + V5_LEN, 0xd000000, 5 * PAGE, 0, 1 },
+		{ V5_VA + V5_LEN + 2 * MiB - 3 * PAGE, 0xe000000, 2 * MiB, EP_W, 2 },
 	};
-	map_eager(f, e, 3);
-	run_touches(f, r, 2, 2000, 4, 7, e, 3);
+	map_eager(f, e, 7);
+	run_touches(f, r, 3, 2000, 4, 7, e, 7);
 	CHECK(f->ctx.count.pool_resets > 0);
 }
 
@@ -472,11 +485,12 @@ TEST(materializer_uses_only_the_lazy_pool)
 		{ V4_VA, V4_PA, V4_LEN, 0 },
 		{ V2_VA, V2_PA, V2_LEN, EP_W },
 		{ DM_VA, 0, DM_LEN, EP_W },
+		{ V5_VA, V5_PA, V5_LEN, EP_W },
 	};
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		DECLARE(f, r[i].va, r[i].pa, r[i].len, r[i].perms);
 	uint64_t end = f->ctx.pool.end;
-	run_touches(f, r, 3, 500, 9, 7, kernel_eager, NK);
+	run_touches(f, r, 4, 800, 9, 7, kernel_eager, NK);
 	CHECKF(f->ctx.pool.end == end,
 	       "lazy faults took %llu frames of the main pool (end 0x%llx -> 0x%llx)",
 	       (unsigned long long)((f->ctx.pool.end - end) / PAGE),
@@ -496,13 +510,14 @@ TEST(lazy_faults_after_finish)
 		{ V4_VA, V4_PA, V4_LEN, 0 },
 		{ V2_VA, V2_PA, V2_LEN, EP_W },
 		{ DM_VA, 0, DM_LEN, EP_W },
+		{ V5_VA, V5_PA, V5_LEN, EP_W },
 	};
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 4; i++)
 		DECLARE(f, r[i].va, r[i].pa, r[i].len, r[i].perms);
 	REQUIRE_EP(f, ep_activate(&f->ctx), EP_OK);
 	REQUIRE_EP(f, ep_finish(&f->ctx), EP_OK);
 	uint64_t end = f->ctx.pool.end;
-	run_touches(f, r, 3, 500, 10, 7, kernel_eager, NK);
+	run_touches(f, r, 4, 800, 10, 7, kernel_eager, NK);
 	for (uint64_t pa = end; pa < f->ctx.pool.top; pa += PAGE) {
 		int st = ep_frame_state(&f->ctx, pa);
 		if (st != EP_FRAME_RELEASED) {
@@ -514,6 +529,163 @@ TEST(lazy_faults_after_finish)
 	}
 }
 
+/*
+ * Declaring a region takes from the main pool whatever it shares with the
+ * rest of the address space (here: PDPT and PD around a 256 MiB region, and
+ * the PT of its unaligned tail): a pool one frame short must refuse the
+ * declaration and change nothing; an exact one must do.
+ */
+TEST(declare_takes_exactly_its_frames)
+{
+	struct fx_opts o = { .lazy_frames = 4, .pool_frames = 3 };
+	struct fx *f = fx_new(&o);
+	struct fx_snap s = fx_snap(f);
+	enum ep_err e = ep_lazy_declare(&f->ctx, V2_VA, V2_PA, V2_LEN, EP_W);
+	CHECKF(e == EP_ERR_POOL, "declare with 2 free frames: %s", fx_err_name(e));
+	CHECK_SAME(f, &s);
+	CHECK_EQ(f->ctx.nlazy, 0);
+
+	o.pool_frames = 4;
+	struct fx *g = fx_new(&o);
+	DECLARE(g, V2_VA, V2_PA, V2_LEN, EP_W);
+	CHECK_EQ(ep_pool_used(&g->ctx.pool), 4);
+	struct region r = { V2_VA, V2_PA, V2_LEN, EP_W };
+	run_touches(g, &r, 1, 300, 31, 7, NULL, 0);
+	CHECK_EQ(ep_pool_used(&g->ctx.pool), 4);
+	/* The tail page and the first page, through the full access matrix. */
+	touch_and_check(g, &r, V2_VA + V2_LEN - PAGE, 7, 31);
+	CHECK_MAPPED(g, V2_VA + V2_LEN - PAGE, V2_PA + V2_LEN - PAGE, PAGE, EP_W, 1);
+	touch_and_check(g, &r, V2_VA, 7, 31);
+	CHECK_MAPPED(g, V2_VA, V2_PA, PAGE, EP_W, 2);
+}
+
+/* Every entry the materializer writes or clears goes through the ops. */
+TEST(lazy_writes_go_through_ops)
+{
+	struct fx_opts o = { .lazy_frames = 5, .shadow = true };
+	struct fx *f = fx_new(&o);
+	map_eager(f, kernel_eager, NK);
+	struct region r[] = {
+		{ V4_VA, V4_PA, V4_LEN, 0 },
+		{ DM_VA, 0, DM_LEN, EP_W },
+	};
+	DECLARE(f, r[0].va, r[0].pa, r[0].len, r[0].perms);
+	DECLARE(f, r[1].va, r[1].pa, r[1].len, r[1].perms);
+	for (uint64_t seed = 40; seed < 48 && !th_failed(); seed++) {
+		run_touches(f, r, 2, 100, seed, 7, kernel_eager, NK);
+		CHECK_SHADOW(f);
+	}
+	CHECK(f->ctx.count.pool_resets > 0);
+}
+
+/* Regions for ep_lazy_complete: 4 + 2 lazy frames when completed whole. */
+#define C_VA 0xffffc00000000000ULL /* 8 MiB, 4K leaves: 4 lazy PTs */
+static const struct region complete_regions[] = {
+	{ C_VA, 0x300000000ULL + PAGE, 8 * MiB, EP_W },
+	{ 0xffff888000000000ULL, 0, TiB, EP_W },           /* 2 lazy PDPTs */
+	{ V2_VA, V2_PA, V2_LEN, 0 },                        /* boundary tables only */
+	{ DM_VA + 2 * TiB, 0, 64 * GiB, EP_W | EP_G },      /* boundary PDPT only */
+};
+#define NC (sizeof complete_regions / sizeof complete_regions[0])
+
+static struct fx *complete_fx(unsigned lazy_frames)
+{
+	struct fx *f = lazy_fx(4, lazy_frames, 0);
+	map_eager(f, kernel_eager, 2);
+	for (unsigned i = 0; i < NC; i++)
+		DECLARE(f, complete_regions[i].va, complete_regions[i].pa,
+			complete_regions[i].len, complete_regions[i].perms);
+	return f;
+}
+
+/* Every page (sampled) of every region present, as the materializer would
+ * have built it. */
+static void check_complete(struct fx *f)
+{
+	struct rng g = { 5 };
+	fx_use_root(f);
+	for (unsigned i = 0; i < NC && !th_failed(); i++) {
+		const struct region *r = &complete_regions[i];
+		for (unsigned k = 0; k < 600; k++) {
+			uint64_t off = k < 2 ? k * (r->len - PAGE)
+					     : rng_below(&g, r->len / PAGE) * PAGE;
+			uint64_t va = r->va + off;
+			struct sim_result p = sim_probe(f->sim, va);
+			unsigned want = best_level(r, va, 7);
+			if (p.kind != SIM_OK || p.pa != r->pa + off || p.level != want ||
+			    p.perms != fx_expect_perms(f, r->perms)) {
+				th_fail(__FILE__, __LINE__,
+					"after ep_lazy_complete: va 0x%llx should be pa 0x%llx level %u, walker: %s pa 0x%llx level %u perms 0x%x",
+					(unsigned long long)va, (unsigned long long)(r->pa + off),
+					want, sim_kind_name(p.kind), (unsigned long long)p.pa,
+					p.level, p.perms);
+				return;
+			}
+		}
+	}
+}
+
+TEST(lazy_complete_maps_every_page)
+{
+	struct fx *f = complete_fx(8);
+	/* Some pages materialized first: they stay as they are. */
+	run_touches(f, complete_regions, NC, 40, 51, 7, kernel_eager, 2);
+	uint64_t served = f->ctx.count.faults_served;
+	uint64_t written = f->ctx.count.entries_written, end = f->ctx.pool.end;
+	REQUIRE_EP(f, ep_lazy_complete(&f->ctx), EP_OK);
+	check_complete(f);
+	check_eager(f, kernel_eager, 2);
+	check_frames(f);
+	CHECK_EQ(f->ctx.count.faults_served, served);
+	CHECK(f->ctx.count.entries_written > written);
+	CHECK_EQ(f->ctx.pool.end, end);
+	/* Nothing faults any more. */
+	struct rng g = { 52 };
+	for (unsigned k = 0; k < 2000; k++) {
+		const struct region *r = &complete_regions[rng_below(&g, NC)];
+		uint64_t va = r->va + rng_below(&g, r->len / PAGE) * PAGE;
+		struct sim_result x = sim_access(f->sim, va, SIM_R);
+		if (x.kind != SIM_OK) {
+			th_fail(__FILE__, __LINE__, "va 0x%llx faults after ep_lazy_complete",
+				(unsigned long long)va);
+			break;
+		}
+	}
+	/* Completing again has nothing left to do. */
+	written = f->ctx.count.entries_written;
+	REQUIRE_EP(f, ep_lazy_complete(&f->ctx), EP_OK);
+	CHECK_EQ(f->ctx.count.entries_written, written);
+}
+
+/* A lazy pool too small to hold the regions whole: EP_ERR_POOL, and the
+ * tree still works: eager part intact, faults still served. */
+TEST(lazy_complete_pool_too_small)
+{
+	struct fx *f = complete_fx(5);
+	run_touches(f, complete_regions, NC, 40, 53, 7, kernel_eager, 2);
+	EXPECT_EP(f, ep_lazy_complete(&f->ctx), EP_ERR_POOL);
+	check_eager(f, kernel_eager, 2);
+	check_frames(f);
+	run_touches(f, complete_regions, NC, 500, 54, 7, kernel_eager, 2);
+}
+
+/*
+ * early_paging.h: "on failure ... the tree is left exactly as it was
+ * (checks and pool needs are computed before the first entry is written)".
+ * A refused ep_lazy_complete must not have reset the lazy part or
+ * completed some regions.
+ */
+TEST(lazy_complete_failure_changes_nothing)
+{
+	struct fx *f = complete_fx(5);
+	run_touches(f, complete_regions, NC, 40, 55, 7, kernel_eager, 2);
+	struct fx_snap s = fx_snap(f);
+	uint64_t resets = f->ctx.count.pool_resets;
+	EXPECT_EP(f, ep_lazy_complete(&f->ctx), EP_ERR_POOL);
+	CHECK_EQ(f->ctx.count.pool_resets, resets);
+	CHECK_SAME(f, &s);
+}
+
 TEST(eager_map_into_lazy_region_refused)
 {
 	struct fx *f = lazy_fx(4, 4, 0);
@@ -523,6 +695,8 @@ TEST(eager_map_into_lazy_region_refused)
 	EXPECT_EP(f, ep_map(&f->ctx, V4_VA - PAGE, 0, 2 * PAGE, 0), EP_ERR_LAZY);
 	EXPECT_EP(f, ep_map(&f->ctx, V4_VA + V4_LEN - PAGE, 0, 2 * PAGE, 0), EP_ERR_LAZY);
 	EXPECT_EP(f, ep_map(&f->ctx, V4_VA - GiB, 0, 3 * GiB, 0), EP_ERR_LAZY);
+	EXPECT_EP(f, ep_protect(&f->ctx, V4_VA, PAGE, EP_W), EP_ERR_LAZY);
+	EXPECT_EP(f, ep_unmap(&f->ctx, V4_VA + V4_LEN - PAGE, 2 * PAGE), EP_ERR_LAZY);
 	CHECK_SAME(f, &s);
 	/* Right next to it is fine. */
 	EXPECT_EP(f, ep_map(&f->ctx, V4_VA - PAGE, 0, PAGE, 0), EP_OK);
@@ -643,6 +817,11 @@ int main(void)
 	RUN(lazy_pool_too_small_for_one_fault);
 	RUN(materializer_uses_only_the_lazy_pool);
 	RUN(lazy_faults_after_finish);
+	RUN(declare_takes_exactly_its_frames);
+	RUN(lazy_writes_go_through_ops);
+	RUN(lazy_complete_maps_every_page);
+	RUN(lazy_complete_pool_too_small);
+	RUN(lazy_complete_failure_changes_nothing);
 	RUN(eager_map_into_lazy_region_refused);
 	RUN(bad_lazy_declarations_refused);
 	RUN(format_fault_output);

@@ -167,6 +167,22 @@ TEST(sizing_self_map_fixed_point)
 	CHECK_SIZING(&s, 0);
 }
 
+/* Requests ending exactly at 2^64 (their end wraps to 0 in 64 bits). */
+TEST(sizing_range_ending_at_top)
+{
+	struct ep_range_req r = { 0xffffffff80000000ULL, 0x40000000, 2 * GiB };
+	struct sizing s = { &r, 1, 4, ALL, false, 0, 0 };
+	CHECK_EQ(ep_pool_frames_needed(&r, 1, 4, ALL, false, 0, 0), 2);
+	CHECK_SIZING(&s, 0);
+	r = (struct ep_range_req){ 0xffffffffffe00000ULL - 4 * MiB, 0x1000000, 6 * MiB };
+	CHECK_SIZING(&s, 0);
+	s.mask = EP_LEAF_4K;
+	CHECK_SIZING(&s, 0);
+	r = (struct ep_range_req){ 0xfffffffffffff000ULL, 0x5000, PAGE };
+	s.levels = 5;
+	CHECK_SIZING(&s, 0);
+}
+
 TEST(sizing_too_many_requests)
 {
 	static struct ep_range_req r[EP_SIZING_MAX_REQS + 1];
@@ -231,6 +247,7 @@ int main(void)
 	RUN(sizing_4k_only);
 	RUN(sizing_shared_tables);
 	RUN(sizing_self_map_fixed_point);
+	RUN(sizing_range_ending_at_top);
 	RUN(sizing_too_many_requests);
 	RUN(sizing_random_sets);
 	return th_done();

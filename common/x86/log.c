@@ -1,20 +1,20 @@
 /*
- * Loader output goes straight to COM1, before and after ExitBootServices
- * alike: the firmware console is gone after exit, and one path means one
- * ordering of lines. Errors use isa-debug-exit for a verdict, since
- * ResetSystem always exits QEMU with status 0 (FACTS.md).
+ * Loader output (log.h). A verdict goes through isa-debug-exit because
+ * neither UEFI's ResetSystem nor a Xen shutdown gives QEMU an exit status
+ * (FACTS.md).
  */
+#include "log.h"
+
 #include <stdarg.h>
 
 #include "bootinfo.h"
 #include "fmt.h"
-#include "loader.h"
-#include "x86/io.h"
-#include "x86/serial.h"
+#include "io.h"
+#include "serial.h"
 
 static bool quiet;
 
-void efi_set_quiet(bool q)
+void eb_set_quiet(bool q)
 {
 	quiet = q;
 }
@@ -26,7 +26,7 @@ static void vline(const char *prefix, const char *fmt, va_list ap)
 	con_printf("%s%s\n", prefix, buf);
 }
 
-void efi_info(const char *fmt, ...)
+void eb_info(const char *fmt, ...)
 {
 	if (quiet)
 		return;
@@ -36,7 +36,7 @@ void efi_info(const char *fmt, ...)
 	va_end(ap);
 }
 
-void efi_fail(const char *fmt, ...)
+void eb_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -1,0 +1,178 @@
+/*
+ * The world-neutral middle of every native boot (boot.h): what used to be
+ * the UEFI world's own carving, sizing and tree building, shared now with
+ * PVH so both hand over the same shape of tree.
+ */
+#include "boot.h"
+
+#include "fmt.h"
+#include "kmap.h"
+#include "libc.h"
+
+#define PAGE EP_PAGE_SIZE
+
+static uint64_t page_down(uint64_t v) { return v & ~(PAGE - 1); }
+static uint64_t page_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
+
+uint64_t eb_boot_lazy_frames(const struct eb_memmap *m, unsigned levels,
+			     unsigned leaf_mask)
+{
+	struct eb_dmap plan;
+	eb_dmap_plan(&plan, m, EB_DMAP_BASE, 0);
+	uint64_t need = eb_dmap_frames_needed(&plan, levels, leaf_mask);
+	/* +8: slack for a reset's worth of partial tables. */
+	return (need > EB_BOOT_LAZY_MIN ? need : EB_BOOT_LAZY_MIN) + 8;
+}
+
+uint64_t eb_boot_main_frames(const struct eb_boot *b, uint64_t pool_pa,
+			     uint64_t pool_bytes)
+{
+	struct ep_range_req req[EB_SELF_MAX + EB_ELF_MAX_SEGS + 1];
+	size_t n = 0;
+	for (unsigned i = 0; i < b->nself; i++)
+		req[n++] = (struct ep_range_req){ b->self[i].pa, b->self[i].pa,
+						  b->self[i].len };
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		uint64_t va = page_down(s->vaddr);
+		req[n++] = (struct ep_range_req){ va, eb_elf_seg_pa_start(s),
+						  page_up(s->vaddr + s->memsz) - va };
+	}
+	if (pool_bytes)
+		req[n++] = (struct ep_range_req){ pool_pa, pool_pa, pool_bytes };
+	uint64_t eager = ep_pool_frames_needed(req, n, b->levels, b->leaf_mask,
+					       false, 0, 0);
+	/*
+	 * Each lazy region of the direct map builds the tables at its two
+	 * edges from the main pool (below the root: levels - 1 per edge).
+	 */
+	struct eb_dmap plan;
+	eb_dmap_plan(&plan, &b->mem, EB_DMAP_BASE, 0);
+	return eager + 2ull * plan.n * (b->levels - 1) + 4;
+}
+
+static int carve(struct eb_memmap *m, uint64_t pa, uint64_t len, uint32_t type,
+		 const char *what, char *err, size_t errlen)
+{
+	return eb_memmap_carve(m, pa, len, type, what, err, errlen);
+}
+
+int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
+{
+	struct eb_memmap *m = &b->mem;
+	for (unsigned i = 0; i < b->nself; i++)
+		if (carve(m, b->self[i].pa, b->self[i].len, EB_MEM_LOADER,
+			  "loader image", err, errlen))
+			return -1;
+	if (carve(m, b->pool_pa, (b->pool_frames + b->lazy_frames) * PAGE,
+		  EB_MEM_PAGE_TABLES, "page-table pools", err, errlen))
+		return -1;
+	if (carve(m, b->bootinfo_pa, page_up(sizeof(struct eb_bootinfo)),
+		  EB_MEM_BOOT_INFO, "boot info", err, errlen))
+		return -1;
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		if (carve(m, eb_elf_seg_pa_start(s),
+			  eb_elf_seg_pa_end(s) - eb_elf_seg_pa_start(s),
+			  EB_MEM_KERNEL, "kernel segment", err, errlen))
+			return -1;
+	}
+	/* A module need not start on a page (a cpio member does not). */
+	for (unsigned i = 0; i < b->nmods; i++) {
+		uint64_t lo = page_down(b->mods[i].pa);
+		uint64_t hi = page_up(b->mods[i].pa + b->mods[i].len);
+		if (carve(m, lo, hi - lo, EB_MEM_MODULE, b->mods[i].name, err,
+			  errlen))
+			return -1;
+	}
+	return 0;
+}
+
+/* Table frames are identity-mapped eagerly: the same pointer before and after. */
+static void *identity(void *env, uint64_t pa)
+{
+	(void)env;
+	return (void *)(uintptr_t)pa;
+}
+
+static int ep_error(struct ep_ctx *ctx, const char *what, char *err,
+		    size_t errlen)
+{
+	char why[200];
+	ep_format_error(ctx, why, sizeof why);
+	eb_snprintf(err, errlen, "page tables: %s: %s", what, why);
+	return -1;
+}
+
+int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
+		  uint8_t *pool_state, uint8_t *lazy_state, char *err,
+		  size_t errlen)
+{
+	if (b->pool_frames > EB_BOOT_MAX_POOL || b->lazy_frames > EB_BOOT_MAX_LAZY) {
+		eb_snprintf(err, errlen,
+			    "page-table pools of %llu + %llu frames exceed %u + %u",
+			    (unsigned long long)b->pool_frames,
+			    (unsigned long long)b->lazy_frames, EB_BOOT_MAX_POOL,
+			    EB_BOOT_MAX_LAZY);
+		return -1;
+	}
+	struct ep_config cfg = {
+		.ops = &ep_native_ops,
+		.levels = b->levels,
+		.leaf_mask = b->leaf_mask,
+		.no_nx = b->opt.defect == EB_DEFECT_NX,
+		.phys_to_virt = b->phys_to_virt ? b->phys_to_virt : identity,
+		.env = b->pt_env,
+		.pool_pa = b->pool_pa,
+		.pool_frames = b->pool_frames,
+		.pool_state = pool_state,
+		.lazy_pool_pa = b->pool_pa + b->pool_frames * PAGE,
+		.lazy_pool_frames = b->lazy_frames,
+		.lazy_pool_state = lazy_state,
+	};
+	if (ep_init(ctx, &cfg))
+		return ep_error(ctx, "init", err, errlen);
+	if (b->on_ctx)
+		b->on_ctx(ctx);
+	/* Ourselves, W^X: each region with the permissions the world gave. */
+	for (unsigned i = 0; i < b->nself; i++)
+		if (ep_map(ctx, b->self[i].pa, b->self[i].pa, b->self[i].len,
+			   b->self[i].perms))
+			return ep_error(ctx, b->self[i].name, err, errlen);
+	if (ep_map(ctx, b->pool_pa, b->pool_pa,
+		   (b->pool_frames + b->lazy_frames) * PAGE, EP_W))
+		return ep_error(ctx, "page-table pools", err, errlen);
+	char why[240];
+	if (eb_kernel_map(ctx, &b->elf, b->opt.defect == EB_DEFECT_SEGMENTS, why,
+			  sizeof why)) {
+		eb_snprintf(err, errlen, "kernel %s: %s", b->kernel_name, why);
+		return -1;
+	}
+	eb_dmap_plan(plan, &b->mem, EB_DMAP_BASE, b->opt.defect == EB_DEFECT_DMAP);
+	if (eb_dmap_declare(ctx, plan))
+		return ep_error(ctx, "direct map", err, errlen);
+	return 0;
+}
+
+void eb_boot_kernel_extent(const struct eb_boot *b, uint64_t *start,
+			   uint64_t *end)
+{
+	uint64_t lo = ~0ULL, hi = 0;
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		uint64_t s = eb_elf_seg_pa_start(&b->elf.seg[i]);
+		uint64_t e = eb_elf_seg_pa_end(&b->elf.seg[i]);
+		lo = s < lo ? s : lo;
+		hi = e > hi ? e : hi;
+	}
+	*start = b->elf.nseg ? lo : 0;
+	*end = hi;
+}
+
+const struct eb_handoff_module *eb_boot_module(const struct eb_boot *b,
+					       const char *name)
+{
+	for (unsigned i = 0; i < b->nmods; i++)
+		if (b->mods[i].name && strcmp(b->mods[i].name, name) == 0)
+			return &b->mods[i];
+	return 0;
+}

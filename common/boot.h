@@ -1,0 +1,110 @@
+/*
+ * What every world knows once it has gathered its inputs, and the
+ * world-neutral steps that turn it into the handed-over tree: carve the
+ * memory map, size the pools, build the tree through early_paging (native
+ * backend). The UEFI and PVH worlds fill a struct eb_boot each their own
+ * way; common/x86/chainload.c then runs the rest, identical for both.
+ */
+#ifndef EARLYBOOT_BOOT_H
+#define EARLYBOOT_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bootinfo.h"
+#include "cmdline.h"
+#include "dmap.h"
+#include "early_paging.h"
+#include "elf_load.h"
+#include "handoff.h"
+#include "memmap.h"
+
+/* The loader's own image, identity-mapped (va == pa) with these perms. */
+#define EB_SELF_MAX 4
+struct eb_self_region {
+	uint64_t pa, len; /* page aligned */
+	unsigned perms;   /* enum ep_perm: headers/rodata 0, text EP_X, data EP_W */
+	const char *name;
+};
+
+/* Pool state arrays the build uses: one byte per frame. */
+#define EB_BOOT_MAX_POOL 2048
+#define EB_BOOT_MAX_LAZY 8192
+/* The lazy pool never shrinks below Linux's early pool: resets stay rare. */
+#define EB_BOOT_LAZY_MIN 64
+
+struct eb_boot {
+	uint32_t world;          /* enum eb_world */
+	struct eb_options opt;   /* ptdump, quiet, defect, the kernel's command line */
+	const char *kernel_name; /* for messages: a path, a cpio member, ... */
+	struct eb_self_region self[EB_SELF_MAX];
+	unsigned nself;
+	/* The kernel file where it lies now, validated; copied after the switch. */
+	uint64_t kfile_pa, kfile_len;
+	struct eb_elf_info elf;
+	/* Handed over as they are (the initrd is named "initrd"). */
+	struct eb_handoff_module mods[EB_MOD_MAX];
+	unsigned nmods;
+	uint64_t bootinfo_pa;
+	/* One block: pool_frames main-pool frames, then lazy_frames lazy ones. */
+	uint64_t pool_pa, pool_frames, lazy_frames;
+	uint64_t acpi_rsdp_pa;
+	unsigned levels, leaf_mask;
+	/* The firmware's map, normalized; eb_boot_carve re-types what we use. */
+	struct eb_memmap mem;
+	/*
+	 * Optional: called once the handed-over context is initialised, before
+	 * any table is built (PVH under Xen attaches its hypercall counter).
+	 */
+	void (*on_ctx)(struct ep_ctx *ctx);
+	/*
+	 * Optional: how table frames are reached. NULL in the images: identity,
+	 * the pools being identity-mapped in the tree that is live while this
+	 * one is built and in this one. The host tests point it at a simulator.
+	 */
+	void *(*phys_to_virt)(void *env, uint64_t pa);
+	void *pt_env;
+};
+
+/* Frames the lazy pool needs to hold the whole direct map of m. */
+uint64_t eb_boot_lazy_frames(const struct eb_memmap *m, unsigned levels,
+			     unsigned leaf_mask);
+
+/*
+ * Frames the main pool needs for b's eager mappings (the loader's regions,
+ * the kernel's segments), for the block of both pools [pool_pa, +pool_bytes)
+ * when pool_bytes != 0, and for the tables the direct map's lazy regions
+ * build at their edges. The world allocates, calls this with the real
+ * address, and grows until the answer fits.
+ */
+uint64_t eb_boot_main_frames(const struct eb_boot *b, uint64_t pool_pa,
+			     uint64_t pool_bytes);
+
+/*
+ * Re-type in b->mem what the loader placed: its image (loader), the pools
+ * (page tables), the boot info, the kernel's segments, the modules. Each
+ * must lie in RAM. 0, or -1 with a reason.
+ */
+int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen);
+
+/*
+ * Build the tree to hand over (not yet live): the loader's regions and both
+ * pools identity-mapped, the kernel's segments at their link addresses, and
+ * the direct map of the carved memory map declared lazy at EB_DMAP_BASE.
+ * Table frames are reached through b->phys_to_virt (identity by default:
+ * the caller's live tree maps the pools). pool_state/lazy_state hold EB_BOOT_MAX_POOL/EB_BOOT_MAX_LAZY
+ * bytes. 0, or -1 with a reason.
+ */
+int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
+		  uint8_t *pool_state, uint8_t *lazy_state, char *err,
+		  size_t errlen);
+
+/* Page-rounded physical extent of the kernel's segments. */
+void eb_boot_kernel_extent(const struct eb_boot *b, uint64_t *start,
+			   uint64_t *end);
+
+/* The module named name, or NULL. */
+const struct eb_handoff_module *eb_boot_module(const struct eb_boot *b,
+					       const char *name);
+
+#endif

@@ -1,0 +1,96 @@
+/* See chainload.h. Moved here from the UEFI world so PVH runs the same steps. */
+#include "chainload.h"
+
+#include "cpu.h"
+#include "libc.h"
+#include "log.h"
+#include "serial.h"
+#include "traps.h"
+
+#define PAGE 4096ULL
+
+static struct ep_ctx ctx;
+static uint8_t pool_state[EB_BOOT_MAX_POOL], lazy_state[EB_BOOT_MAX_LAZY];
+/* A valid stack for the kernel's first instructions (docs/handoff.md). */
+static uint8_t entry_stack[4096] __attribute__((aligned(16)));
+
+static void *via_dmap(void *env, uint64_t pa)
+{
+	(void)env;
+	return (void *)(EB_DMAP_BASE + pa);
+}
+
+static void ep_check(enum ep_err e, const char *what)
+{
+	if (e == EP_OK)
+		return;
+	char buf[240];
+	ep_format_error(&ctx, buf, sizeof buf);
+	eb_fail("page tables: %s: %s", what, buf);
+}
+
+void eb_chainload(struct eb_boot *b)
+{
+	char err[240];
+	if (eb_boot_carve(b, err, sizeof err))
+		eb_fail("%s", err);
+	struct eb_dmap plan;
+	if (eb_boot_build(b, &ctx, &plan, pool_state, lazy_state, err, sizeof err))
+		eb_fail("%s", err);
+	eb_traps_serve(&ctx);
+	ep_check(ep_activate(&ctx), "activate");
+
+	/* From here physical memory is reached through the lazy direct map. */
+	eb_elf_copy(&b->elf, via_dmap(0, b->kfile_pa), via_dmap, 0);
+	const struct eb_handoff_module *initrd = eb_boot_module(b, "initrd");
+	if (b->opt.defect == EB_DEFECT_INITRD && initrd && initrd->len > 64)
+		((volatile uint8_t *)via_dmap(0, initrd->pa))[initrd->len - 1] ^= 0x5a;
+	eb_info("kernel loaded; %llu faults served so far",
+		(unsigned long long)ep_counters(&ctx)->faults_served);
+	eb_debug_provoke(b->opt.debug); /* debug=: ends the run in a handler */
+
+	ep_check(ep_lazy_complete(&ctx), "completing the direct map");
+	ep_check(ep_finish(&ctx), "finish");
+
+	uint64_t kstart, kend;
+	eb_boot_kernel_extent(b, &kstart, &kend);
+	struct eb_handoff h = {
+		.world = b->world,
+		.self_pa = b->bootinfo_pa,
+		.dmap_base = EB_DMAP_BASE,
+		.dmap_size = eb_dmap_span(&plan),
+		.mem = &b->mem,
+		.mods = b->mods,
+		.nmods = b->nmods,
+		.cmdline = b->opt.kernel_cmdline,
+		.acpi_rsdp_pa = b->acpi_rsdp_pa,
+		.kernel_pa_start = kstart,
+		.kernel_pa_end = kend,
+		.kernel_entry = b->elf.entry,
+		.ctx = &ctx,
+		.defect = b->opt.defect,
+	};
+	struct eb_bootinfo *bi = via_dmap(0, b->bootinfo_pa);
+	if (eb_handoff_fill(bi, &h, err, sizeof err))
+		eb_fail("%s", err);
+
+	if (b->opt.ptdump)
+		ep_dump(&ctx, con_line, 0);
+	if (b->opt.defect)
+		eb_info("debug: defect=%s applied", eb_defect_name(b->opt.defect));
+	/*
+	 * The counts handed over, not the live ones: a console that is a
+	 * hypercall (PVH under Xen) keeps counting while we print.
+	 */
+	const struct eb_counters *c = &bi->counters;
+	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu\n",
+		   (unsigned long long)c->pt_frames, (unsigned long long)c->faults,
+		   (unsigned long long)c->resets, (unsigned long long)c->refusals,
+		   (unsigned long long)c->hypercalls);
+	eb_info("entering kernel at 0x%llx, boot info at 0x%llx",
+		(unsigned long long)b->elf.entry, (unsigned long long)bi->self_va);
+	/* The kernel owns the CPU tables from its first instruction on. */
+	eb_traps_serve(0);
+	x86_enter_kernel(b->elf.entry, bi->self_va,
+			 (uint64_t)(entry_stack + sizeof entry_stack));
+}

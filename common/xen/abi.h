@@ -1,0 +1,23 @@
+/*
+ * The one place the world-neutral code includes Xen's public headers from.
+ * They need <stdint.h> first and __XEN_INTERFACE_VERSION__ defined before
+ * them, or they fall back to the legacy interface without a word
+ * (FACTS.md). Every Xen ABI structure comes from here, never retyped.
+ * (pv/xen_abi.h does the same for the PV world; the two merge later.)
+ */
+#ifndef EARLYBOOT_XEN_ABI_H
+#define EARLYBOOT_XEN_ABI_H
+
+#include <stdint.h>
+
+#ifndef __XEN_INTERFACE_VERSION__
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#endif
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/elfnote.h>
+#include <xen/memory.h>
+#include <xen/arch-x86/cpuid.h>
+#include <xen/arch-x86/hvm/start_info.h>
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Finding Xen and filling the hypercall page the PVH/HVM way: Xen's CPUID
+ * leaves (base 0x40000000, or a multiple of 0x100 above it when Xen also
+ * shows Viridian first) carry the signature "XenVMMXenVMM"; leaf base+2
+ * names the MSR to which the guest writes the physical address of a page,
+ * and Xen fills that page with its hypercall stubs.
+ */
+#ifndef EARLYBOOT_XEN_HC_HVM_H
+#define EARLYBOOT_XEN_HC_HVM_H
+
+#include <stdint.h>
+
+#include "hc.h"
+
+/* The base leaf of Xen's CPUID leaves; 0 when not running on Xen. */
+uint32_t xen_cpuid_base(void);
+/* Xen's version, (major << 16) | minor, from leaf base+1. */
+uint32_t xen_cpuid_version(uint32_t base);
+
+/*
+ * Have Xen fill the hypercall page that executes at page_va and lies at
+ * page_pa, and point h at it. 0, or -1 when leaf base+2 offers no page.
+ */
+int xen_hc_init_hvm(struct xen_hc *h, uint32_t base, void *page_va,
+		    uint64_t page_pa);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * The xen backend: making a root live, and giving back what the rule took.
+ *
+ * Activation is one mmuext_op call: pin the new L4 (Xen validates the whole
+ * tree: every table read-only everywhere, no PSE), load it, unpin the old
+ * one. Unpinning the template drops its type, so its frames become ordinary
+ * memory and the entries the rule wrote read-only over them are given back
+ * writable. release_spare does the same for pool frames that never became
+ * tables, once ep_finish closes the pool.
+ */
+#include "xen_be_internal.h"
+
+static const char *ext_name(unsigned cmd)
+{
+	switch (cmd) {
+	case MMUEXT_PIN_L4_TABLE: return "mmuext_op: pin L4";
+	case MMUEXT_NEW_BASEPTR: return "mmuext_op: new baseptr";
+	case MMUEXT_NEW_USER_BASEPTR: return "mmuext_op: new user baseptr";
+	case MMUEXT_UNPIN_TABLE: return "mmuext_op: unpin";
+	}
+	return "mmuext_op";
+}
+
+/* Give one refused entry back, if it is still the one the rule wrote. */
+static enum ep_err give_back(struct ep_ctx *ctx, struct xen_be *be,
+			     struct xen_be_refusal *r, enum xen_be_why why)
+{
+	uint64_t pfn = r->pfn;
+	r->pfn = XEN_NO_PFN;
+	uint64_t now = be_read_ma(ctx, be, r->pte_ma) & ~XEN_VOLATILE_BITS;
+	uint64_t wrote = r->want & ~(EP_PTE_RW | XEN_VOLATILE_BITS);
+	if (now != wrote)
+		return EP_OK; /* rewritten since: the latest request wins */
+	be->restored++;
+	return be_queue(ctx, be, r->pte_ma, r->want, why, pfn << EP_PAGE_SHIFT);
+}
+
+/* The template is unpinned: its frames are ordinary memory from now on. */
+static enum ep_err release_template(struct ep_ctx *ctx, struct xen_be *be)
+{
+	be->tmpl_live = false;
+	for (unsigned i = 0; i < be->ntmpl; i++)
+		be->tmpl[i].state = XEN_TMPL_RELEASED;
+	for (size_t i = 0; i < be->nrefusals; i++) {
+		struct xen_be_refusal *r = &be->cfg.refusals[i];
+		if (r->pfn == XEN_NO_PFN || xen_tmpl_find(be, r->pfn) < 0)
+			continue;
+		enum ep_err e = give_back(ctx, be, r, XEN_WHY_TMPL);
+		if (e)
+			return e;
+	}
+	return be_flush(ctx, be);
+}
+
+static void add_op(struct mmuext_op *op, uint64_t *subject, unsigned *n,
+		   unsigned cmd, const struct xen_be *be, uint64_t pa)
+{
+	op[*n] = (struct mmuext_op){ .cmd = cmd };
+	op[*n].arg1.mfn = be_mfn(be, pa);
+	subject[*n] = pa;
+	(*n)++;
+}
+
+static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	if ((e = be_flush(ctx, be)))
+		return e;
+
+	struct mmuext_op op[4];
+	uint64_t subject[4];
+	unsigned n = 0, done = 0;
+	bool pin = be->pinned_pa != root_pa;
+	uint64_t old = be->pinned_pa ? be->pinned_pa
+		       : be->tmpl_live ? be->cfg.template_root_pa : 0;
+	if (pin)
+		add_op(op, subject, &n, MMUEXT_PIN_L4_TABLE, be, root_pa);
+	if (be->base_pa != root_pa)
+		add_op(op, subject, &n, MMUEXT_NEW_BASEPTR, be, root_pa);
+	/*
+	 * Only the late variant touches the user base pointer: early on, no
+	 * user page tables exist, and loading one that is not a valid L4 is
+	 * the very failure this split exists to avoid.
+	 */
+	if (late)
+		add_op(op, subject, &n, MMUEXT_NEW_USER_BASEPTR, be,
+		       be->cfg.user_root_pa ? be->cfg.user_root_pa : root_pa);
+	if (pin && old)
+		add_op(op, subject, &n, MMUEXT_UNPIN_TABLE, be, old);
+	if (!n)
+		return EP_OK;
+
+	long rc = xen_mmuext_op(be->hc, op, n, &done);
+	if (rc) {
+		unsigned i = done < n ? done : n - 1;
+		return be_fail(ctx, be, ext_name(op[i].cmd), subject[i], rc);
+	}
+	be->base_pa = root_pa;
+	if (late)
+		be->user_base_set = true;
+	if (!pin)
+		return EP_OK;
+	be->pinned_pa = root_pa;
+	if (old == be->cfg.template_root_pa && be->tmpl_live)
+		return release_template(ctx, be);
+	return EP_OK;
+}
+
+enum ep_err xen_activate_early(struct ep_ctx *ctx, uint64_t root_pa)
+{
+	return activate(ctx, root_pa, false);
+}
+
+enum ep_err xen_activate_late(struct ep_ctx *ctx, uint64_t root_pa)
+{
+	return activate(ctx, root_pa, true);
+}
+
+/*
+ * A pool frame that never became a table: every entry the rule wrote
+ * read-only over it goes back to what was asked. Called once per spare
+ * frame by ep_finish, which flushes after the last one.
+ */
+enum ep_err xen_release_spare(struct ep_ctx *ctx, uint64_t pa)
+{
+	enum ep_err e;
+	struct xen_be *be = be_get(ctx, &e);
+	if (!be)
+		return e;
+	/* Entries are read back below: what they were asked to be must be in. */
+	if (be->pending_writes && (e = be_flush(ctx, be)))
+		return e;
+	uint64_t pfn = be_pfn(pa);
+	for (size_t i = 0; i < be->nrefusals; i++) {
+		struct xen_be_refusal *r = &be->cfg.refusals[i];
+		if (r->pfn == pfn && (e = give_back(ctx, be, r, XEN_WHY_SPARE)))
+			return e;
+	}
+	return EP_OK;
+}

@@ -1,0 +1,167 @@
+/*
+ * From the validated start info and memory map to a complete struct
+ * eb_boot: the boot module split into kernel, initrd and command line
+ * (common/bootmod.h), the kernel checked and placed, then room found for
+ * the boot info and both page-table pools (common/place.h), nothing of it
+ * touched yet: the copying happens through the direct map of the new tree.
+ */
+#include "bootmod.h"
+#include "fmt.h"
+#include "libc.h"
+#include "place.h"
+#include "pvh.h"
+#include "x86/log.h"
+
+#define PAGE 4096ULL
+/* Below 1 MiB lie the start info, real-mode leftovers and BIOS areas. */
+#define PLACE_MIN (1ULL << 20)
+
+static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
+static char kernel_name[EB_CPIO_NAME_MAX + 32];
+static struct eb_range ram[EB_MEM_MAX];
+/* loader, modules, kernel segments, boot info, pools */
+static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 2];
+static size_t nbusy;
+
+static void self_regions(struct eb_boot *b)
+{
+	uint64_t text = (uint64_t)__text_start, ro = (uint64_t)__rodata_start;
+	uint64_t data = (uint64_t)__data_start, end = (uint64_t)__image_end;
+	b->self[0] = (struct eb_self_region){ text, (uint64_t)__text_end - text,
+					      EP_X, "loader text" };
+	b->self[1] = (struct eb_self_region){ ro, (uint64_t)__rodata_end - ro, 0,
+					      "loader rodata" };
+	b->self[2] = (struct eb_self_region){ data, end - data, EP_W,
+					      "loader data" };
+	b->nself = 3;
+}
+
+/* Module 0: the kernel, or a cpio holding kernel, initrd and cmdline. */
+static void split_module(struct eb_boot *b, const struct pvh_start *si)
+{
+	const struct pvh_module *m0 = &si->mods[0];
+	const void *mod = pvh_phys(0, m0->pa, m0->len);
+	if (!mod)
+		eb_fail("start_info.modlist[0]: 0x%llx-0x%llx lies beyond the loader's reach (%llu GiB)",
+			(unsigned long long)m0->pa,
+			(unsigned long long)(m0->pa + m0->len),
+			(unsigned long long)(PVH_REACH >> 30));
+	struct eb_bootmod bm;
+	char err[240];
+	if (eb_bootmod_parse(mod, m0->len, b->opt.kernel, b->opt.initrd, &bm, err,
+			     sizeof err))
+		eb_fail("start_info.modlist[0] (%llu bytes at 0x%llx): %s",
+			(unsigned long long)m0->len, (unsigned long long)m0->pa, err);
+	if (bm.is_cpio)
+		eb_snprintf(kernel_name, sizeof kernel_name, "cpio member '%s'",
+			    bm.kernel.name);
+	else
+		eb_snprintf(kernel_name, sizeof kernel_name, "module 0");
+	b->kernel_name = kernel_name;
+	b->kfile_pa = m0->pa + bm.kernel.off;
+	b->kfile_len = bm.kernel.len;
+	if (eb_elf_parse((const char *)mod + bm.kernel.off,
+			 bm.kernel.len, &b->elf, err, sizeof err))
+		eb_fail("kernel (%s): %s", kernel_name, err);
+	eb_info("kernel (%s): %llu bytes, %u segments, entry 0x%llx", kernel_name,
+		(unsigned long long)b->kfile_len, b->elf.nseg,
+		(unsigned long long)b->elf.entry);
+	if (bm.initrd.present) {
+		b->mods[b->nmods++] = (struct eb_handoff_module){
+			m0->pa + bm.initrd.off, bm.initrd.len, "initrd"
+		};
+		eb_info("initrd (cpio member '%s'): %llu bytes at 0x%llx",
+			bm.initrd.name, (unsigned long long)bm.initrd.len,
+			(unsigned long long)(m0->pa + bm.initrd.off));
+	}
+	/* The loader's "--" wins; else the cpio's cmdline member, if any. */
+	if (!b->opt.kernel_cmdline_given && bm.cmdline.present) {
+		if (eb_bootmod_cmdline(mod, &bm, b->opt.kernel_cmdline,
+				       sizeof b->opt.kernel_cmdline, err, sizeof err))
+			eb_fail("start_info.modlist[0]: %s", err);
+		eb_info("kernel command line from cpio member '%s'", bm.cmdline.name);
+	}
+	/* Further modules go to the kernel as they are. */
+	for (unsigned i = 1; i < si->nmods && b->nmods < EB_MOD_MAX; i++) {
+		eb_snprintf(mod_names[i], sizeof mod_names[i], "module%u", i);
+		b->mods[b->nmods++] = (struct eb_handoff_module){
+			si->mods[i].pa, si->mods[i].len, mod_names[i]
+		};
+	}
+}
+
+static void add_busy(uint64_t pa, uint64_t len, const char *name)
+{
+	busy[nbusy++] = (struct eb_range){ pa, len, name };
+}
+
+static uint64_t place(const struct eb_boot *b, uint64_t len, const char *what)
+{
+	uint64_t pa;
+	char err[200];
+	if (eb_place(&b->mem, busy, nbusy, len, PLACE_MIN, what, &pa, err, sizeof err))
+		eb_fail("%s", err);
+	return pa;
+}
+
+/*
+ * The main pool maps itself, so its size depends on where it lands: place,
+ * measure with the real address, grow until the answer fits (as the UEFI
+ * world does with AllocatePages).
+ */
+static void place_pools(struct eb_boot *b)
+{
+	b->lazy_frames = eb_boot_lazy_frames(&b->mem, b->levels, b->leaf_mask);
+	uint64_t frames = eb_boot_main_frames(b, 0, 0);
+	for (int round = 0; round < 8; round++) {
+		uint64_t bytes = (frames + b->lazy_frames) * PAGE;
+		uint64_t pa = place(b, bytes, "page-table pools");
+		uint64_t need = eb_boot_main_frames(b, pa, bytes);
+		if (need <= frames) {
+			b->pool_pa = pa;
+			b->pool_frames = frames;
+			add_busy(pa, bytes, "page-table pools");
+			return;
+		}
+		frames = need;
+	}
+	eb_fail("page-table pool sizing did not converge");
+}
+
+void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
+{
+	self_regions(b);
+	split_module(b, si);
+	b->acpi_rsdp_pa = si->rsdp_pa;
+
+	/* The kernel's segments: in RAM, clear of us and of every module. */
+	size_t nram = 0;
+	for (uint32_t i = 0; i < b->mem.count; i++)
+		if (b->mem.r[i].type == EB_MEM_RAM)
+			ram[nram++] = (struct eb_range){ b->mem.r[i].pa,
+							 b->mem.r[i].len, "ram" };
+	nbusy = 0;
+	add_busy((uint64_t)__image_start,
+		 (uint64_t)__image_end - (uint64_t)__image_start, "loader image");
+	for (unsigned i = 0; i < si->nmods; i++) {
+		eb_snprintf(busy_names[i], sizeof busy_names[i], "module %u", i);
+		add_busy(si->mods[i].pa, si->mods[i].len, busy_names[i]);
+	}
+	char err[240];
+	if (eb_elf_check_placement(&b->elf, ram, nram, busy, nbusy, err, sizeof err))
+		eb_fail("kernel (%s): %s", b->kernel_name, err);
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		add_busy(eb_elf_seg_pa_start(s),
+			 eb_elf_seg_pa_end(s) - eb_elf_seg_pa_start(s), "kernel");
+	}
+	b->bootinfo_pa = place(b, sizeof(struct eb_bootinfo), "boot info");
+	add_busy(b->bootinfo_pa, sizeof(struct eb_bootinfo), "boot info");
+	place_pools(b);
+	eb_info("boot info at 0x%llx; pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s 2M 4K",
+		(unsigned long long)b->bootinfo_pa,
+		(unsigned long long)b->pool_frames, (unsigned long long)b->pool_pa,
+		(unsigned long long)b->lazy_frames,
+		(unsigned long long)(b->pool_pa + b->pool_frames * PAGE),
+		b->leaf_mask & EP_LEAF_1G ? " 1G" : "");
+}

@@ -1,0 +1,104 @@
+/*
+ * PVH under Xen: find Xen through CPUID, have it fill our hypercall page
+ * (common/xen/hc_hvm.h: the MSR named by leaf base+2), print through
+ * HYPERVISOR_console_io (a PVH dom0 cannot reach COM1, which Xen owns), and
+ * ask XENMEM_memory_map for the memory map Xen does not put in the start
+ * info it gives a PVH dom0 (version 0, FACTS.md). Every hypercall goes
+ * through the one counting wrapper (common/xen/hc.h).
+ */
+#include "fmt.h"
+#include "libc.h"
+#include "pvh.h"
+#include "x86/serial.h"
+#include "xen/abi.h"
+#include "xen/hc.h"
+#include "xen/hc_console.h"
+#include "xen/hc_hvm.h"
+
+static struct xen_hc hc;
+static char version[24];
+
+/*
+ * One E820 entry as XENMEM_memory_map returns them: "the same format as
+ * returned by the BIOS INT 0x15 EAX=0xE820 call" (xen/memory.h), a layout
+ * Xen's public headers give no type for, hence declared here.
+ */
+struct e820_entry {
+	uint64_t addr, size;
+	uint32_t type;
+} __attribute__((packed));
+_Static_assert(sizeof(struct e820_entry) == 20, "E820 entries are 20 bytes");
+
+/* In .bss: mapped eagerly, as a hypercall's buffer must be. */
+static struct e820_entry e820[EB_MEM_MAX];
+
+bool pvh_xen_init(void)
+{
+	uint32_t base = xen_cpuid_base();
+	if (!base)
+		return false;
+	uint32_t v = xen_cpuid_version(base);
+	eb_snprintf(version, sizeof version, "Xen %u.%u", v >> 16, v & 0xffff);
+	/*
+	 * The image runs at its physical address: va == pa. Without a page
+	 * (leaf base+2 offers none) the console falls back to port 0xe9.
+	 */
+	xen_hc_init_hvm(&hc, base, xen_hc_page, (uint64_t)xen_hc_page);
+	xen_hc_console_use(&hc);
+	con_set_sink(xen_hc_console_write);
+	return true;
+}
+
+const char *pvh_xen_version(void)
+{
+	return version;
+}
+
+void pvh_xen_count_into(struct ep_counters *c)
+{
+	xen_hc_attach(&hc, c);
+}
+
+void pvh_xen_on_ctx(struct ep_ctx *ctx)
+{
+	xen_hc_attach(&hc, &ctx->count);
+}
+
+int pvh_xen_memory_map(struct eb_memmap *m, char *err, size_t errlen)
+{
+	if (!hc.page) {
+		eb_snprintf(err, errlen, "Xen offers no hypercall page (CPUID leaf base+2)");
+		return -1;
+	}
+	struct xen_memory_map map = { .nr_entries = EB_MEM_MAX };
+	set_xen_guest_handle(map.buffer, e820);
+	long rc = xen_hc_call(&hc, __HYPERVISOR_memory_op, XENMEM_memory_map,
+			      (unsigned long)&map, 0, 0, 0);
+	if (rc) {
+		eb_snprintf(err, errlen, "XENMEM_memory_map failed: %ld", rc);
+		return -1;
+	}
+	if (map.nr_entries == 0 || map.nr_entries > EB_MEM_MAX) {
+		eb_snprintf(err, errlen, "XENMEM_memory_map returned %u entries",
+			    map.nr_entries);
+		return -1;
+	}
+	for (unsigned i = 0; i < map.nr_entries; i++) {
+		char field[40];
+		eb_snprintf(field, sizeof field, "XENMEM_memory_map[%u]", i);
+		if (pvh_e820_add(m, e820[i].addr, e820[i].size, e820[i].type, field,
+				 err, errlen))
+			return -1;
+	}
+	char why[200];
+	if (eb_memmap_normalize(m, why, sizeof why)) {
+		eb_snprintf(err, errlen, "XENMEM_memory_map: %s", why);
+		return -1;
+	}
+	for (uint32_t i = 0; i < m->count; i++)
+		if (m->r[i].type == EB_MEM_RAM)
+			return 0;
+	eb_snprintf(err, errlen, "XENMEM_memory_map: %u entries and not one page of RAM",
+		    map.nr_entries);
+	return -1;
+}

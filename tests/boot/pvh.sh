@@ -1,0 +1,272 @@
+#!/usr/bin/env bash
+# Boot tests of the PVH world: build/earlyboot-pvh.elf straight from QEMU
+# (-M pc -kernel, the boot module through -initrd) and as Xen 4.17's PVH
+# dom0 (q35, SVM+NPT, an IOMMU: FACTS.md). It chainloads
+# build/testkernel.elf, which judges the handoff. Every case is judged from
+# the guest's verdict line AND QEMU's exit status (isa-debug-exit: 33 kernel
+# PASS, 35 kernel FAIL, 37 loader error); a PVH dom0 reaches port 0xf4
+# directly (Xen does not deny it to dom0), so the verdict gets out under Xen
+# the same way.
+#
+#   tests/boot/pvh.sh          every case, one PASS/FAIL line each
+#   tests/boot/pvh.sh run      one direct boot (1 GiB) with ptdump, log on stdout
+#   tests/boot/pvh.sh run-xen  the same as Xen's dom0 (64 MiB)
+#   tests/boot/pvh.sh CASE...  only the named cases (e.g. 128m xen-64m)
+#
+# Serial logs stay in build/logs/pvh-<case>.log, boot modules in
+# build/pvh-fixtures/. BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT
+# (default 60) bounds each.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+
+PVH=build/earlyboot-pvh.elf
+KERNEL=build/testkernel.elf
+FIXTURE=build/tools/bootfixture
+XEN_GZ=/boot/xen-4.17-amd64.gz
+XEN=build/xen.elf
+JOBS=${BOOT_JOBS:-2}
+TIMEOUT=${BOOT_TIMEOUT:-60}
+LOGS=build/logs
+FIX=build/pvh-fixtures
+# FACTS.md's Xen command line, plus dom0=pvh; dom0_mem is per case.
+XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0=pvh"
+mkdir -p "$LOGS" "$FIX"
+
+for f in "$PVH" "$KERNEL" "$FIXTURE"; do
+	if [ ! -e "$f" ]; then
+		echo "FAIL boot:pvh-setup: $f missing (run make)"
+		exit 1
+	fi
+done
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "SKIP boot:pvh: qemu-system-x86_64 not installed"
+	exit 0
+fi
+# QEMU's multiboot loader wants the hypervisor decompressed (FACTS.md).
+have_xen=0
+if [ -e "$XEN_GZ" ]; then
+	if [ ! -s "$XEN" ] || [ "$XEN_GZ" -nt "$XEN" ]; then
+		zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
+	fi
+	[ -s "$XEN" ] && have_xen=1
+fi
+
+# direct NAME MEM MODULE ARGS: QEMU -kernel; MODULE "" means no -initrd.
+# Prints QEMU's exit status.
+direct() {
+	local name=$1 mem=$2 module=$3 args=$4
+	local log=$LOGS/pvh-$name.log
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M pc -m "$mem" \
+		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args" \
+		-no-reboot -display none -monitor none -serial "file:$log" -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+# xen NAME DOM0_MEM MODULE ARGS: Xen's PVH dom0 is earlyboot-pvh.elf with
+# ARGS as its command line and MODULE as its one module.
+xen() {
+	local name=$1 dmem=$2 module=$3 args=$4
+	local log=$LOGS/pvh-$name.log
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M q35 \
+		-cpu qemu64,+svm,+npt -device intel-iommu -m 1024 \
+		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$dmem,max:$dmem" \
+		-initrd "$PVH $args,$module" \
+		-no-reboot -display none -monitor none -serial "file:$log" -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+# Last lines of a log on one line.
+tail_of() {
+	tr -d '\r' <"$1" 2>/dev/null | grep -av '^$' | tail -n "${2:-4}" |
+		tr '\n' '|' | sed 's/|$//'
+}
+
+# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN2]]: one result line.
+# ERRORS: how many "earlyboot: error:" lines the log must hold (default 0);
+# PATTERN2: a second line the log must hold.
+judge() {
+	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0} pat2=${6:-}
+	local log=$LOGS/pvh-$name.log got_err
+	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		echo "FAIL boot:pvh-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
+	elif [ "$st" != "$want" ]; then
+		echo "FAIL boot:pvh-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
+	elif ! grep -aqE "$pat" "$log"; then
+		echo "FAIL boot:pvh-$name: no line matching '$pat'; last lines: $(tail_of "$log")"
+	elif [ -n "$pat2" ] && ! grep -aqE "$pat2" "$log"; then
+		echo "FAIL boot:pvh-$name: no line matching '$pat2'; last lines: $(tail_of "$log")"
+	elif [ "$got_err" != "$nerr" ]; then
+		echo "FAIL boot:pvh-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
+	else
+		echo "PASS boot:pvh-$name"
+	fi
+}
+
+# ---- boot modules ------------------------------------------------------
+# cpio_of OUT FILE...: a newc archive of the named files of $FIX/tree.
+cpio_of() {
+	local out=$1
+	shift
+	(cd "$FIX/tree" && printf '%s\n' "$@" | cpio -o -H newc -R 0:0 --quiet) >"$out"
+}
+
+fixtures() {
+	rm -rf "$FIX/tree"
+	mkdir -p "$FIX/tree"
+	cp "$KERNEL" "$FIX/tree/kernel"
+	"$FIXTURE" initrd "$FIX/tree/initrd" 1048613 || return 1
+	printf 'tk.fault=pf\n' >"$FIX/tree/cmdline"
+	echo "this is neither a kernel nor a cpio archive" >"$FIX/tree/junk"
+	cp "$FIX/tree/junk" "$FIX/not-kernel.bin"
+	cpio_of "$FIX/kernel-initrd.cpio" kernel initrd || return 1
+	cpio_of "$FIX/with-cmdline.cpio" kernel initrd cmdline || return 1
+	cpio_of "$FIX/no-kernel.cpio" initrd || return 1
+	# A cpio whose member `kernel` is not an ELF.
+	rm -rf "$FIX/junk-tree"
+	mkdir -p "$FIX/junk-tree"
+	cp "$FIX/tree/junk" "$FIX/junk-tree/kernel"
+	(cd "$FIX/junk-tree" && printf 'kernel\n' | cpio -o -H newc -R 0:0 --quiet) \
+		>"$FIX/kernel-not-elf.cpio" || return 1
+	# The kernel member's data cut short: the loader must name it.
+	head -c 40000 "$FIX/kernel-initrd.cpio" >"$FIX/truncated.cpio"
+}
+
+T='^TESTKERNEL: PASS'
+# Where common/x86/traps.c's debug= switches read (docs/handoff.md).
+FAULT_CR2=0xffff88ffdead0000
+
+# ---- the cases: each prints exactly one result line --------------------
+case_cmd() {
+	local st long
+	case $1 in
+	128m | 1g | 5g)
+		st=$(direct "$1" "${1^^}" "$KERNEL" "-- console=ttyS0")
+		judge "$1" "$st" 33 "$T pvh [0-9]+ checks" 0 "^earlyboot: memory map: .* from the start info" ;;
+	cpio)
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "-- console=ttyS0")
+		judge "$1" "$st" 33 "$T pvh 7 checks" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
+	cpio-cmdline) # the cpio's cmdline reaches the kernel (tk.fault=pf: it fails on purpose)
+		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "")
+		judge "$1" "$st" 35 '^TESTKERNEL: FAIL page-fault: ' 0 "^earlyboot: kernel command line from cpio member 'cmdline'" ;;
+	cpio-dashdash-wins) # "--" on the loader's line overrides the cpio's cmdline
+		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "--")
+		judge "$1" "$st" 33 "$T pvh 7 checks" ;;
+	bad-no-module)
+		st=$(direct "$1" 128 "" "-- x")
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.nr_modules is 0" 1 ;;
+	bad-not-kernel)
+		st=$(direct "$1" 128 "$FIX/not-kernel.bin" "")
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*neither an ELF kernel nor a newc cpio" 1 ;;
+	bad-cpio-truncated)
+		st=$(direct "$1" 128 "$FIX/truncated.cpio" "")
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*cpio: member 'kernel' at offset 0x0: data .*truncated" 1 ;;
+	bad-cpio-no-kernel)
+		st=$(direct "$1" 128 "$FIX/no-kernel.cpio" "")
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*cpio: no member 'kernel' \(members: initrd\)" 1 ;;
+	bad-cpio-kernel-not-elf)
+		st=$(direct "$1" 128 "$FIX/kernel-not-elf.cpio" "")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(cpio member 'kernel'\): not an ELF file" 1 ;;
+	bad-option)
+		st=$(direct "$1" 128 "$KERNEL" "frobnicate -- x")
+		judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): unknown option 'frobnicate'" 1 ;;
+	bad-member-for-elf)
+		st=$(direct "$1" 128 "$KERNEL" "kernel=vmlinux")
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*name cpio members, but the module is an ELF kernel" 1 ;;
+	bad-cmdline-too-long)
+		long=$(printf 'x%.0s' $(seq 1 1100))
+		st=$(direct "$1" 128 "$KERNEL" "-- $long")
+		judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): kernel command line is 1100 bytes, limit is 1023" 1 ;;
+	loader-fault-outside) # the loader's own #PF handler: a fault it cannot serve
+		st=$(direct "$1" 128 "$KERNEL" "debug=fault-outside -- x")
+		judge "$1" "$st" 37 "^earlyboot: error: page fault the materializer cannot serve: .* at cr2=$FAULT_CR2 " 5 \
+			'^earlyboot: error:   L3 table 0x[0-9a-f]{16} \[511\] = 0x0{16} not present ' ;;
+	loader-fault-in-handler) # a fault inside it: #DF, on its IST stack
+		st=$(direct "$1" 128 "$KERNEL" "debug=fault-in-handler -- x")
+		judge "$1" "$st" 37 '^earlyboot: error: double fault \(a fault while delivering a fault\): rip=0x[0-9a-f]+ rsp=0xffff88ffbad01000 cr2=0xffff88ffbad00ff8; handler on its IST1 stack ' 1 \
+			"^earlyboot: debug: fault-in-handler: #PF at $FAULT_CR2 not served" ;;
+	defect-*) # the loader breaks one promise; the kernel names the check
+		local d=${1#defect-} check=${1#defect-}
+		[ "$d" = magic ] && check=header
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "defect=$d -- x")
+		judge "$1" "$st" 35 "^TESTKERNEL: FAIL $check: " ;;
+	xen-*)
+		if [ "$have_xen" != 1 ]; then
+			echo "SKIP boot:pvh-$1: $XEN_GZ not installed"
+			return
+		fi
+		case $1 in
+		xen-64m | xen-512m)
+			local m=${1#xen-} verdict ram
+			st=$(xen "$1" "${m^^}" "$KERNEL" "-- console=hvc0")
+			verdict=$(judge "$1" "$st" 33 "$T pvh-xen [0-9]+ checks" 0 \
+				"^earlyboot: memory map: .* from XENMEM_memory_map")
+			# dom0_mem took effect: the map Xen gave holds that much RAM,
+			# less what Xen keeps for itself (at most a tenth).
+			ram=$(tr -d '\r' <"$LOGS/pvh-$1.log" |
+				sed -n 's/^earlyboot: memory map: .*, \([0-9]*\) MiB of RAM$/\1/p')
+			m=${m%m}
+			if [ "${verdict#PASS}" != "$verdict" ] &&
+				! [ "${ram:-0}" -le "$m" -a "${ram:-0}" -ge $((m * 9 / 10)) ]; then
+				verdict="FAIL boot:pvh-$1: memory map holds ${ram:-no} MiB of RAM, dom0_mem is $m MiB"
+			fi
+			echo "$verdict" ;;
+		xen-cpio)
+			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "-- console=hvc0")
+			judge "$1" "$st" 33 "$T pvh-xen 7 checks" ;;
+		xen-fault-in-handler) # the #DF path as Xen's dom0
+			st=$(xen "$1" 64M "$KERNEL" "debug=fault-in-handler -- x")
+			judge "$1" "$st" 37 '^earlyboot: error: double fault \(a fault while delivering a fault\): .* handler on its IST1 stack ' 1 ;;
+		xen-bad-option)
+			st=$(xen "$1" 64M "$KERNEL" "frobnicate")
+			judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): unknown option 'frobnicate'" 1 ;;
+		*) echo "FAIL boot:pvh-$1: no such case" ;;
+		esac ;;
+	*) echo "FAIL boot:pvh-$1: no such case" ;;
+	esac
+}
+
+# Xen cases first: they are the slowest, so they start while the quick ones fill in.
+ALL="xen-64m xen-512m xen-cpio xen-bad-option xen-fault-in-handler
+128m 1g 5g cpio cpio-cmdline cpio-dashdash-wins
+bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
+bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
+loader-fault-outside loader-fault-in-handler defect-magic defect-memmap defect-nx defect-segments defect-dmap
+defect-tables defect-initrd"
+
+fixtures || { echo "FAIL boot:pvh-setup: fixtures"; exit 1; }
+
+case ${1:-} in
+run | run-xen)
+	if [ "$1" = run ]; then
+		st=$(direct run 1G "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0")
+	else
+		[ "$have_xen" = 1 ] || { echo "no $XEN_GZ"; exit 1; }
+		st=$(xen run-xen 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0")
+	fi
+	tr -d '\r' <"$LOGS/pvh-$1.log" | grep -av '^$'
+	echo "(QEMU exit status $st; log in $LOGS/pvh-$1.log)"
+	[ "$st" = 33 ]
+	exit
+	;;
+esac
+
+cases=${*:-$ALL}
+# Run at most $JOBS boots at once; print results in case order.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+i=0
+for c in $cases; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	case_cmd "$c" >"$tmp/$(printf %03d $i)" &
+	i=$((i + 1))
+done
+wait
+cat "$tmp"/*
