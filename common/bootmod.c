@@ -12,17 +12,19 @@ static bool is_elf(const uint8_t *p, uint64_t len)
 static int want(struct eb_bootmod_part *part, const char *what,
 		const struct eb_cpio_member *m, char *err, size_t errlen)
 {
+	char pn[EB_CPIO_NAME_MAX];
+	eb_cpio_printable(pn, sizeof pn, m->name);
 	if (part->present) {
 		eb_snprintf(err, errlen,
 			    "cpio: member '%s' at offset 0x%llx: a second %s (the first is at 0x%llx)",
-			    m->name, (unsigned long long)m->offset, what,
+			    pn, (unsigned long long)m->offset, what,
 			    (unsigned long long)part->member_offset);
 		return -1;
 	}
 	if (!eb_cpio_is_regular(m)) {
 		eb_snprintf(err, errlen,
 			    "cpio: member '%s' at offset 0x%llx: the %s is not a regular file (mode 0x%x)",
-			    m->name, (unsigned long long)m->offset, what, m->mode);
+			    pn, (unsigned long long)m->offset, what, m->mode);
 		return -1;
 	}
 	part->present = true;
@@ -33,9 +35,11 @@ static int want(struct eb_bootmod_part *part, const char *what,
 	return 0;
 }
 
-/* "a, b, c" of the members seen, cut to fit. */
-static void add_seen(char *seen, size_t cap, const char *name)
+/* "a, b, c" of the members seen, cut to fit, printable (cpio.h). */
+static void add_seen(char *seen, size_t cap, const char *raw)
 {
+	char name[EB_CPIO_NAME_MAX];
+	eb_cpio_printable(name, sizeof name, raw);
 	size_t n = strlen(seen), k = strlen(name);
 	if (n + k + 3 >= cap)
 		return;
@@ -69,7 +73,9 @@ static int parse_cpio(const void *mod, uint64_t len, const char *kname,
 	if (rc < 0)
 		return -1;
 	if (!bm->kernel.present) {
-		eb_snprintf(err, errlen, "cpio: no member '%s' (members: %s)", kname,
+		char kn[EB_CPIO_NAME_MAX];
+		eb_snprintf(err, errlen, "cpio: no member '%s' (members: %s)",
+			    eb_cpio_printable(kn, sizeof kn, kname),
 			    seen[0] ? seen : "none");
 		return -1;
 	}

@@ -74,12 +74,17 @@ static int set_path(char *dst, const char *opt, const char *v, size_t n,
 	return 0;
 }
 
-/* fmt.c has no precision: copy a word out, cut at 64 bytes. */
+/*
+ * fmt.c has no precision: copy a word out for a message, cut at 64 bytes,
+ * bytes outside printable ASCII shown as '?' so the message stays one
+ * clean line whatever the line held.
+ */
 static const char *word_copy(char *buf, const char *w, size_t n)
 {
 	if (n > 64)
 		n = 64;
-	memcpy(buf, w, n);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = (w[i] >= 0x20 && w[i] < 0x7f) ? w[i] : '?';
 	buf[n] = '\0';
 	return buf;
 }

@@ -61,6 +61,15 @@ static const char *quote(char *out, const uint8_t *p, size_t n)
 	return out;
 }
 
+const char *eb_cpio_printable(char *out, size_t cap, const char *name)
+{
+	size_t n = 0;
+	for (; name[n] && n + 1 < cap; n++)
+		out[n] = (name[n] >= 0x20 && name[n] < 0x7f) ? name[n] : '?';
+	out[n] = '\0';
+	return out;
+}
+
 int eb_cpio_next(struct eb_cpio *c, struct eb_cpio_member *m, char *err,
 		 size_t errlen)
 {
@@ -129,6 +138,8 @@ int eb_cpio_next(struct eb_cpio *c, struct eb_cpio_member *m, char *err,
 	if (shown[0] == '.' && shown[1] == '/' && shown[2])
 		shown += 2;
 	memcpy(m->name, shown, strlen(shown) + 1);
+	char pn[EB_CPIO_NAME_MAX]; /* the name as messages show it */
+	eb_cpio_printable(pn, sizeof pn, m->name);
 	m->mode = f[F_MODE];
 	m->size = f[F_FILESIZE];
 	m->data = align4(name_at + namesize);
@@ -136,20 +147,20 @@ int eb_cpio_next(struct eb_cpio *c, struct eb_cpio_member *m, char *err,
 		if (p >= c->len) {
 			eb_snprintf(err, errlen,
 				    "cpio: member '%s' at offset 0x%llx: padding after the name runs past the end of the archive (truncated)",
-				    m->name, off);
+				    pn, off);
 			return -1;
 		}
 		if (c->buf[p]) {
 			eb_snprintf(err, errlen,
 				    "cpio: member '%s' at offset 0x%llx: padding byte at 0x%llx is not 0",
-				    m->name, off, (unsigned long long)p);
+				    pn, off, (unsigned long long)p);
 			return -1;
 		}
 	}
 	if (c->len - m->data < m->size) {
 		eb_snprintf(err, errlen,
 			    "cpio: member '%s' at offset 0x%llx: data of 0x%llx bytes at 0x%llx runs past the end of the archive at 0x%llx (truncated)",
-			    m->name, off, (unsigned long long)m->size,
+			    pn, off, (unsigned long long)m->size,
 			    (unsigned long long)m->data, len);
 		return -1;
 	}
@@ -169,7 +180,7 @@ int eb_cpio_next(struct eb_cpio *c, struct eb_cpio_member *m, char *err,
 	if (next > c->len) {
 		eb_snprintf(err, errlen,
 			    "cpio: member '%s' at offset 0x%llx: padding after its data runs past the end of the archive (truncated)",
-			    m->name, off);
+			    pn, off);
 		return -1;
 	}
 	c->pos = next;

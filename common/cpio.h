@@ -57,6 +57,14 @@ void eb_cpio_open(struct eb_cpio *c, const void *buf, uint64_t len);
 int eb_cpio_next(struct eb_cpio *c, struct eb_cpio_member *m, char *err,
 		 size_t errlen);
 
+/*
+ * name with every byte outside printable ASCII shown as '?', into out (at
+ * most cap - 1 bytes kept): member names are any bytes but NUL, and one
+ * holding a newline must not forge a line in the boot log (found by
+ * tests/fuzz/fuzz_cpio). Returns out, for use as a "%s" argument.
+ */
+const char *eb_cpio_printable(char *out, size_t cap, const char *name);
+
 static inline bool eb_cpio_is_regular(const struct eb_cpio_member *m)
 {
 	return (m->mode & EB_CPIO_S_IFMT) == EB_CPIO_S_IFREG;

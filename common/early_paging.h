@@ -324,7 +324,9 @@ struct ep_range_req {
  * Frames needed (root included) to map reqs on an empty tree with the
  * largest leaves leaf_mask allows. With self_map the pool maps itself
  * (as under PV): [self_va, +frames*4 KiB) -> self_pa is one more request
- * whose length depends on the answer, and the result is the fixed point. Returns 0 when the request
+ * whose length depends on the answer, and the result is the fixed point.
+ * Lazy regions are not requests here: each ep_lazy_declare takes up to
+ * 2 * (levels - 1) more frames of the main pool for its edge tables. Returns 0 when the request
  * set is too large for the sizing scratch (more than EP_SIZING_MAX_REQS).
  */
 #define EP_SIZING_MAX_REQS 64

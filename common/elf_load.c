@@ -142,13 +142,23 @@ int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 		 char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	const Elf64_Ehdr *eh = file;
+	/*
+	 * Read the header through a copy: the file need not be 8-byte aligned
+	 * (a cpio member's data is only 4-aligned; found by
+	 * tests/fuzz/fuzz_bootmod under UBSan). Bytes past a short file stay 0
+	 * and check_header refuses it before looking at them.
+	 */
+	Elf64_Ehdr ehc;
+	memset(&ehc, 0, sizeof ehc);
+	memcpy(&ehc, file, size < sizeof ehc ? (size_t)size : sizeof ehc);
+	const Elf64_Ehdr *eh = &ehc;
 	if (check_header(eh, size, err, errlen))
 		return -1;
-	const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)file + eh->e_phoff);
+	/* Bytes, not Elf64_Phdr *: a misaligned pointer of that type is UB. */
+	const char *ph = (const char *)file + eh->e_phoff;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr p;
-		memcpy(&p, &ph[i], sizeof p); /* the file need not be aligned */
+		memcpy(&p, ph + (size_t)i * sizeof p, sizeof p);
 		if (p.p_type != PT_LOAD)
 			continue;
 		if (check_segment(&p, i, size, err, errlen))

@@ -116,7 +116,7 @@ int ep_format_error(const struct ep_ctx *ctx, char *buf, size_t len)
 				   op, va, pa);
 	case EP_ERR_POOL:
 		return eb_snprintf(buf, len,
-				   "%s at va 0x%llx: pool at 0x%llx needs %llu more frames than it has free",
+				   "%s at va 0x%llx: pool at 0x%llx is too small: the request needs %llu frames",
 				   op, va, pa, need);
 	case EP_ERR_REFUSED:
 		return eb_snprintf(buf, len,

@@ -13,6 +13,7 @@
 
 #include "cmdline.h"
 #include "elf_load.h"
+#include "fwmap.h"
 #include "memmap.h"
 #include "x86/log.h"
 
@@ -47,10 +48,7 @@ const char *efi_status_name(EFI_STATUS s);
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		     struct eb_options *opt);
 
-/* memmap.c */
-uint32_t efi_mem_type(UINT32 efi_type);
-int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
-		    UINTN desc_size, char *err, size_t errlen);
+/* memmap.c (the conversion itself: fwmap.h) */
 /* Allocate the map buffer, then loop GetMemoryMap/ExitBootServices. */
 void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
 			    struct efi_boot *b);

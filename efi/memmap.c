@@ -1,51 +1,11 @@
 /*
- * The firmware's memory map: its types in the handoff's terms, and the
+ * The firmware's memory map as boot services give it (its conversion to
+ * the handoff's terms is fwmap.c, which the host builds too), and the
  * ExitBootServices dance (the map key goes stale whenever the firmware
  * allocates, so retry with a fresh map; print nothing in between).
  */
 #include "libc.h"
 #include "loader.h"
-
-uint32_t efi_mem_type(UINT32 t)
-{
-	switch (t) {
-	case EfiLoaderCode:
-	case EfiLoaderData:
-	case EfiBootServicesCode:
-	case EfiBootServicesData:
-	case EfiConventionalMemory:
-		/* Free once boot services are gone; what we keep is carved out. */
-		return EB_MEM_RAM;
-	case EfiRuntimeServicesCode:
-	case EfiRuntimeServicesData:
-		return EB_MEM_FW_RUNTIME;
-	case EfiACPIReclaimMemory:
-		return EB_MEM_ACPI_RECLAIM;
-	case EfiACPIMemoryNVS:
-		return EB_MEM_ACPI_NVS;
-	case EfiUnusableMemory:
-		return EB_MEM_UNUSABLE;
-	case EfiMemoryMappedIO:
-	case EfiMemoryMappedIOPortSpace:
-		return EB_MEM_MMIO;
-	default: /* reserved, PAL code, persistent, unknown */
-		return EB_MEM_RESERVED;
-	}
-}
-
-int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
-		    UINTN desc_size, char *err, size_t errlen)
-{
-	/* Step by the firmware's descriptor size, never by sizeof. */
-	for (UINTN off = 0; off + desc_size <= size; off += desc_size) {
-		const EFI_MEMORY_DESCRIPTOR *d =
-			(const EFI_MEMORY_DESCRIPTOR *)((const uint8_t *)map + off);
-		if (eb_memmap_add(m, d->PhysicalStart, d->NumberOfPages * 4096ULL,
-				  efi_mem_type(d->Type), err, errlen))
-			return -1;
-	}
-	return eb_memmap_normalize(m, err, errlen);
-}
 
 /* Room for the map plus what allocating the buffer itself may add. */
 static void alloc_map_buffer(EFI_BOOT_SERVICES *bs, void **buf, UINTN *cap)

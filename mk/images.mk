@@ -21,6 +21,12 @@ EFI_CFLAGS := $(WARN) -O2 -g -fpic -fshort-wchar -mno-red-zone -ffreestanding \
 EFI_OBJS   := $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c) $(COMMON_IMG_C)) \
               $(BUILD)/efi/common/x86/isr.o
 
+# The firmware-map conversion is portable: host tests and fuzzers link it.
+EFI_PORTABLE := efi/fwmap.c
+HOST_OBJS    += $(patsubst %.c,$(BUILD)/host/%.o,$(EFI_PORTABLE))
+HOSTCFLAGS   += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
+$(patsubst %.c,$(BUILD)/host/%.o,$(EFI_PORTABLE)): efi/fwmap.h
+
 $(BUILD)/efi/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard efi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c -o $@ $<
@@ -42,9 +48,11 @@ $(BUILD)/earlyboot.efi: $(BUILD)/efi/earlyboot.so
 TK_CFLAGS := $(KCFLAGS) -Itests/kernel
 TK_C      := $(wildcard tests/kernel/*.c) common/libc.c common/fmt.c \
              common/crc32.c common/bootinfo.c common/x86/serial.c common/x86/cpu.c \
-             common/xen/hc.c common/xen/hc_hvm.c common/xen/hc_console.c
+             common/xen/hc.c common/xen/hc_raw.c common/xen/hc_call.c \
+             common/xen/hc_hvm.c common/xen/hc_console.c
 TK_OBJS   := $(patsubst %.c,$(BUILD)/tk/%.o,$(TK_C)) \
-             $(BUILD)/tk/tests/kernel/entry.o $(BUILD)/tk/common/x86/isr.o \
+             $(BUILD)/tk/tests/kernel/entry.o $(BUILD)/tk/tests/kernel/pv_traps.o \
+             $(BUILD)/tk/common/x86/isr.o \
              $(BUILD)/tk/common/xen/hc_page.o
 
 $(BUILD)/tk/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard tests/kernel/*.h)

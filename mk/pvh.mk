@@ -32,7 +32,7 @@ IMAGES += $(BUILD)/earlyboot-pvh.elf
 
 # The start-info parser is portable: the host tests link it; so is the
 # counting hypercall wrapper (tests/unit/test_hc_door.c gives it a stub page).
-PVH_PORTABLE := pvh/hvm_start_info.c common/xen/hc.c
+PVH_PORTABLE := pvh/hvm_start_info.c common/xen/hc.c common/xen/hc_raw.c
 HOST_OBJS    += $(patsubst %.c,$(BUILD)/host/%.o,$(PVH_PORTABLE))
 HOSTCFLAGS   += -Ipvh
 $(patsubst %.c,$(BUILD)/host/%.o,$(PVH_PORTABLE)): $(wildcard pvh/*.h) $(wildcard common/xen/*.h)

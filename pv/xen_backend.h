@@ -36,8 +36,8 @@
 #include <stdint.h>
 
 #include "early_paging.h"
-#include "xen_abi.h"
-#include "xen_hcall.h"
+#include "xen/abi.h"
+#include "xen/hc.h"
 
 /*
  * mmu_update requests per hypercall: one table page's worth. A full L1

@@ -10,9 +10,18 @@
 
 /* Address bits of an entry (bits 51:12). */
 #define XEN_ADDR EP_PTE_ADDR_MASK
+/*
+ * Software bit 52 of an L1 entry: Xen 4.17 marks the entries it validates
+ * for a 64-bit PV guest's kernel with it (its internal _PAGE_GUEST_KERNEL,
+ * not in the public headers). Measured: an entry written 0x8000...1ecc5001
+ * reads back 0x8010...1ecc5001. Without it in XEN_VOLATILE_BITS no refused
+ * entry ever compared equal, so no spare or template frame was given back
+ * writable; the test kernel's dmap and pv-spare checks caught it.
+ */
+#define XEN_PTE_GUEST_KERNEL (1ULL << 52)
 /* Bits Xen may add to an entry it stores or the CPU may set: ignore them
  * when checking that an entry is still the one we wrote. */
-#define XEN_VOLATILE_BITS (EP_PTE_US | EP_PTE_A | EP_PTE_D)
+#define XEN_VOLATILE_BITS (EP_PTE_US | EP_PTE_A | EP_PTE_D | XEN_PTE_GUEST_KERNEL)
 
 static inline struct xen_be *be_of(const struct ep_ctx *ctx)
 {

@@ -15,7 +15,8 @@
 #include "xen/hc_console.h"
 #include "xen/hc_hvm.h"
 
-static struct xen_hc hc;
+static struct xen_hcall_acct hc;
+static bool have_page;
 static char version[24];
 
 /*
@@ -43,8 +44,9 @@ bool pvh_xen_init(void)
 	 * The image runs at its physical address: va == pa. Without a page
 	 * (leaf base+2 offers none) the console falls back to port 0xe9.
 	 */
-	xen_hc_init_hvm(&hc, base, xen_hc_page, (uint64_t)xen_hc_page);
-	xen_hc_console_use(&hc);
+	have_page = xen_hc_init_hvm(base, (uint64_t)xen_hc_page) == 0;
+	if (have_page)
+		xen_hc_console_use(&hc);
 	con_set_sink(xen_hc_console_write);
 	return true;
 }
@@ -66,13 +68,13 @@ void pvh_xen_on_ctx(struct ep_ctx *ctx)
 
 int pvh_xen_memory_map(struct eb_memmap *m, char *err, size_t errlen)
 {
-	if (!hc.page) {
+	if (!have_page) {
 		eb_snprintf(err, errlen, "Xen offers no hypercall page (CPUID leaf base+2)");
 		return -1;
 	}
 	struct xen_memory_map map = { .nr_entries = EB_MEM_MAX };
 	set_xen_guest_handle(map.buffer, e820);
-	long rc = xen_hc_call(&hc, __HYPERVISOR_memory_op, XENMEM_memory_map,
+	long rc = xen_hcall(&hc, __HYPERVISOR_memory_op, XENMEM_memory_map,
 			      (unsigned long)&map, 0, 0, 0);
 	if (rc) {
 		eb_snprintf(err, errlen, "XENMEM_memory_map failed: %ld", rc);

@@ -3,7 +3,8 @@
 #
 #   tests/run-tests.sh unit   every build/unit/test_* binary (make unit first)
 #   tests/run-tests.sh all    unit, then every executable tests/boot/*.sh,
-#                             tests/tools/*.sh and tests/tools/*.py
+#                             tests/tools/*.sh, tests/tools/*.py and
+#                             tests/fuzz/*.sh (the fuzz smoke test)
 #
 # Every test program prints one line per case: "PASS name", "FAIL name: why"
 # or "SKIP name: why". This script echoes those lines and counts them. A
@@ -90,7 +91,7 @@ run_unit() {
 
 run_scripts() {
 	local s
-	for s in tests/boot/*.sh tests/tools/*.sh tests/tools/*.py; do
+	for s in tests/boot/*.sh tests/tools/*.sh tests/tools/*.py tests/fuzz/*.sh; do
 		[ -f "$s" ] && [ -x "$s" ] || continue
 		run_one "$s" "./$s"
 	done

@@ -1,6 +1,8 @@
 /* See chainload.h. Moved here from the UEFI world so PVH runs the same steps. */
 #include "chainload.h"
 
+#include <elf.h>
+
 #include "cpu.h"
 #include "libc.h"
 #include "log.h"
@@ -27,6 +29,41 @@ static void ep_check(enum ep_err e, const char *what)
 	char buf[240];
 	ep_format_error(&ctx, buf, sizeof buf);
 	eb_fail("page tables: %s: %s", what, buf);
+}
+
+/*
+ * What the dump is to be judged against (tools/ptdump-audit, docs/audit.md):
+ * the ranges meant to be executable, taken from where they are defined (the
+ * loader's linker symbols as the world described them, the kernel's ELF
+ * program headers), not from the tables; and the frames that are tables.
+ * Printed with the dump, through the console even when quiet, because a
+ * dump without them cannot be audited.
+ */
+static void audit_facts(const struct eb_boot *b, const struct eb_bootinfo *bi)
+{
+	con_printf("earlyboot: audit world %s\n", eb_world_name(b->world));
+	for (unsigned i = 0; i < b->nself; i++)
+		if (b->self[i].perms & EP_X)
+			con_printf("earlyboot: audit exec 0x%016llx-0x%016llx %s\n",
+				   (unsigned long long)b->self[i].pa,
+				   (unsigned long long)(b->self[i].pa + b->self[i].len),
+				   b->self[i].name);
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		if (!(s->flags & PF_X))
+			continue;
+		con_printf("earlyboot: audit exec 0x%016llx-0x%016llx kernel segment %u\n",
+			   (unsigned long long)(s->vaddr & ~(PAGE - 1)),
+			   (unsigned long long)((s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1)),
+			   s->index);
+	}
+	const struct eb_pool_info *pools[2] = { &bi->pool, &bi->lazy_pool };
+	for (unsigned i = 0; i < 2; i++)
+		if (pools[i]->end > pools[i]->start)
+			con_printf("earlyboot: audit tables 0x%016llx-0x%016llx %s\n",
+				   (unsigned long long)pools[i]->start,
+				   (unsigned long long)pools[i]->end,
+				   i ? "lazy pool" : "main pool");
 }
 
 void eb_chainload(struct eb_boot *b)
@@ -74,8 +111,10 @@ void eb_chainload(struct eb_boot *b)
 	if (eb_handoff_fill(bi, &h, err, sizeof err))
 		eb_fail("%s", err);
 
-	if (b->opt.ptdump)
+	if (b->opt.ptdump) {
+		audit_facts(b, bi);
 		ep_dump(&ctx, con_line, 0);
+	}
 	if (b->opt.defect)
 		eb_info("debug: defect=%s applied", eb_defect_name(b->opt.defect));
 	/*

@@ -3,7 +3,7 @@
  * They need <stdint.h> first and __XEN_INTERFACE_VERSION__ defined before
  * them, or they fall back to the legacy interface without a word
  * (FACTS.md). Every Xen ABI structure comes from here, never retyped.
- * (pv/xen_abi.h does the same for the PV world; the two merge later.)
+ * Every world (PV, PVH, the test kernel) and the host tests include it.
  */
 #ifndef EARLYBOOT_XEN_ABI_H
 #define EARLYBOOT_XEN_ABI_H
@@ -19,5 +19,7 @@
 #include <xen/memory.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/arch-x86/hvm/start_info.h>
+#include <xen/physdev.h>
+#include <xen/sched.h>
 
 #endif

@@ -5,20 +5,19 @@
 
 #define XEN_DEBUG_PORT 0xe9
 
-static struct xen_hc *door;
+static struct xen_hcall_acct *door;
 
-void xen_hc_console_use(struct xen_hc *h)
+void xen_hc_console_use(struct xen_hcall_acct *a)
 {
-	door = h;
+	door = a;
 }
 
 void xen_hc_console_write(const char *s, size_t n)
 {
 	if (!n)
 		return;
-	if (door && door->page) {
-		xen_hc_call(door, __HYPERVISOR_console_io, CONSOLEIO_write, n,
-			    (unsigned long)s, 0, 0);
+	if (door) {
+		xen_console_write(door, s, (unsigned)n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)

@@ -13,8 +13,11 @@
 
 #include "hc.h"
 
-/* The door the console writes through (NULL, or one without a page: 0xe9). */
-void xen_hc_console_use(struct xen_hc *h);
+/*
+ * The accounting the console's hypercalls count in, set once the hypercall
+ * page is filled; NULL (the default): port 0xe9.
+ */
+void xen_hc_console_use(struct xen_hcall_acct *a);
 /* A console sink (common/x86/serial.h con_sink_fn). */
 void xen_hc_console_write(const char *s, size_t n);
 

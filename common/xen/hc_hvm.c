@@ -34,8 +34,7 @@ uint32_t xen_cpuid_version(uint32_t base)
 	return r[0];
 }
 
-int xen_hc_init_hvm(struct xen_hc *h, uint32_t base, void *page_va,
-		    uint64_t page_pa)
+int xen_hc_init_hvm(uint32_t base, uint64_t page_pa)
 {
 	uint32_t r[4];
 	cpuid(base + 2, r);
@@ -47,6 +46,5 @@ int xen_hc_init_hvm(struct xen_hc *h, uint32_t base, void *page_va,
 			 : "c"(msr), "a"((uint32_t)page_pa),
 			   "d"((uint32_t)(page_pa >> 32))
 			 : "memory");
-	h->page = page_va;
 	return 0;
 }

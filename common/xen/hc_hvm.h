@@ -18,10 +18,10 @@ uint32_t xen_cpuid_base(void);
 uint32_t xen_cpuid_version(uint32_t base);
 
 /*
- * Have Xen fill the hypercall page that executes at page_va and lies at
- * page_pa, and point h at it. 0, or -1 when leaf base+2 offers no page.
+ * Have Xen fill the one hypercall page (xen_hc_page), which lies at
+ * physical address page_pa. 0, or -1 when leaf base+2 offers no page (then
+ * no hypercall may be made).
  */
-int xen_hc_init_hvm(struct xen_hc *h, uint32_t base, void *page_va,
-		    uint64_t page_pa);
+int xen_hc_init_hvm(uint32_t base, uint64_t page_pa);
 
 #endif

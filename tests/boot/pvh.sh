@@ -145,11 +145,11 @@ FAULT_CR2=0xffff88ffdead0000
 case_cmd() {
 	local st long
 	case $1 in
-	128m | 1g | 5g)
-		st=$(direct "$1" "${1^^}" "$KERNEL" "-- console=ttyS0")
+	128m | 1g | 5g) # good boots dump their tables: tests/tools/audit_boot_logs.sh
+		st=$(direct "$1" "${1^^}" "$KERNEL" "ptdump -- console=ttyS0")
 		judge "$1" "$st" 33 "$T pvh [0-9]+ checks" 0 "^earlyboot: memory map: .* from the start info" ;;
 	cpio)
-		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "-- console=ttyS0")
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0")
 		judge "$1" "$st" 33 "$T pvh 7 checks" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
 	cpio-cmdline) # the cpio's cmdline reaches the kernel (tk.fault=pf: it fails on purpose)
 		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "")
@@ -203,7 +203,7 @@ case_cmd() {
 		case $1 in
 		xen-64m | xen-512m)
 			local m=${1#xen-} verdict ram
-			st=$(xen "$1" "${m^^}" "$KERNEL" "-- console=hvc0")
+			st=$(xen "$1" "${m^^}" "$KERNEL" "ptdump -- console=hvc0")
 			verdict=$(judge "$1" "$st" 33 "$T pvh-xen [0-9]+ checks" 0 \
 				"^earlyboot: memory map: .* from XENMEM_memory_map")
 			# dom0_mem took effect: the map Xen gave holds that much RAM,
@@ -217,7 +217,7 @@ case_cmd() {
 			fi
 			echo "$verdict" ;;
 		xen-cpio)
-			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "-- console=hvc0")
+			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0")
 			judge "$1" "$st" 33 "$T pvh-xen 7 checks" ;;
 		xen-fault-in-handler) # the #DF path as Xen's dom0
 			st=$(xen "$1" 64M "$KERNEL" "debug=fault-in-handler -- x")

@@ -116,7 +116,8 @@ judge() {
 	fi
 }
 
-GOOD_CFG="kernel=kernel.elf initrd=initrd.img -- console=ttyS0 tk.verbose"
+# ptdump: tests/tools/audit_boot_logs.sh audits every good boot's tables.
+GOOD_CFG="kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 tk.verbose"
 
 # ---- the cases: each function prints exactly one result line ----------
 good() { # good NAME MEM SMP [CPU]

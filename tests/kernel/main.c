@@ -15,12 +15,19 @@
 
 static uint8_t df_stack[16384] __attribute__((aligned(16)));
 static const char *world = "unknown";
-static struct xen_hc xen;
+static struct xen_hcall_acct xen;
 
+/*
+ * Under Xen PV `mov %%cr3` is privileged, and Xen emulates it: the value is
+ * the root's *machine* address (a PV guest is not translated), which the
+ * m2p turns into the pseudo-physical address the boot info speaks.
+ */
 uint64_t tk_read_cr3(void)
 {
 	uint64_t v;
 	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	if (tk_is_pv())
+		return tk_frame_pa(v & 0x000ffffffffff000ULL);
 	return v;
 }
 
@@ -49,22 +56,32 @@ static void console_init(void)
 		serial_init();
 		return;
 	}
-	xen_hc_init_hvm(&xen, base, xen_hc_page,
-			(uint64_t)xen_hc_page - TK_VIRT_OFFSET);
-	xen_hc_console_use(&xen);
+	if (xen_hc_init_hvm(base, (uint64_t)xen_hc_page - TK_VIRT_OFFSET) == 0)
+		xen_hc_console_use(&xen);
 	con_set_sink(xen_hc_console_write);
 }
 
 void kmain(uint64_t rdi)
 {
-	console_init();
-	x86_cpu_init((uint64_t)(df_stack + sizeof df_stack));
+	/*
+	 * A PV kernel runs in ring 3: no GDT/IDT of its own (lgdt/lidt #GP),
+	 * a trap table through Xen instead (pv.c).
+	 */
+	bool pv = tk_is_pv();
+	if (pv) {
+		tk_pv_init(rdi);
+	} else {
+		console_init();
+		x86_cpu_init((uint64_t)(df_stack + sizeof df_stack));
+	}
 	const struct eb_bootinfo *bi = (const void *)rdi;
 	con_printf("TESTKERNEL: entered, boot info at 0x%llx\n",
 		   (unsigned long long)rdi);
 	if (bi && bi->magic == EB_BOOTINFO_MAGIC)
 		world = eb_world_name(bi->world);
 	unsigned n = tk_run_checks(bi, rdi);
+	if (pv)
+		n += tk_run_pv_checks(bi);
 	/* Switches run after the checks: the tables are known good by then. */
 	tk_provoke(bi->cmdline);
 	con_printf("TESTKERNEL: PASS %s %u checks\n", world, n);

@@ -39,6 +39,23 @@ void tk_walk(uint64_t cr3, uint64_t va, struct tk_walk *w);
  * max); returns how many were found (may exceed max: then out is partial).
  */
 uint64_t tk_table_frames(uint64_t cr3, uint64_t *out, uint64_t max);
+/* Every leaf entry reachable from cr3 (Xen's slots excluded under PV). */
+typedef void (*tk_leaf_fn)(void *arg, uint64_t va, uint64_t entry, uint64_t pa,
+			   uint64_t size);
+void tk_for_each_leaf(uint64_t cr3, tk_leaf_fn fn, void *arg);
+
+/*
+ * Xen PV: entries hold machine frames. From this call on the walker turns
+ * them into pseudo-physical addresses through the m2p table (entries
+ * frames), and skips top-level slots [slot_lo, slot_hi), which are Xen's.
+ */
+void tk_walk_use_m2p(const uint64_t *m2p, uint64_t entries, unsigned slot_lo,
+		     unsigned slot_hi);
+/* The address a table entry's frame stands for: pa (via the m2p under PV). */
+#define TK_NO_PA (~0ULL) /* a machine frame that is not this domain's */
+uint64_t tk_frame_pa(uint64_t addr);
+bool tk_top_slot_is_xen(unsigned slot);
+void tk_sort(uint64_t *a, uint64_t n);
 
 /* ---- checks.c ------------------------------------------------------- */
 
@@ -54,6 +71,21 @@ bool tk_nx_probe(uint64_t va);
 /* Command-line switches that provoke faults (tk.fault=pf | df). */
 void tk_provoke(const char *cmdline);
 
+/* The root's physical address (under PV: Xen's machine CR3 through the m2p). */
 uint64_t tk_read_cr3(void);
+
+/* ---- pv.c: the Xen PV world ----------------------------------------- */
+
+/* Running as a Xen PV kernel: CPL 3 (only PV runs a kernel in ring 3). */
+bool tk_is_pv(void);
+/*
+ * First thing under PV: our own hypercall page, trap table, console, the
+ * check that the loader's I/O privilege survived, the m2p. rdi: boot info.
+ */
+void tk_pv_init(uint64_t rdi);
+/* The PV checks of the handoff (after the common ones); number passed. */
+unsigned tk_run_pv_checks(const struct eb_bootinfo *bi);
+/* Port I/O probe: true if an outb to port 0x80 went through. */
+bool tk_io_probe(void);
 
 #endif

@@ -37,7 +37,7 @@
 #include <stdint.h>
 
 #include "sim_mmu.h"
-#include "xen_abi.h"
+#include "xen/abi.h"
 
 #define SX_NO_MFN (~0ULL)
 #define SX_INVALID_M2P (~0UL)

@@ -1,6 +1,6 @@
 /*
  * The simulated Xen's hypercalls, behind the same xen_hypercall5 the image
- * gets from pv/hypercall_page.c: mmu_update, mmuext_op, update_va_mapping,
+ * gets from common/xen/hc_call.c: mmu_update, mmuext_op, update_va_mapping,
  * multicall and console_io. Every call first audits direct stores (a
  * store the guest could not have made fails the call with -EFAULT and is
  * recorded), and can be made to fail on purpose (fail_at).
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "sim_xen.h"
-#include "xen_hypercall.h"
+#include "xen/hc.h"
 
 #define NO_STOP UINT_MAX
 

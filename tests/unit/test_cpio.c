@@ -221,9 +221,28 @@ TEST(random_corruption)
 	free(copy);
 }
 
+/*
+ * A name is any bytes but NUL; messages show it with control bytes as '?'
+ * so it cannot forge a log line (found by tests/fuzz/fuzz_cpio). The name
+ * itself stays as stored: it is what members are matched by.
+ */
+TEST(control_bytes_in_a_name_stay_out_of_messages)
+{
+	memset(buf, 0, sizeof buf);
+	len = cx_member(buf, 0, "evil\nearlyboot: forged", CX_REG, kdata, sizeof kdata - 1);
+	len -= 4; /* cut the data's end: an error that names the member */
+	eb_cpio_open(&c, buf, len);
+	REQUIRE_EQ(next(), -1);
+	CHECK(strchr(err, '\n') == NULL);
+	CHECK(strstr(err, "member 'evil?earlyboot: forged'") != NULL);
+	char out[8];
+	CHECK_STR(eb_cpio_printable(out, sizeof out, "a\tb\x7f" "cdefgh"), "a?b?cde");
+}
+
 int main(void)
 {
 	RUN(members_in_order);
+	RUN(control_bytes_in_a_name_stay_out_of_messages);
 	RUN(upper_case_hex_is_fine);
 	RUN(wrong_magic);
 	RUN(field_not_hex_is_named);

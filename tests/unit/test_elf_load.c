@@ -57,6 +57,22 @@ TEST(good_kernel)
 	CHECK_EQ(eb_elf_seg_pa_end(&info.seg[2]), PBASE + 0x5000);
 }
 
+/*
+ * The file may start at any byte (a cpio member's data is 4-aligned): the
+ * parser must not read it through a misaligned Elf64_Ehdr (UBSan, found by
+ * tests/fuzz/fuzz_bootmod).
+ */
+TEST(misaligned_file)
+{
+	static uint8_t shifted[sizeof img + 8];
+	good();
+	for (unsigned off = 1; off < 8; off++) {
+		memcpy(shifted + off, img, sizeof img);
+		REQUIRE_EQ(eb_elf_parse(shifted + off, sizeof img, &info, err, sizeof err), 0);
+		CHECK_EQ(info.nseg, 3);
+	}
+}
+
 TEST(header_errors)
 {
 	good();
@@ -161,6 +177,7 @@ TEST(copy_zero_fills_bss)
 int main(void)
 {
 	RUN(good_kernel);
+	RUN(misaligned_file);
 	RUN(header_errors);
 	RUN(segment_errors_name_the_segment);
 	RUN(placement);

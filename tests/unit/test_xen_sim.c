@@ -7,7 +7,7 @@
 
 #include "harness.h"
 #include "sim_xen.h"
-#include "xen_hcall.h"
+#include "xen/hc.h"
 
 #define P 1ULL
 #define RW 2ULL

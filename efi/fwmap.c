@@ -1,0 +1,66 @@
+/* Firmware memory map → eb_memmap (fwmap.h). Portable: host-built too. */
+#include "fwmap.h"
+
+#include "fmt.h"
+#include "libc.h"
+
+uint32_t efi_mem_type(UINT32 t)
+{
+	switch (t) {
+	case EfiLoaderCode:
+	case EfiLoaderData:
+	case EfiBootServicesCode:
+	case EfiBootServicesData:
+	case EfiConventionalMemory:
+		/* Free once boot services are gone; what we keep is carved out. */
+		return EB_MEM_RAM;
+	case EfiRuntimeServicesCode:
+	case EfiRuntimeServicesData:
+		return EB_MEM_FW_RUNTIME;
+	case EfiACPIReclaimMemory:
+		return EB_MEM_ACPI_RECLAIM;
+	case EfiACPIMemoryNVS:
+		return EB_MEM_ACPI_NVS;
+	case EfiUnusableMemory:
+		return EB_MEM_UNUSABLE;
+	case EfiMemoryMappedIO:
+	case EfiMemoryMappedIOPortSpace:
+		return EB_MEM_MMIO;
+	default: /* reserved, PAL code, persistent, unknown */
+		return EB_MEM_RESERVED;
+	}
+}
+
+int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
+		    UINTN desc_size, char *err, size_t errlen)
+{
+	/*
+	 * A stride of 0 would loop forever and one shorter than a descriptor
+	 * would read past the last one (found reviewing this parser for
+	 * tests/fuzz/fuzz_efi_memmap; its corpus keeps both as regressions).
+	 */
+	if (desc_size < sizeof(EFI_MEMORY_DESCRIPTOR)) {
+		eb_snprintf(err, errlen,
+			    "firmware memory map: descriptor size %llu is less than %zu",
+			    (unsigned long long)desc_size,
+			    sizeof(EFI_MEMORY_DESCRIPTOR));
+		return -1;
+	}
+	/* Step by the firmware's descriptor size, never by sizeof. */
+	for (UINTN off = 0; size - off >= desc_size; off += desc_size) {
+		EFI_MEMORY_DESCRIPTOR d;
+		/* The buffer need not be aligned for the descriptor type. */
+		memcpy(&d, (const uint8_t *)map + off, sizeof d);
+		if (d.NumberOfPages > UINT64_MAX / 4096) {
+			eb_snprintf(err, errlen,
+				    "firmware memory map: descriptor at 0x%llx: %llu pages overflow",
+				    (unsigned long long)d.PhysicalStart,
+				    (unsigned long long)d.NumberOfPages);
+			return -1;
+		}
+		if (eb_memmap_add(m, d.PhysicalStart, d.NumberOfPages * 4096ULL,
+				  efi_mem_type(d.Type), err, errlen))
+			return -1;
+	}
+	return eb_memmap_normalize(m, err, errlen);
+}

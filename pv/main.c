@@ -1,0 +1,106 @@
+/*
+ * pv_main: the Xen PV world, from pv/entry.asm to the kernel. Trap table
+ * first (every fault a diagnostic), the I/O privilege that lets a verdict
+ * reach isa-debug-exit, the console (console_io), then start_info, the
+ * command line and the one module (same syntax and rule as PVH:
+ * common/cmdline.h, common/bootmod.h), and pv/tree.c builds, pins and
+ * switches to the new tree and enters the kernel.
+ */
+#include "bootmod.h"
+#include "fmt.h"
+#include "libc.h"
+#include "pv.h"
+#include "x86/log.h"
+#include "x86/serial.h"
+#include "xen/hc_console.h"
+#include "tree.h"
+
+_Static_assert(XEN_ELFNOTE_ENTRY == 1 && XEN_ELFNOTE_HYPERCALL_PAGE == 2 &&
+		       XEN_ELFNOTE_VIRT_BASE == 3 && XEN_ELFNOTE_PADDR_OFFSET == 4 &&
+		       XEN_ELFNOTE_XEN_VERSION == 5 && XEN_ELFNOTE_GUEST_OS == 6 &&
+		       XEN_ELFNOTE_LOADER == 8,
+	       "pv/entry.asm's note types");
+
+struct xen_hcall_acct pv_hc;
+static struct pv_start si;
+static struct pv_boot boot;
+static char kernel_name[EB_CPIO_NAME_MAX + 32];
+
+/* Module: the kernel, or a cpio holding kernel, initrd and cmdline. */
+static void split_module(struct pv_boot *b)
+{
+	if (!si.mod_len)
+		eb_fail("start_info.mod_len: no boot module (give Xen a second module: the kernel, or a cpio with 'kernel')");
+	if (!si.mod_va)
+		eb_fail("start_info.mod_start: module given as pfn 0x%llx, outside the bootstrap region; not supported",
+			(unsigned long long)(si.mod_pa >> 12));
+	const void *mod = (const void *)si.mod_va;
+	struct eb_bootmod bm;
+	char err[240];
+	if (eb_bootmod_parse(mod, si.mod_len, b->opt.kernel, b->opt.initrd, &bm, err,
+			     sizeof err))
+		eb_fail("start_info.mod_start (%llu bytes at 0x%llx): %s",
+			(unsigned long long)si.mod_len, (unsigned long long)si.mod_va, err);
+	if (bm.is_cpio)
+		eb_snprintf(kernel_name, sizeof kernel_name, "cpio member '%s'",
+			    bm.kernel.name);
+	else
+		eb_snprintf(kernel_name, sizeof kernel_name, "module");
+	b->kfile = (const char *)mod + bm.kernel.off;
+	b->kfile_len = bm.kernel.len;
+	if (eb_elf_parse(b->kfile, b->kfile_len, &b->elf, err, sizeof err))
+		eb_fail("kernel (%s): %s", kernel_name, err);
+	eb_info("kernel (%s): %llu bytes, %u segments, entry 0x%llx", kernel_name,
+		(unsigned long long)b->kfile_len, b->elf.nseg,
+		(unsigned long long)b->elf.entry);
+	if (bm.initrd.present) {
+		b->initrd_pa = si.mod_pa + bm.initrd.off;
+		b->initrd_len = bm.initrd.len;
+		eb_info("initrd (cpio member '%s'): %llu bytes at 0x%llx",
+			bm.initrd.name, (unsigned long long)bm.initrd.len,
+			(unsigned long long)b->initrd_pa);
+	}
+	if (!b->opt.kernel_cmdline_given && bm.cmdline.present) {
+		if (eb_bootmod_cmdline(mod, &bm, b->opt.kernel_cmdline,
+				       sizeof b->opt.kernel_cmdline, err, sizeof err))
+			eb_fail("start_info.mod_start: %s", err);
+		eb_info("kernel command line from cpio member '%s'", bm.cmdline.name);
+	}
+}
+
+__attribute__((noreturn)) void pv_main(const void *start_info);
+
+void pv_main(const void *start_info)
+{
+	/* Before anything that can fault: a fault is a line, not a crash. */
+	long trc = pv_traps_install();
+	/* A verdict needs port 0xf4 (FACTS.md: set_iopl(1), then outb). */
+	struct physdev_set_iopl iopl = { .iopl = 1 };
+	long irc = xen_hcall(&pv_hc, __HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+			     (unsigned long)&iopl, 0, 0, 0);
+	xen_hc_console_use(&pv_hc);
+	con_set_sink(xen_hc_console_write);
+	eb_info("PV entry at 0x%llx, start info at 0x%llx",
+		(unsigned long long)__text_start, (unsigned long long)start_info);
+	if (trc)
+		eb_fail("HYPERVISOR_set_trap_table: code %ld", trc);
+	if (irc)
+		eb_fail("PHYSDEVOP_set_iopl(1): code %ld", irc);
+
+	char err[300];
+	if (pv_parse_start_info(start_info, PV_VIRT_BASE, &si, err, sizeof err))
+		eb_fail("%s", err);
+	struct pv_boot *b = &boot;
+	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err))
+		eb_fail("command line (start_info.cmd_line): %s", err);
+	eb_set_quiet(b->opt.quiet);
+	eb_info("start info: %llu pages (%llu MiB), flags 0x%x%s, pt_base 0x%llx, %llu table frames, module %llu bytes, command line '%s'",
+		(unsigned long long)si.nr_pages, (unsigned long long)(si.nr_pages >> 8),
+		si.flags, si.dom0 ? " (dom0)" : "", (unsigned long long)si.pt_base_va,
+		(unsigned long long)si.nr_pt_frames, (unsigned long long)si.mod_len,
+		si.cmdline);
+	split_module(b);
+	b->si = &si;
+	b->start_info_pa = (uint64_t)start_info - PV_VIRT_BASE;
+	pv_tree_and_enter(b);
+}

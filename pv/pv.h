@@ -1,0 +1,30 @@
+/* The Xen PV world (pv/): what its files share. */
+#ifndef EARLYBOOT_PV_H
+#define EARLYBOOT_PV_H
+
+#include <stdint.h>
+
+#include "start_info.h"
+#include "xen/hc.h"
+
+/* The image's link base, the notes' VIRT_BASE (pv/entry.asm). */
+#define PV_VIRT_BASE 0xffffffff80000000ULL
+
+extern char __image_start[], __image_end[];
+extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[];
+
+/* The domain's one hypercall accounting: every call, every file. */
+extern struct xen_hcall_acct pv_hc;
+
+/*
+ * Install the trap table (HYPERVISOR_set_trap_table): from then on every
+ * exception prints a diagnostic and ends the run with the loader-error
+ * status. Returns Xen's code.
+ */
+long pv_traps_install(void);
+
+/* End the QEMU run with status (needs PHYSDEVOP_set_iopl(1) first). */
+__attribute__((noreturn)) void pv_exit(uint8_t status);
+
+#endif

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Boot tests of the Xen PV world: build/earlyboot-pv.elf as Xen 4.17's PV
+# dom0 in QEMU (-M pc -cpu qemu64, decompressed hypervisor, the boot module
+# through -initrd "earlyboot-pv.elf ARGS,MODULE"), FACTS.md's Xen command
+# line with dom0_mem per case.
+#
+# Every case is judged by QEMU's exit status (isa-debug-exit: 33 kernel
+# PASS, 35 kernel FAIL, 37 loader error), by the guest's own lines, and by
+# the loader's account of its hypercalls: no case may show a failed pin or
+# update ("xen backend failed", "hypercalls failed N" with N > 0).
+#
+#   tests/boot/pv.sh          every case, one PASS/FAIL/SKIP line each
+#   tests/boot/pv.sh run      one 64 MiB boot with ptdump, log on stdout
+#   tests/boot/pv.sh CASE...  only the named cases (e.g. 32m 1g)
+#
+# Logs: build/logs/pv-<case>.log. BOOT_JOBS (default 2) boots at once;
+# BOOT_TIMEOUT (default 60 s) bounds each. tools/pv-perf reads the logs.
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+
+PV=build/earlyboot-pv.elf
+KERNEL=build/testkernel.elf
+FIXTURE=build/tools/bootfixture
+XEN_GZ=/boot/xen-4.17-amd64.gz
+XEN=build/xen.elf
+LOGS=build/logs
+FIX=build/pv-fixtures
+JOBS=${BOOT_JOBS:-2}
+TIMEOUT=${BOOT_TIMEOUT:-60}
+XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
+
+for f in "$PV" "$KERNEL" "$FIXTURE"; do
+	if [ ! -f "$f" ]; then
+		echo "FAIL boot:pv-setup: $f missing (run make)"
+		exit 1
+	fi
+done
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	echo "SKIP boot:pv: qemu-system-x86_64 not installed"
+	exit 0
+fi
+if [ ! -f "$XEN" ]; then
+	if [ ! -f "$XEN_GZ" ]; then
+		echo "SKIP boot:pv: $XEN_GZ not installed"
+		exit 0
+	fi
+	zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
+fi
+mkdir -p "$LOGS" "$FIX"
+
+# boot NAME DOM0_MEM MODULE ARGS: one run; prints QEMU's exit status.
+boot() {
+	local name=$1 dmem=$2 module=$3 args=$4 mem=512
+	local log=$LOGS/pv-$name.log
+	# Xen keeps its own memory besides dom0's: give the machine room.
+	case $dmem in 1G) mem=1536 ;; esac
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M pc -cpu qemu64 -m "$mem" \
+		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$dmem,max:$dmem" \
+		-initrd "$PV $args${module:+,$module}" \
+		-no-reboot -display none -monitor none -serial "file:$log" -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+tail_of() {
+	tr -d '\r' <"$1" 2>/dev/null | grep -av '^$' | tail -n "${2:-4}" |
+		tr '\n' '|' | sed 's/|$//'
+}
+
+# Failed pins or updates the loader reported (it reports every nonzero
+# hypercall return itself: Xen's release build prints none).
+hc_failures() {
+	local log=$1
+	if grep -aq 'xen backend failed' "$log"; then
+		echo "a failed MMU hypercall"
+	elif grep -aqE 'hypercalls failed [1-9]' "$log"; then
+		echo "$(grep -aoE 'hypercalls failed [0-9]+' "$log")"
+	fi
+}
+
+# loader NAME STATUS: the loader's half of a good boot.
+judge_loader() {
+	local name=$1 st=$2 log=$LOGS/pv-$1.log bad
+	bad=$(hc_failures "$log")
+	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		echo "FAIL boot:pv-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
+	elif [ -n "$bad" ]; then
+		echo "FAIL boot:pv-$name: $bad; last lines: $(tail_of "$log")"
+	elif ! grep -aqE '^earlyboot: stats pt_frames=[0-9]+ faults=0 resets=0 refusals=[0-9]+ hypercalls=[0-9]+' "$log"; then
+		echo "FAIL boot:pv-$name: no stats line (status $st); last lines: $(tail_of "$log")"
+	elif ! grep -aq '^earlyboot: entering kernel' "$log"; then
+		echo "FAIL boot:pv-$name: the loader never entered the kernel; last lines: $(tail_of "$log")"
+	else
+		echo "PASS boot:pv-$name-loader"
+	fi
+}
+
+# The test kernel's verdict: TESTKERNEL: PASS pv and QEMU status 33.
+judge_kernel() {
+	local name=$1 st=$2 log=$LOGS/pv-$1.log
+	if grep -aqE '^TESTKERNEL: PASS pv [0-9]+ checks' "$log" && [ "$st" = 33 ]; then
+		echo "PASS boot:pv-$name"
+	elif ! grep -aq '^TESTKERNEL: entered' "$log" && [ "${PV_STRICT:-0}" != 1 ]; then
+		# Known gap: the test kernel has no PV entry path yet (it loads
+		# its own GDT/IDT, privileged in a PV guest). PV_STRICT=1 fails it.
+		echo "SKIP boot:pv-$name: test kernel has no PV path yet (status $st; $(tail_of "$log" 1))"
+	else
+		echo "FAIL boot:pv-$name: status $st, want 33 and 'TESTKERNEL: PASS pv'; last lines: $(tail_of "$log")"
+	fi
+}
+
+# judge_error NAME STATUS PATTERN: a refused input: status 37, one error line.
+judge_error() {
+	local name=$1 st=$2 pat=$3 log=$LOGS/pv-$1.log n
+	n=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	if [ "$st" != 37 ]; then
+		echo "FAIL boot:pv-$name: QEMU exit status $st, want 37; last lines: $(tail_of "$log")"
+	elif [ "$n" != 1 ]; then
+		echo "FAIL boot:pv-$name: $n 'earlyboot: error:' lines, want 1; last lines: $(tail_of "$log")"
+	elif ! grep -aqE "^earlyboot: error: $pat" "$log"; then
+		echo "FAIL boot:pv-$name: no error matching '$pat'; last lines: $(tail_of "$log")"
+	elif [ -n "$(hc_failures "$log")" ]; then
+		echo "FAIL boot:pv-$name: $(hc_failures "$log")"
+	else
+		echo "PASS boot:pv-$name"
+	fi
+}
+
+run_case() {
+	local st
+	case $1 in
+	32m | 64m | 256m | 1g)
+		local m
+		m=$(echo "$1" | tr 'mg' 'MG')
+		st=$(boot "$1" "$m" "$KERNEL" "")
+		judge_loader "$1" "$st"
+		judge_kernel "$1" "$st" ;;
+	cpio)
+		st=$(boot "$1" 64M "$FIX/kernel-initrd.cpio" "")
+		judge_loader "$1" "$st" ;;
+	bad-option)
+		st=$(boot "$1" 64M "$KERNEL" "nosuchoption")
+		judge_error "$1" "$st" "command line" ;;
+	bad-no-module)
+		st=$(boot "$1" 64M "" "")
+		judge_error "$1" "$st" "start_info.mod_len: no boot module" ;;
+	bad-not-kernel)
+		st=$(boot "$1" 64M "$FIX/not-kernel.bin" "")
+		judge_error "$1" "$st" "start_info.mod_start" ;;
+	bad-cpio-no-kernel)
+		st=$(boot "$1" 64M "$FIX/no-kernel.cpio" "")
+		judge_error "$1" "$st" "start_info.mod_start" ;;
+	*) echo "FAIL boot:pv-$1: no such case" ;;
+	esac
+}
+
+fixtures() {
+	rm -rf "$FIX/tree"
+	mkdir -p "$FIX/tree"
+	cp "$KERNEL" "$FIX/tree/kernel"
+	"$FIXTURE" initrd "$FIX/tree/initrd" 65573 || return 1
+	(cd "$FIX/tree" && printf 'kernel\ninitrd\n' | cpio -o -H newc -R 0:0 --quiet) \
+		>"$FIX/kernel-initrd.cpio" || return 1
+	(cd "$FIX/tree" && printf 'initrd\n' | cpio -o -H newc -R 0:0 --quiet) \
+		>"$FIX/no-kernel.cpio" || return 1
+	echo "this is neither a kernel nor a cpio archive" >"$FIX/not-kernel.bin"
+}
+fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
+
+if [ "${1:-}" = run ]; then
+	st=$(boot run 64M "$KERNEL" "ptdump")
+	tr -d '\r' <"$LOGS/pv-run.log" | grep -av '^$'
+	echo "(QEMU exit status $st; log in $LOGS/pv-run.log)"
+	[ "$st" = 33 ]
+	exit
+fi
+
+ALL="1g 256m 64m 32m cpio bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
+cases=${*:-$ALL}
+tmp=$(mktemp -d) || exit 2
+i=0
+for c in $cases; do
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
+	run_case "$c" >"$tmp/$(printf %03d $i)" &
+	i=$((i + 1))
+done
+wait
+cat "$tmp"/* 2>/dev/null
+rm -rf "$tmp"

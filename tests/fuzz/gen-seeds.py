@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Write the committed seed corpus, tests/fuzz/corpus/<harness>/.
+
+Seeds are small, well-formed inputs of each parser (plus a few near-misses)
+so libFuzzer starts from the interesting shapes instead of finding magic
+numbers by chance. Regenerate with `tests/fuzz/gen-seeds.py`; the inputs the
+fuzzers find themselves stay in build/fuzz/work/ (docs/fuzzing.md).
+"""
+import os
+import struct
+import sys
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+
+PF_X, PF_W, PF_R = 1, 2, 4
+
+
+def elf(segs, entry=None, etype=2):
+    """ELF64 x86-64 executable: segs = [(vaddr, paddr, flags, data, memsz)]."""
+    phoff = 64
+    data_at = phoff + 56 * len(segs)
+    body = b""
+    phdrs = b""
+    for va, pa, flags, data, memsz in segs:
+        # Keep file offset and vaddr congruent mod the page, as real ELFs do.
+        off = data_at + len(body)
+        pad = (va - off) % 16
+        body += b"\0" * pad
+        off += pad
+        phdrs += struct.pack("<IIQQQQQQ", 1, flags, off, va, pa, len(data),
+                             memsz, 0x1000)
+        body += data
+    if entry is None:
+        entry = segs[0][0]
+    ident = b"\x7fELF" + bytes([2, 1, 1]) + b"\0" * 9
+    eh = ident + struct.pack("<HHIQQQIHHHHHH", etype, 62, 1, entry, phoff, 0,
+                             0, 64, 56, len(segs), 64, 0, 0)
+    return eh + phdrs + body
+
+
+def small_kernel():
+    # text at 2 MiB (rx), data after it (rw, bss beyond the file)
+    return elf([(0x200000, 0x200000, PF_R | PF_X, b"\xf4\xeb\xfd", 0x1000),
+                (0x201000, 0x201000, PF_R | PF_W, b"data", 0x3000)])
+
+
+def cpio_member(name, data, mode=0o100644, ino=1):
+    nb = name.encode() + b"\0"
+    hdr = "070701" + "".join("%08x" % v for v in (
+        ino, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nb), 0))
+    out = hdr.encode() + nb
+    out += b"\0" * (-len(out) % 4)
+    out += data
+    out += b"\0" * (-len(out) % 4)
+    return out
+
+
+def cpio(members):
+    out = b"".join(cpio_member(n, d, m, i + 1)
+                   for i, (n, d, m) in enumerate(members))
+    return out + cpio_member("TRAILER!!!", b"", 0, 0)
+
+
+def start_info(version=1, cmdline=b"kernel=k ptdump -- console=ttyS0",
+               mods=((0x1000, 0x200),), memmap=((0, 0x9fc00, 1),
+                                                (0xf0000, 0x10000, 2),
+                                                (0x100000, 0x7f00000, 1))):
+    """Physical memory from 0 with hvm_start_info at 0x40 (the harness's)."""
+    mem = bytearray(0x2000)
+    modlist, cmd, mmap, modcmd = 0x200, 0x400, 0x600, 0x800
+    si = struct.pack("<IIIIQQQ", 0x336ec578, version, 0, len(mods),
+                     modlist if mods else 0, cmd if cmdline else 0, 0xf5000)
+    if version >= 1:
+        si += struct.pack("<QII", mmap if memmap else 0, len(memmap), 0)
+    mem[0x40:0x40 + len(si)] = si
+    for i, (pa, size) in enumerate(mods):
+        mem[modlist + 32 * i:modlist + 32 * (i + 1)] = struct.pack(
+            "<QQQQ", pa, size, modcmd if i == 0 else 0, 0)
+    mem[modcmd:modcmd + 7] = b"initrd\0"
+    if cmdline:
+        mem[cmd:cmd + len(cmdline) + 1] = cmdline + b"\0"
+    for i, (addr, size, typ) in enumerate(memmap):
+        mem[mmap + 24 * i:mmap + 24 * (i + 1)] = struct.pack(
+            "<QQII", addr, size, typ, 0)
+    return bytes(mem)
+
+
+def efi_map(desc_size=48, entries=((7, 0, 0x9f), (7, 0x100000, 0x7f00),
+                                   (0, 0xa0000, 0x60), (11, 0xfec00000, 1),
+                                   (5, 0x8000000, 0x10))):
+    out = struct.pack("<H", desc_size)
+    for typ, pa, pages in entries:
+        d = struct.pack("<IIQQQQ", typ, 0, pa, 0, pages, 0xf)
+        out += d + b"\0" * (desc_size - len(d))
+    return out
+
+
+def memmap_recs():
+    def rec(op, pa, ln):
+        return bytes([op]) + struct.pack("<QQ", pa, ln)
+    ram, res = 1 << 1, 2 << 1
+    s = bytes([31])
+    s += rec(ram, 0x100000, 0x7f00000) + rec(ram, 0, 0x9f000)
+    s += rec(res, 0xf0000, 0x10000)
+    s += rec(1 | (8 << 1), 0x100000, 0x20000)   # normalize, carve the loader
+    s += rec(1 | (9 << 1), 0x200000, 0x4000)    # the kernel
+    return s
+
+
+def pv_start_info(flags=3, cmdline=b"ptdump -- console=hvc0"):
+    """8 bytes of virt_base, then a 64-bit PV start_info (xen.h layout)."""
+    vb = 0xffffffff80000000
+    si = bytearray(1168)
+    si[0:14] = b"xen-3.0-x86_64"
+    struct.pack_into("<QQI", si, 32, 0x4000, 0x7000, flags)
+    struct.pack_into("<QI", si, 56, 0x3ff0, 1)            # store
+    struct.pack_into("<QI", si, 72, 0x3ff1, 2)            # console
+    struct.pack_into("<QQQQQ", si, 88, vb + 0x400000, 6, vb + 0x300000,
+                     vb + 0x200000, 0x1000)
+    si[128:128 + len(cmdline)] = cmdline
+    return struct.pack("<Q", vb) + bytes(si)
+
+
+SEEDS = {
+    "fuzz_elf": {
+        "small": small_kernel(),
+        "entry-in-data": elf([(0x200000, 0x200000, PF_R | PF_X, b"\xf4", 0x1000),
+                              (0x201000, 0x201000, PF_R | PF_W, b"d", 0x1000)],
+                             entry=0x201000),
+        "high-half": elf([(0xffffffff80200000, 0x200000, PF_R | PF_X, b"\xf4",
+                           0x2000)]),
+        "wx": elf([(0x200000, 0x200000, PF_R | PF_W | PF_X, b"\xf4", 0x1000)]),
+    },
+    "fuzz_cpio": {
+        "kernel-initrd": cpio([("kernel", small_kernel(), 0o100644),
+                               ("initrd", b"initrd bytes", 0o100644)]),
+        "dir-and-dotslash": cpio([(".", b"", 0o40755),
+                                  ("./kernel", b"\x7fELF", 0o100644)]),
+        "empty": cpio([]),
+    },
+    "fuzz_bootmod": {
+        "bare-elf": b"\0" + small_kernel(),
+        "cpio-cmdline": b"\0" + cpio([("kernel", small_kernel(), 0o100644),
+                                      ("initrd", b"rd", 0o100644),
+                                      ("cmdline", b"console=ttyS0 quiet\n",
+                                       0o100644)]),
+        "named-members": b"\3" + cpio([("vmlinuz", small_kernel(), 0o100644),
+                                       ("rd.img", b"rd", 0o100644)]),
+    },
+    "fuzz_cmdline": {
+        "full": b"kernel=\\EFI\\kernel.elf initrd=initrd.img ptdump quiet "
+                b"defect=nx debug=fault-outside -- console=ttyS0 root=/dev/vda",
+        "cfg-line": b"kernel=testkernel.elf ptdump\n",
+        "dashdash": b"--",
+        "nul": b"kernel=a\0junk",
+    },
+    "fuzz_memmap": {"carve": memmap_recs()},
+    "fuzz_efi_memmap": {
+        "ovmf-like": efi_map(),
+        "stride-40": efi_map(40),
+        "stride-80": efi_map(80),
+    },
+    "fuzz_pv_start_info": {
+        "dom0": pv_start_info(),
+        "domU": pv_start_info(flags=0, cmdline=b""),
+    },
+    "fuzz_pvh_start_info": {
+        "v1": start_info(),
+        "v0": start_info(version=0, memmap=()),
+        "two-mods": start_info(mods=((0x1000, 0x200), (0x1200, 0x100))),
+        "no-cmdline": start_info(cmdline=b""),
+    },
+}
+
+
+def main():
+    for harness, seeds in SEEDS.items():
+        d = os.path.join(ROOT, harness)
+        os.makedirs(d, exist_ok=True)
+        for name, blob in seeds.items():
+            with open(os.path.join(d, name), "wb") as f:
+                f.write(blob)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

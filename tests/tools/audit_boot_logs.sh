@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The mappings audit (tools/ptdump-audit, docs/audit.md) on every boot log
+# in build/logs/ that holds a page-table dump: the good boots of
+# tests/boot/*.sh pass `ptdump`, and tests/run-tests.sh runs the boot tests
+# before this script, so their logs are fresh. One line per log:
+#   PASS audit:<log>
+#   FAIL audit:<log>: <first violation> (+N more)
+#   SKIP audit:<log>: <why>   (a defect= boot, or a log older than its loader
+#                             or the test kernel)
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+KERNEL=build/testkernel.elf
+found=0
+status=0
+for log in build/logs/*.log; do
+	[ -f "$log" ] || continue
+	grep -aq 'ptdump: begin' "$log" || continue
+	found=1
+	name=$(basename "$log" .log)
+	case $name in
+	uefi-*) img=build/earlyboot.efi ;;
+	pvh-*) img=build/earlyboot-pvh.elf ;;
+	pv-*) img=build/earlyboot-pv.elf ;;
+	*) img= ;;
+	esac
+	# A log the current loader did not write (an old `make run`) says
+	# nothing about this tree: its dump may lack the audit lines.
+	# Nor one of an older test kernel: --kernel-elf would compare it with
+	# segments it never had.
+	stale=
+	for f in $img $KERNEL; do
+		[ -f "$f" ] && [ "$log" -ot "$f" ] && stale=$f && break
+	done
+	if [ -n "$stale" ]; then
+		echo "SKIP audit:$name: log older than $stale (rerun the boot)"
+		continue
+	fi
+	# defect= breaks a handoff promise on purpose (tests/boot): not ours to judge.
+	if grep -aq '^earlyboot: debug: defect=' "$log"; then
+		echo "SKIP audit:$name: a defect= boot"
+		continue
+	fi
+	# UEFI and PVH print the audit facts with every dump (common/x86/
+	# chainload.c): without them their logs FAIL below. A world that does
+	# not print them yet cannot be judged: say so rather than pass it.
+	case $name in
+	uefi-* | pvh-*) ;;
+	*)
+		if ! grep -aq '^earlyboot: audit world ' "$log"; then
+			echo "SKIP audit:$name: the dump has no 'earlyboot: audit' lines (this world does not print them yet)"
+			continue
+		fi ;;
+	esac
+	args=()
+	[ -f "$KERNEL" ] && args+=(--kernel-elf "$KERNEL")
+	out=$(tools/ptdump-audit "$log" "${args[@]}" 2>&1)
+	if [ $? -eq 0 ]; then
+		echo "PASS audit:$name"
+	else
+		n=$(printf '%s\n' "$out" | grep -c ': \(wx\|exec\|page0\|pv-tables\): ')
+		first=$(printf '%s\n' "$out" | head -n 1)
+		more=""
+		[ "$n" -gt 1 ] && more=" (+$((n - 1)) more)"
+		echo "FAIL audit:$name: $first$more"
+		status=1
+	fi
+done
+if [ "$found" -eq 0 ]; then
+	echo "SKIP audit:boot-logs: no log in build/logs holds a ptdump dump (boot tests not run?)"
+fi
+exit $status
