@@ -45,8 +45,9 @@ IMAGES :=
 .DEFAULT_GOAL := all
 include mk/images.mk
 include mk/pvh.mk
-include mk/fuzz.mk
 include mk/pv.mk
+# Last: it archives the *_PORTABLE lists the world makefiles define.
+include mk/fuzz.mk
 
 .PHONY: all images unit test test-unit bench run clean deps
 all: images unit

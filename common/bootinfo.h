@@ -112,7 +112,8 @@ enum eb_defect {
 	EB_DEFECT_DMAP,     /* lowest RAM range left out of the direct map */
 	EB_DEFECT_TABLES,   /* last table frame left out of the list */
 	EB_DEFECT_INITRD,   /* one byte of the initrd flipped */
-	EB_DEFECT_MAX = EB_DEFECT_INITRD,
+	EB_DEFECT_SPARE,    /* Xen PV: spare pool frames not made writable again */
+	EB_DEFECT_MAX = EB_DEFECT_SPARE,
 };
 
 struct eb_bootinfo {

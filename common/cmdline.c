@@ -8,7 +8,7 @@ static const char *const defect_names[] = {
 	[EB_DEFECT_MAGIC] = "magic",   [EB_DEFECT_MEMMAP] = "memmap",
 	[EB_DEFECT_NX] = "nx",         [EB_DEFECT_SEGMENTS] = "segments",
 	[EB_DEFECT_DMAP] = "dmap",     [EB_DEFECT_TABLES] = "tables",
-	[EB_DEFECT_INITRD] = "initrd",
+	[EB_DEFECT_INITRD] = "initrd", [EB_DEFECT_SPARE] = "spare",
 };
 
 static const char *const debug_names[] = {
@@ -100,7 +100,7 @@ static int set_defect(struct eb_options *o, const char *v, size_t n, char *err,
 	}
 	char b[65];
 	eb_snprintf(err, errlen,
-		    "unknown defect '%s' (magic memmap nx segments dmap tables initrd)",
+		    "unknown defect '%s' (magic memmap nx segments dmap tables initrd spare)",
 		    word_copy(b, v, n));
 	return -1;
 }

@@ -80,6 +80,21 @@ static unsigned seg_perms(const struct eb_elf_seg *s)
 	return (s->flags & 2 /* PF_W */ ? EP_W : 0) | (s->flags & 1 /* PF_X */ ? EP_X : 0);
 }
 
+/* What is still RAM below `end` becomes loader memory. */
+static int carve_rest(struct eb_memmap *m, uint64_t end, char *err, size_t errlen)
+{
+	for (uint32_t i = 0; i < m->count; i++) {
+		const struct eb_mem_range *r = &m->r[i];
+		if (r->type != EB_MEM_RAM || r->pa >= end)
+			continue;
+		uint64_t pa = r->pa, len = (r->pa + r->len < end ? r->pa + r->len : end) - pa;
+		if (eb_memmap_carve(m, pa, len, EB_MEM_LOADER, "bootstrap region", err, errlen))
+			return -1;
+		i = (uint32_t)-1; /* the map changed: start over */
+	}
+	return 0;
+}
+
 void pv_tree_and_enter(struct pv_boot *b)
 {
 	const struct pv_start *si = b->si;
@@ -164,6 +179,13 @@ void pv_tree_and_enter(struct pv_boot *b)
 	if (xen_be_setup(&be, &bc) != EP_OK)
 		eb_fail("xen backend: setup refused its configuration");
 	ops = ep_xen_ops;
+	/*
+	 * defect=spare: the pool's spare frames keep the read-only entries the
+	 * rule wrote over them, which the test kernel's pv-spare check must
+	 * catch (and Xen cannot: read-only is legal).
+	 */
+	if (b->opt.defect == EB_DEFECT_SPARE)
+		ops.release_spare = 0;
 	struct ep_config cfg = {
 		.ops = &ops,
 		.backend_data = &be,
@@ -211,15 +233,17 @@ void pv_tree_and_enter(struct pv_boot *b)
 	if (eb_memmap_add(&mem, 0, ram, EB_MEM_RAM, err, sizeof err) ||
 	    eb_memmap_normalize(&mem, err, sizeof err) ||
 	    /*
-	     * The pool lies inside the bootstrap region (our .bss), but the
-	     * handoff promises both pools in a page-tables range: the region
-	     * is carved around it.
+	     * The pool (our .bss) and the initrd (in the boot module) lie
+	     * inside the bootstrap region, but the handoff promises them
+	     * their own types: carved first, the rest of the region after.
 	     */
-	    eb_memmap_carve(&mem, 0, ctx.pool.start, EB_MEM_LOADER, "bootstrap region", err, sizeof err) ||
 	    eb_memmap_carve(&mem, ctx.pool.start, ctx.pool.top - ctx.pool.start,
 			    EB_MEM_PAGE_TABLES, "page-table pool", err, sizeof err) ||
-	    eb_memmap_carve(&mem, ctx.pool.top, region - ctx.pool.top, EB_MEM_LOADER,
-			    "bootstrap region", err, sizeof err) ||
+	    (b->initrd_len &&
+	     eb_memmap_carve(&mem, b->initrd_pa & ~(PAGE - 1),
+			     up(b->initrd_pa + b->initrd_len, PAGE) - (b->initrd_pa & ~(PAGE - 1)),
+			     EB_MEM_MODULE, "initrd", err, sizeof err)) ||
+	    carve_rest(&mem, region, err, sizeof err) ||
 	    eb_memmap_carve(&mem, kstart, kend - kstart, EB_MEM_KERNEL, "kernel", err, sizeof err) ||
 	    eb_memmap_carve(&mem, bootinfo_pa, up(sizeof(struct eb_bootinfo), PAGE),
 			    EB_MEM_BOOT_INFO, "boot info", err, sizeof err))

@@ -96,17 +96,26 @@ judge_loader() {
 	fi
 }
 
-# The test kernel's verdict: TESTKERNEL: PASS pv and QEMU status 33.
+# The test kernel's verdict: TESTKERNEL: PASS pv and QEMU status 33. Strict:
+# a PV kernel that does not pass fails the suite (PV_STRICT is gone).
 judge_kernel() {
 	local name=$1 st=$2 log=$LOGS/pv-$1.log
 	if grep -aqE '^TESTKERNEL: PASS pv [0-9]+ checks' "$log" && [ "$st" = 33 ]; then
 		echo "PASS boot:pv-$name"
-	elif ! grep -aq '^TESTKERNEL: entered' "$log" && [ "${PV_STRICT:-0}" != 1 ]; then
-		# Known gap: the test kernel has no PV entry path yet (it loads
-		# its own GDT/IDT, privileged in a PV guest). PV_STRICT=1 fails it.
-		echo "SKIP boot:pv-$name: test kernel has no PV path yet (status $st; $(tail_of "$log" 1))"
 	else
 		echo "FAIL boot:pv-$name: status $st, want 33 and 'TESTKERNEL: PASS pv'; last lines: $(tail_of "$log")"
+	fi
+}
+
+# judge_defect NAME STATUS CHECK: a loader defect= the test kernel must
+# catch: status 35 and 'TESTKERNEL: FAIL CHECK:' (and no other verdict).
+judge_defect() {
+	local name=$1 st=$2 check=$3 log=$LOGS/pv-$1.log
+	if [ "$st" = 35 ] && grep -aq "^TESTKERNEL: FAIL $check: " "$log" &&
+		! grep -aq '^TESTKERNEL: PASS' "$log"; then
+		echo "PASS boot:pv-$name"
+	else
+		echo "FAIL boot:pv-$name: status $st, want 35 and 'TESTKERNEL: FAIL $check'; last lines: $(tail_of "$log")"
 	fi
 }
 
@@ -138,7 +147,14 @@ run_case() {
 		judge_kernel "$1" "$st" ;;
 	cpio)
 		st=$(boot "$1" 64M "$FIX/kernel-initrd.cpio" "")
-		judge_loader "$1" "$st" ;;
+		judge_loader "$1" "$st"
+		judge_kernel "$1" "$st" ;;
+	defect-magic | defect-tables | defect-spare)
+		# Each breaks one promise; the check named after it must fail.
+		local d=${1#defect-} check
+		case $d in magic) check=header ;; spare) check=pv-spare ;; *) check=$d ;; esac
+		st=$(boot "$1" 64M "$KERNEL" "defect=$d")
+		judge_defect "$1" "$st" "$check" ;;
 	bad-option)
 		st=$(boot "$1" 64M "$KERNEL" "nosuchoption")
 		judge_error "$1" "$st" "command line" ;;
@@ -176,7 +192,7 @@ if [ "${1:-}" = run ]; then
 	exit
 fi
 
-ALL="1g 256m 64m 32m cpio bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
+ALL="1g 256m 64m 32m cpio defect-magic defect-tables defect-spare bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
 cases=${*:-$ALL}
 tmp=$(mktemp -d) || exit 2
 i=0

@@ -193,7 +193,8 @@ case_cmd() {
 	defect-*) # the loader breaks one promise; the kernel names the check
 		local d=${1#defect-} check=${1#defect-}
 		[ "$d" = magic ] && check=header
-		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "defect=$d -- x")
+		# ptdump: the audit must see defect=nx's W+X (tests/tools/audit_boot_logs.sh)
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "defect=$d ptdump -- x")
 		judge "$1" "$st" 35 "^TESTKERNEL: FAIL $check: " ;;
 	xen-*)
 		if [ "$have_xen" != 1 ]; then

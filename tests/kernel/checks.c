@@ -171,15 +171,21 @@ static void check_segments(uint64_t cr3)
 	check_range("data", __data_start, __data_end, true, false, cr3);
 }
 
-/* Is pa in table_frames[] (sorted, as the boot info promises)? */
-static bool listed_table(const struct eb_bootinfo *bi, uint64_t pa)
+static uint64_t found[2 * EB_FRAMES_MAX];
+static uint64_t nfound;
+
+/*
+ * Is pa a table frame reachable from CR3 (found[], sorted)? Our own walk,
+ * not table_frames[]: a wrong list is the tables check's to name.
+ */
+static bool reachable_table(uint64_t pa)
 {
-	uint32_t lo = 0, hi = bi->frames_count;
+	uint64_t lo = 0, hi = nfound;
 	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		if (bi->table_frames[mid] == pa)
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (found[mid] == pa)
 			return true;
-		if (bi->table_frames[mid] < pa)
+		if (found[mid] < pa)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -191,6 +197,13 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 {
 	const char *c = "dmap";
 	bool pv = bi->world == EB_WORLD_PV;
+	nfound = 0;
+	if (pv) {
+		nfound = tk_table_frames(cr3, found, 2 * EB_FRAMES_MAX);
+		if (nfound > 2 * EB_FRAMES_MAX)
+			nfound = 2 * EB_FRAMES_MAX; /* the tables check says so */
+		tk_sort(found, nfound);
+	}
 	uint64_t high = 0, ranges = 0;
 	for (uint32_t i = 0; i < bi->mem_count; i++) {
 		const struct eb_mem_range *r = &bi->mem[i];
@@ -217,7 +230,11 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 			 * table frames read-only; pv.c checks that every
 			 * mapping of them is.
 			 */
-			bool want_w = !(pv && listed_table(bi, pa));
+			bool want_w = !(pv && reachable_table(pa));
+			/* Spare pool frames under PV: pv-spare judges them. */
+			bool spare = pv && pa >= bi->pool.end && pa < bi->pool.top;
+			if (spare)
+				want_w = t.w;
 			if (t.w != want_w || t.x)
 				tk_fail(c, "va 0x%llx is %s%s, want %s+NX",
 					(unsigned long long)va, t.w ? "RW" : "R",
@@ -243,7 +260,6 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 		tk_fail(c, "RAM above 4 GiB but nothing checked there");
 }
 
-static uint64_t found[2 * EB_FRAMES_MAX];
 static uint64_t listed[EB_FRAMES_MAX];
 
 void tk_sort(uint64_t *a, uint64_t n)

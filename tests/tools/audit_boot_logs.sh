@@ -36,9 +36,22 @@ for log in build/logs/*.log; do
 		echo "SKIP audit:$name: log older than $stale (rerun the boot)"
 		continue
 	fi
-	# defect= breaks a handoff promise on purpose (tests/boot): not ours to judge.
+	# defect= breaks a handoff promise on purpose (tests/boot). defect=nx
+	# maps the kernel without NX: the audit must catch it, which shows the
+	# whole chain (loader facts, dump, audit) can fail. The other defects
+	# break promises the audit does not judge.
 	if grep -aq '^earlyboot: debug: defect=' "$log"; then
-		echo "SKIP audit:$name: a defect= boot"
+		if grep -aq '^earlyboot: debug: defect=nx ' "$log"; then
+			# Caught as W+X, not merely unauditable.
+			if tools/ptdump-audit "$log" 2>&1 | grep -q ': wx: '; then
+				echo "PASS audit:$name (W+X caught)"
+			else
+				echo "FAIL audit:$name: the audit found no W+X in a defect=nx boot"
+				status=1
+			fi
+		else
+			echo "SKIP audit:$name: a defect= boot the audit does not judge"
+		fi
 		continue
 	fi
 	# UEFI and PVH print the audit facts with every dump (common/x86/

@@ -16,6 +16,7 @@
 #define X_P (1ULL << 0)
 #define X_RW (1ULL << 1)
 #define X_US (1ULL << 2)
+#define X_GUEST_KERNEL (1ULL << 52)
 #define X_PS (1ULL << 7)
 #define X_ADDR 0x000ffffffffff000ULL
 
@@ -240,6 +241,13 @@ long sx_update_entry(struct sim_xen *sx, uint64_t mfn, unsigned idx,
 		if (rc)
 			return rc;
 		val |= X_US;
+		/*
+		 * Xen 4.17 also marks a 64-bit PV kernel's L1 entries with
+		 * software bit 52 (its _PAGE_GUEST_KERNEL; measured on the real
+		 * Xen): a backend that compares entries must ignore it.
+		 */
+		if (level == 1)
+			val |= X_GUEST_KERNEL;
 	}
 	sx_write(sx, mfn, idx, val);
 	if (old & X_P)
