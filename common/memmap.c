@@ -66,11 +66,11 @@ int eb_memmap_normalize(struct eb_memmap *m, char *err, size_t errlen)
 	return 0;
 }
 
-/* Is every byte of [pa, end) covered by RAM ranges? */
-static int check_ram(const struct eb_memmap *m, uint64_t pa, uint64_t end,
-		     const char *what, char *err, size_t errlen)
+uint64_t eb_memmap_ram_until(const struct eb_memmap *m, uint64_t pa,
+			     uint64_t end)
 {
 	uint64_t at = pa;
+	/* The map is sorted: RAM ranges must follow each other without a gap. */
 	for (uint32_t i = 0; i < m->count && at < end; i++) {
 		const struct eb_mem_range *r = &m->r[i];
 		if (r->pa + r->len <= at)
@@ -79,12 +79,27 @@ static int check_ram(const struct eb_memmap *m, uint64_t pa, uint64_t end,
 			break;
 		at = r->pa + r->len;
 	}
+	return at < end ? at : end;
+}
+
+const char *eb_memmap_type_at(const struct eb_memmap *m, uint64_t pa)
+{
+	for (uint32_t i = 0; i < m->count; i++)
+		if (pa >= m->r[i].pa && pa - m->r[i].pa < m->r[i].len)
+			return eb_mem_type_name(m->r[i].type);
+	return 0;
+}
+
+/* Is every byte of [pa, end) covered by RAM ranges? */
+static int check_ram(const struct eb_memmap *m, uint64_t pa, uint64_t end,
+		     const char *what, char *err, size_t errlen)
+{
+	uint64_t at = eb_memmap_ram_until(m, pa, end);
 	if (at >= end)
 		return 0;
-	const char *type = "no range";
-	for (uint32_t i = 0; i < m->count; i++)
-		if (at >= m->r[i].pa && at - m->r[i].pa < m->r[i].len)
-			type = eb_mem_type_name(m->r[i].type);
+	const char *type = eb_memmap_type_at(m, at);
+	if (!type)
+		type = "no range";
 	eb_snprintf(err, errlen,
 		    "memory map: %s at 0x%llx-0x%llx is not free RAM (0x%llx is %s)",
 		    what, (unsigned long long)pa, (unsigned long long)end,

@@ -31,5 +31,10 @@ int eb_memmap_carve(struct eb_memmap *m, uint64_t pa, uint64_t len,
 		    uint32_t type, const char *what, char *err, size_t errlen);
 /* Sum of range lengths (equals fw_bytes when nothing was lost). */
 uint64_t eb_memmap_total(const struct eb_memmap *m);
+/* The first address of [pa, end) not covered by RAM ranges, or end. */
+uint64_t eb_memmap_ram_until(const struct eb_memmap *m, uint64_t pa,
+			     uint64_t end);
+/* The type name of the range holding pa; NULL when no range holds it. */
+const char *eb_memmap_type_at(const struct eb_memmap *m, uint64_t pa);
 
 #endif

@@ -301,14 +301,6 @@ int pvh_memmap_from_start_info(const struct pvh_start *s, pvh_read_fn rd,
 }
 
 /* The type at pa, or NULL when no range holds it. */
-static const char *type_at(const struct eb_memmap *m, uint64_t pa)
-{
-	for (uint32_t i = 0; i < m->count; i++)
-		if (pa >= m->r[i].pa && pa - m->r[i].pa < m->r[i].len)
-			return eb_mem_type_name(m->r[i].type);
-	return 0;
-}
-
 int pvh_check_modules(const struct pvh_start *s, const struct eb_memmap *m,
 		      char *err, size_t errlen)
 {
@@ -318,19 +310,11 @@ int pvh_check_modules(const struct pvh_start *s, const struct eb_memmap *m,
 		return -1;
 	}
 	for (unsigned i = 0; i < s->nmods; i++) {
-		uint64_t at = s->mods[i].pa, end = at + s->mods[i].len;
-		/* Walk the sorted map: RAM ranges must cover [at, end) without a gap. */
-		for (uint32_t k = 0; k < m->count && at < end; k++) {
-			const struct eb_mem_range *r = &m->r[k];
-			if (r->pa + r->len <= at)
-				continue;
-			if (r->pa > at || r->type != EB_MEM_RAM)
-				break;
-			at = r->pa + r->len;
-		}
+		uint64_t end = s->mods[i].pa + s->mods[i].len;
+		uint64_t at = eb_memmap_ram_until(m, s->mods[i].pa, end);
 		if (at >= end)
 			continue;
-		const char *t = type_at(m, at);
+		const char *t = eb_memmap_type_at(m, at);
 		eb_snprintf(err, errlen,
 			    "start_info.modlist[%u]: 0x%llx-0x%llx is not all RAM (0x%llx is %s)",
 			    i, (unsigned long long)s->mods[i].pa,
