@@ -113,7 +113,8 @@ enum eb_defect {
 	EB_DEFECT_TABLES,   /* last table frame left out of the list */
 	EB_DEFECT_INITRD,   /* one byte of the initrd flipped */
 	EB_DEFECT_SPARE,    /* Xen PV: spare pool frames not made writable again */
-	EB_DEFECT_MAX = EB_DEFECT_SPARE,
+	EB_DEFECT_TEMPLATE, /* Xen PV: Xen's old template frames not made writable again */
+	EB_DEFECT_MAX = EB_DEFECT_TEMPLATE,
 };
 
 struct eb_bootinfo {

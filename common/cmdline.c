@@ -9,6 +9,7 @@ static const char *const defect_names[] = {
 	[EB_DEFECT_NX] = "nx",         [EB_DEFECT_SEGMENTS] = "segments",
 	[EB_DEFECT_DMAP] = "dmap",     [EB_DEFECT_TABLES] = "tables",
 	[EB_DEFECT_INITRD] = "initrd", [EB_DEFECT_SPARE] = "spare",
+	[EB_DEFECT_TEMPLATE] = "template",
 };
 
 static const char *const debug_names[] = {
@@ -100,7 +101,7 @@ static int set_defect(struct eb_options *o, const char *v, size_t n, char *err,
 	}
 	char b[65];
 	eb_snprintf(err, errlen,
-		    "unknown defect '%s' (magic memmap nx segments dmap tables initrd spare)",
+		    "unknown defect '%s' (magic memmap nx segments dmap tables initrd spare template)",
 		    word_copy(b, v, n));
 	return -1;
 }

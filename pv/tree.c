@@ -175,6 +175,12 @@ void pv_tree_and_enter(struct pv_boot *b)
 		.refusals = refusals,
 		.refusal_cap = rcap,
 		.hc = &pv_hc,
+		/*
+		 * defect=template: the old template frames keep the read-only
+		 * entries the rule wrote over them, which the test kernel's
+		 * pv-template check must catch (Xen cannot: read-only is legal).
+		 */
+		.debug.keep_template_readonly = b->opt.defect == EB_DEFECT_TEMPLATE,
 	};
 	if (xen_be_setup(&be, &bc) != EP_OK)
 		eb_fail("xen backend: setup refused its configuration");

@@ -41,6 +41,13 @@ static enum ep_err release_template(struct ep_ctx *ctx, struct xen_be *be)
 	be->tmpl_live = false;
 	for (unsigned i = 0; i < be->ntmpl; i++)
 		be->tmpl[i].state = XEN_TMPL_RELEASED;
+	/*
+	 * The frames are released all the same (Xen dropped their type, and
+	 * the rule no longer covers them); only the give-back is skipped, so
+	 * the broken promise is exactly "writable again".
+	 */
+	if (be->cfg.debug.keep_template_readonly)
+		return be_flush(ctx, be);
 	for (size_t i = 0; i < be->nrefusals; i++) {
 		struct xen_be_refusal *r = &be->cfg.refusals[i];
 		if (r->pfn == XEN_NO_PFN || xen_tmpl_find(be, r->pfn) < 0)

@@ -85,6 +85,21 @@ struct xen_be_config {
 	size_t refusal_cap;
 	/* The domain's hypercall accounting; NULL: the backend's own. */
 	struct xen_hcall_acct *hc;
+	/*
+	 * Debug hooks, all false in a real boot: each takes one promise away
+	 * on purpose so a test can show that something downstream catches it
+	 * (the loader's defect= switch, the simulator tests). Named here, in
+	 * the backend's own state, so no logic path grows an ad hoc test.
+	 */
+	struct xen_be_debug {
+		/*
+		 * defect=template: once the template is unpinned, leave the
+		 * entries the rule wrote read-only over its frames as they are
+		 * (no give-back). Xen cannot object (read-only is legal); the
+		 * test kernel's pv-template check must.
+		 */
+		bool keep_template_readonly;
+	} debug;
 };
 
 /* State of a frame of Xen's template. */

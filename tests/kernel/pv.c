@@ -130,6 +130,39 @@ void tk_pv_init(uint64_t rdi)
 			(unsigned)((HYPERVISOR_VIRT_END >> 39) & 511));
 }
 
+/*
+ * More template frames than this is no template Xen built (pv.sh's dom0s,
+ * 32 MiB to 1 GiB, all have 7; the loader tracks at most 256): a corrupt
+ * nr_pt_frames must not excuse a whole direct map from the dmap check.
+ */
+#define TEMPLATE_FRAMES_MAX 512
+
+const char *tk_pv_template(const struct eb_bootinfo *bi, uint64_t cr3,
+			   uint64_t *lo, uint64_t *hi)
+{
+	*lo = *hi = 0;
+	if (bi->world != EB_WORLD_PV || !bi->xen_start_info_pa ||
+	    bi->xen_start_info_va != bi->dmap_base + bi->xen_start_info_pa)
+		return "no start_info in the boot info";
+	/* Walk before reading: a bad pointer must give a FAIL, not a #PF. */
+	struct tk_walk t;
+	tk_walk(cr3, bi->xen_start_info_va, &t);
+	if (!t.present)
+		return "start_info is not mapped";
+	const start_info_t *si = (const start_info_t *)bi->xen_start_info_va;
+	if (memcmp(si->magic, "xen-3.0-x86_64", 14) != 0)
+		return "start_info has the wrong magic";
+	if (!si->nr_pt_frames || si->nr_pt_frames > TEMPLATE_FRAMES_MAX)
+		return "start_info.nr_pt_frames is implausible";
+	/* pt_base is a VA that the handed-over tree still maps. */
+	tk_walk(cr3, si->pt_base, &t);
+	if (!t.present)
+		return "start_info.pt_base is not mapped";
+	*lo = t.pa;
+	*hi = t.pa + si->nr_pt_frames * PAGE;
+	return 0;
+}
+
 /* Table frames reachable from CR3, sorted: the subject of pv-ro. */
 static uint64_t tables[2 * EB_FRAMES_MAX];
 static uint64_t ntables;
@@ -259,15 +292,14 @@ unsigned tk_run_pv_checks(const struct eb_bootinfo *bi)
 	if (memcmp(si->magic, "xen-3.0-x86_64", 14) != 0)
 		tk_fail("header", "start_info magic '%.14s'", si->magic);
 
-	/* The template's frames: pt_base is a VA that the tree still maps. */
+	/* The template's frames: judged here, and exempted from dmap's. */
+	struct leaf_scan s = { .pools = { &bi->pool, &bi->lazy_pool } };
+	const char *why = tk_pv_template(bi, cr3, &s.tmpl_lo, &s.tmpl_hi);
+	if (why)
+		tk_fail("pv-template", "%s (pt_base 0x%llx, nr_pt_frames %llu)", why,
+			(unsigned long long)si->pt_base,
+			(unsigned long long)si->nr_pt_frames);
 	struct tk_walk t;
-	tk_walk(cr3, si->pt_base, &t);
-	if (!t.present)
-		tk_fail("pv-template", "start_info.pt_base 0x%llx is not mapped",
-			(unsigned long long)si->pt_base);
-	struct leaf_scan s = { .tmpl_lo = t.pa,
-			       .tmpl_hi = t.pa + si->nr_pt_frames * PAGE,
-			       .pools = { &bi->pool, &bi->lazy_pool } };
 
 	ntables = tk_table_frames(cr3, tables, sizeof tables / sizeof tables[0]);
 	if (ntables > sizeof tables / sizeof tables[0])

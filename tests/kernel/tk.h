@@ -83,6 +83,14 @@ bool tk_is_pv(void);
  * check that the loader's I/O privilege survived, the m2p. rdi: boot info.
  */
 void tk_pv_init(uint64_t rdi);
+/*
+ * The frames of Xen's old bootstrap tables (start_info.pt_base,
+ * nr_pt_frames) as [*lo, *hi). NULL on success, else why they cannot be
+ * found (*lo = *hi = 0). Safe before the PV header checks: nothing the
+ * boot info points to is read before the walk shows it mapped.
+ */
+const char *tk_pv_template(const struct eb_bootinfo *bi, uint64_t cr3,
+			   uint64_t *lo, uint64_t *hi);
 /* The PV checks of the handoff (after the common ones); number passed. */
 unsigned tk_run_pv_checks(const struct eb_bootinfo *bi);
 /* Port I/O probe: true if an outb to port 0x80 went through. */

@@ -3,8 +3,8 @@
  * ends in EP_ERR_BACKEND naming the operation, the frame and the code, and
  * leaves a backend that attempts nothing more. And proof that the simulator
  * is live: variants of the real backend, each missing one thing (the rule,
- * release_spare, the read-only step of alloc_table, zeroing through Xen,
- * the early/late split), are caught by it.
+ * release_spare, the template's give-back, the read-only step of
+ * alloc_table, zeroing through Xen, the early/late split), are caught by it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -225,6 +225,37 @@ TEST(forgetting_release_spare_leaves_frames_nobody_can_write)
 	}
 }
 
+/*
+ * The debug hook behind the loader's defect=template: the template is still
+ * released (no longer a table under the rule), but its frames keep the
+ * read-only entries; Xen accepts that, the next user of the frame faults.
+ */
+TEST(keeping_the_template_read_only_leaves_frames_nobody_can_write)
+{
+	for (int keep = 0; keep < 2 && !th_failed(); keep++) {
+		struct xfx_opts o = { .no_init = true };
+		struct xfx *x = xfx_new(&o);
+		x->be.cfg.debug.keep_template_readonly = keep;
+		XREQUIRE(x, xfx_init(x), EP_OK);
+		XREQUIRE(x, xfx_run(x), EP_OK);
+		struct sim_xen *sx = x->sx;
+		for (uint64_t pfn = sx->pt_pfn; pfn < sx->pt_pfn + sx->nr_pt; pfn++) {
+			CHECK_EQ(xen_be_template_state(&x->be, pfn << 12), XEN_TMPL_RELEASED);
+			struct sx_access a = sx_guest_store(sx, xfx_dva(pfn), 42);
+			CHECKF(a.fault == (keep == 1), "keep=%d pfn 0x%llx: fault=%d err=%u",
+			       keep, (unsigned long long)pfn, a.fault, a.err);
+			if (keep)
+				CHECK_EQ(a.err, 3);
+			a = sx_guest_store(sx, xfx_kva(x, pfn), 42);
+			CHECK(a.fault == (keep == 1));
+		}
+		/* Only the template's give-backs are missing; the spare ones are not. */
+		uint64_t spare = x->pool_frames - ep_pool_used(&x->ctx.pool);
+		CHECK_EQ(x->be.restored, 2 * (spare + (keep ? 0 : sx->nr_pt)));
+		XCHECK_SIM_CLEAN(x);
+	}
+}
+
 static enum ep_err keep_writable(struct ep_ctx *ctx, uint64_t pa)
 {
 	(void)ctx;
@@ -311,6 +342,7 @@ int main(void)
 	RUN(without_the_rule_xen_rejects_the_pin);
 	RUN(without_the_rule_after_the_pin_xen_says_ebusy);
 	RUN(forgetting_release_spare_leaves_frames_nobody_can_write);
+	RUN(keeping_the_template_read_only_leaves_frames_nobody_can_write);
 	RUN(without_read_only_before_hooking_the_pin_fails);
 	RUN(zeroing_a_read_only_frame_by_store_is_caught);
 	RUN(an_early_switch_must_not_load_user_tables);
