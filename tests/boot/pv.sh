@@ -16,56 +16,29 @@
 # Logs: build/logs/pv-<case>.log. BOOT_JOBS (default 2) boots at once;
 # BOOT_TIMEOUT (default 60 s) bounds each. tools/pv-perf reads the logs.
 set -u
-cd "$(dirname "$0")/../.." || exit 2
+WORLD=pv
+. "$(dirname "$0")/lib.sh"
 
 PV=build/earlyboot-pv.elf
-KERNEL=build/testkernel.elf
-FIXTURE=build/tools/bootfixture
-XEN_GZ=/boot/xen-4.17-amd64.gz
-XEN=build/xen.elf
-LOGS=build/logs
 FIX=build/pv-fixtures
-JOBS=${BOOT_JOBS:-2}
-TIMEOUT=${BOOT_TIMEOUT:-60}
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 
-for f in "$PV" "$KERNEL" "$FIXTURE"; do
-	if [ ! -f "$f" ]; then
-		echo "FAIL boot:pv-setup: $f missing (run make)"
-		exit 1
-	fi
-done
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-	echo "SKIP boot:pv: qemu-system-x86_64 not installed"
+need_built "$PV" "$KERNEL" "$FIXTURE"
+need_qemu
+if ! prepare_xen; then
+	echo "SKIP boot:pv: $XEN_GZ not installed"
 	exit 0
-fi
-if [ ! -f "$XEN" ]; then
-	if [ ! -f "$XEN_GZ" ]; then
-		echo "SKIP boot:pv: $XEN_GZ not installed"
-		exit 0
-	fi
-	zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
 fi
 mkdir -p "$LOGS" "$FIX"
 
 # boot NAME DOM0_MEM MODULE ARGS: one run; prints QEMU's exit status.
 boot() {
 	local name=$1 dmem=$2 module=$3 args=$4 mem=512
-	local log=$LOGS/pv-$name.log
 	# Xen keeps its own memory besides dom0's: give the machine room.
 	case $dmem in 1G) mem=1536 ;; esac
-	rm -f "$log"
-	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M pc -cpu qemu64 -m "$mem" \
+	qemu_boot "$name" -M pc -cpu qemu64 -m "$mem" \
 		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$dmem,max:$dmem" \
-		-initrd "$PV $args${module:+,$module}" \
-		-no-reboot -display none -monitor none -serial "file:$log" -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
-	echo $?
-}
-
-tail_of() {
-	tr -d '\r' <"$1" 2>/dev/null | grep -av '^$' | tail -n "${2:-4}" |
-		tr '\n' '|' | sed 's/|$//'
+		-initrd "$PV $args${module:+,$module}"
 }
 
 # Failed pins or updates the loader reported (it reports every nonzero
@@ -149,10 +122,14 @@ run_case() {
 		st=$(boot "$1" 64M "$FIX/kernel-initrd.cpio" "")
 		judge_loader "$1" "$st"
 		judge_kernel "$1" "$st" ;;
-	defect-magic | defect-tables | defect-spare)
+	defect-magic | defect-tables | defect-spare | defect-template)
 		# Each breaks one promise; the check named after it must fail.
 		local d=${1#defect-} check
-		case $d in magic) check=header ;; spare) check=pv-spare ;; *) check=$d ;; esac
+		case $d in
+		magic) check=header ;;
+		spare | template) check=pv-$d ;; # the PV-only promises
+		*) check=$d ;;
+		esac
 		st=$(boot "$1" 64M "$KERNEL" "defect=$d")
 		judge_defect "$1" "$st" "$check" ;;
 	bad-option)
@@ -186,21 +163,10 @@ fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 
 if [ "${1:-}" = run ]; then
 	st=$(boot run 64M "$KERNEL" "ptdump")
-	tr -d '\r' <"$LOGS/pv-run.log" | grep -av '^$'
-	echo "(QEMU exit status $st; log in $LOGS/pv-run.log)"
-	[ "$st" = 33 ]
+	show_run run "$st"
 	exit
 fi
 
-ALL="1g 256m 64m 32m cpio defect-magic defect-tables defect-spare bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
+ALL="1g 256m 64m 32m cpio defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
 cases=${*:-$ALL}
-tmp=$(mktemp -d) || exit 2
-i=0
-for c in $cases; do
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 0.2; done
-	run_case "$c" >"$tmp/$(printf %03d $i)" &
-	i=$((i + 1))
-done
-wait
-cat "$tmp"/* 2>/dev/null
-rm -rf "$tmp"
+run_cases run_case $cases

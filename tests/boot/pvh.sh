@@ -17,95 +17,35 @@
 # build/pvh-fixtures/. BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT
 # (default 60) bounds each.
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
+WORLD=pvh
+. "$(dirname "$0")/lib.sh"
 
 PVH=build/earlyboot-pvh.elf
-KERNEL=build/testkernel.elf
-FIXTURE=build/tools/bootfixture
-XEN_GZ=/boot/xen-4.17-amd64.gz
-XEN=build/xen.elf
-JOBS=${BOOT_JOBS:-2}
-TIMEOUT=${BOOT_TIMEOUT:-60}
-LOGS=build/logs
 FIX=build/pvh-fixtures
 # FACTS.md's Xen command line, plus dom0=pvh; dom0_mem is per case.
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0=pvh"
 mkdir -p "$LOGS" "$FIX"
 
-for f in "$PVH" "$KERNEL" "$FIXTURE"; do
-	if [ ! -e "$f" ]; then
-		echo "FAIL boot:pvh-setup: $f missing (run make)"
-		exit 1
-	fi
-done
-if ! command -v qemu-system-x86_64 >/dev/null; then
-	echo "SKIP boot:pvh: qemu-system-x86_64 not installed"
-	exit 0
-fi
-# QEMU's multiboot loader wants the hypervisor decompressed (FACTS.md).
+need_built "$PVH" "$KERNEL" "$FIXTURE"
+need_qemu
 have_xen=0
-if [ -e "$XEN_GZ" ]; then
-	if [ ! -s "$XEN" ] || [ "$XEN_GZ" -nt "$XEN" ]; then
-		zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
-	fi
-	[ -s "$XEN" ] && have_xen=1
-fi
+prepare_xen && have_xen=1
 
 # direct NAME MEM MODULE ARGS: QEMU -kernel; MODULE "" means no -initrd.
 # Prints QEMU's exit status.
 direct() {
 	local name=$1 mem=$2 module=$3 args=$4
-	local log=$LOGS/pvh-$name.log
-	rm -f "$log"
-	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M pc -m "$mem" \
-		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args" \
-		-no-reboot -display none -monitor none -serial "file:$log" -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
-	echo $?
+	qemu_boot "$name" -M pc -m "$mem" \
+		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args"
 }
 
 # xen NAME DOM0_MEM MODULE ARGS: Xen's PVH dom0 is earlyboot-pvh.elf with
 # ARGS as its command line and MODULE as its one module.
 xen() {
 	local name=$1 dmem=$2 module=$3 args=$4
-	local log=$LOGS/pvh-$name.log
-	rm -f "$log"
-	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M q35 \
-		-cpu qemu64,+svm,+npt -device intel-iommu -m 1024 \
+	qemu_boot "$name" -M q35 -cpu qemu64,+svm,+npt -device intel-iommu -m 1024 \
 		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$dmem,max:$dmem" \
-		-initrd "$PVH $args,$module" \
-		-no-reboot -display none -monitor none -serial "file:$log" -net none \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
-	echo $?
-}
-
-# Last lines of a log on one line.
-tail_of() {
-	tr -d '\r' <"$1" 2>/dev/null | grep -av '^$' | tail -n "${2:-4}" |
-		tr '\n' '|' | sed 's/|$//'
-}
-
-# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN2]]: one result line.
-# ERRORS: how many "earlyboot: error:" lines the log must hold (default 0);
-# PATTERN2: a second line the log must hold.
-judge() {
-	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0} pat2=${6:-}
-	local log=$LOGS/pvh-$name.log got_err
-	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
-	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
-		echo "FAIL boot:pvh-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
-	elif [ "$st" != "$want" ]; then
-		echo "FAIL boot:pvh-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
-	elif ! grep -aqE "$pat" "$log"; then
-		echo "FAIL boot:pvh-$name: no line matching '$pat'; last lines: $(tail_of "$log")"
-	elif [ -n "$pat2" ] && ! grep -aqE "$pat2" "$log"; then
-		echo "FAIL boot:pvh-$name: no line matching '$pat2'; last lines: $(tail_of "$log")"
-	elif [ "$got_err" != "$nerr" ]; then
-		echo "FAIL boot:pvh-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
-	else
-		echo "PASS boot:pvh-$name"
-	fi
+		-initrd "$PVH $args,$module"
 }
 
 # ---- boot modules ------------------------------------------------------
@@ -250,24 +190,10 @@ run | run-xen)
 		[ "$have_xen" = 1 ] || { echo "no $XEN_GZ"; exit 1; }
 		st=$(xen run-xen 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0")
 	fi
-	tr -d '\r' <"$LOGS/pvh-$1.log" | grep -av '^$'
-	echo "(QEMU exit status $st; log in $LOGS/pvh-$1.log)"
-	[ "$st" = 33 ]
+	show_run "$1" "$st"
 	exit
 	;;
 esac
 
 cases=${*:-$ALL}
-# Run at most $JOBS boots at once; print results in case order.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-i=0
-for c in $cases; do
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-		wait -n
-	done
-	case_cmd "$c" >"$tmp/$(printf %03d $i)" &
-	i=$((i + 1))
-done
-wait
-cat "$tmp"/*
+run_cases case_cmd $cases

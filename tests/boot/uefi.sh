@@ -12,25 +12,16 @@
 # BOOT_JOBS (default 2) boots run at once; BOOT_TIMEOUT (default 60) bounds each
 # (the shell-* cases need ~10 s of it: the UEFI shell counts down 5 s first).
 set -u
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root" || exit 2
+WORLD=uefi
+BOOT_STRIP_ESC=1
+. "$(dirname "$0")/lib.sh"
 
 EFI=build/earlyboot.efi
-KERNEL=build/testkernel.elf
-FIXTURE=build/tools/bootfixture
 OVMF=/usr/share/ovmf/OVMF.fd
-JOBS=${BOOT_JOBS:-2}
-TIMEOUT=${BOOT_TIMEOUT:-60}
-LOGS=build/logs
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
-for f in "$EFI" "$KERNEL" "$FIXTURE"; do
-	if [ ! -e "$f" ]; then
-		echo "FAIL boot:uefi-setup: $f missing (run make)"
-		exit 1
-	fi
-done
+need_built "$EFI" "$KERNEL" "$FIXTURE"
 if [ ! -e "$OVMF" ] || ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "SKIP boot:uefi: qemu-system-x86_64 or $OVMF not installed"
 	exit 0
@@ -71,49 +62,8 @@ make_shell_esp() {
 # boot NAME MEM SMP [CPU]: boot build/esp/NAME; prints QEMU's exit status.
 boot() {
 	local name=$1 mem=$2 smp=$3 cpu=${4:-}
-	local log=$LOGS/uefi-$name.log
-	rm -f "$log"
-	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 -M q35 -m "$mem" \
-		-smp "$smp" ${cpu:+-cpu "$cpu"} -bios "$OVMF" -no-reboot \
-		-display none -monitor none -serial "file:$log" -net none \
-		-drive "format=raw,file=fat:rw:$ESPS/$name" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
-	echo $?
-}
-
-# Last lines of a log on one line, firmware screen control stripped.
-tail_of() {
-	tr -d '\r' <"$1" 2>/dev/null | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' |
-		grep -av '^$' | tail -n "${2:-4}" | tr '\n' '|' | sed 's/|$//'
-}
-
-# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN...]]: one result
-# line. ERRORS is how many "earlyboot: error:" lines the log must hold
-# (default 0); every PATTERN (extended regex) must match some line.
-judge() {
-	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0}
-	shift 4
-	shift $(($# > 0 ? 1 : 0))
-	local log=$LOGS/uefi-$name.log
-	local got_err missing= p
-	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
-	for p in "$pat" "$@"; do
-		if ! grep -aqE "$p" "$log" 2>/dev/null; then
-			missing=$p
-			break
-		fi
-	done
-	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
-		echo "FAIL boot:uefi-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
-	elif [ "$st" != "$want" ]; then
-		echo "FAIL boot:uefi-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
-	elif [ -n "$missing" ]; then
-		echo "FAIL boot:uefi-$name: no line matching '$missing'; last lines: $(tail_of "$log")"
-	elif [ "$got_err" != "$nerr" ]; then
-		echo "FAIL boot:uefi-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
-	else
-		echo "PASS boot:uefi-$name"
-	fi
+	qemu_boot "$name" -M q35 -m "$mem" -smp "$smp" ${cpu:+-cpu "$cpu"} \
+		-bios "$OVMF" -drive "format=raw,file=fat:rw:$ESPS/$name"
 }
 
 # ptdump: tests/tools/audit_boot_logs.sh audits every good boot's tables.
@@ -254,9 +204,7 @@ defect-nx defect-segments defect-dmap defect-tables defect-initrd"
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0" || exit 1
 	st=$(boot run 2G 2)
-	tr -d '\r' <"$LOGS/uefi-run.log" | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' | grep -av '^$'
-	echo "(QEMU exit status $st; log in $LOGS/uefi-run.log)"
-	[ "$st" = 33 ]
+	show_run run "$st"
 	exit
 fi
 
@@ -272,16 +220,4 @@ case " $cases " in
 	fi ;;
 esac
 
-# Run at most $JOBS boots at once; print results in case order.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-i=0
-for c in $cases; do
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-		wait -n
-	done
-	case_cmd "$c" >"$tmp/$(printf %03d $i)" &
-	i=$((i + 1))
-done
-wait
-cat "$tmp"/*
+run_cases case_cmd $cases

@@ -1,0 +1,136 @@
+# Shared machinery of the QEMU boot tests (tests/boot/{uefi,pvh,pv}.sh).
+# Sourced, never run: it is not executable, so tests/run-tests.sh (which
+# runs the executable tests/boot/*.sh) does not take it for a test.
+#
+# The sourcing script sets WORLD (uefi, pvh, pv: the prefix of its case
+# names, boot:WORLD-CASE, and of its logs, build/logs/WORLD-CASE.log) and,
+# for firmware output, BOOT_STRIP_ESC=1. Sourcing moves to the tree's root.
+#
+# Every boot runs QEMU under timeout (BOOT_TIMEOUT, default 60 s) with
+# isa-debug-exit at port 0xf4 (status 33 kernel PASS, 35 kernel FAIL,
+# 37 loader error) and the serial port in the case's log; BOOT_JOBS
+# (default 2) boots run at once.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+
+KERNEL=build/testkernel.elf
+FIXTURE=build/tools/bootfixture
+XEN_GZ=/boot/xen-4.17-amd64.gz
+XEN=build/xen.elf
+LOGS=build/logs
+JOBS=${BOOT_JOBS:-2}
+TIMEOUT=${BOOT_TIMEOUT:-60}
+
+# need_built FILE...: each must exist, else one FAIL line and exit 1.
+need_built() {
+	local f
+	for f in "$@"; do
+		if [ ! -f "$f" ]; then
+			echo "FAIL boot:$WORLD-setup: $f missing (run make)"
+			exit 1
+		fi
+	done
+}
+
+# need_qemu: without qemu-system-x86_64, one SKIP line and exit 0.
+need_qemu() {
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		echo "SKIP boot:$WORLD: qemu-system-x86_64 not installed"
+		exit 0
+	fi
+}
+
+# prepare_xen: QEMU's multiboot loader wants the hypervisor decompressed
+# (FACTS.md): build/xen.elf from $XEN_GZ, redone when that is newer.
+# Succeeds when build/xen.elf is there to boot.
+prepare_xen() {
+	if [ -e "$XEN_GZ" ] && { [ ! -s "$XEN" ] || [ "$XEN_GZ" -nt "$XEN" ]; }; then
+		zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
+	fi
+	[ -s "$XEN" ]
+}
+
+# qemu_boot NAME QEMU_ARG...: one boot of qemu-system-x86_64 with the
+# machine-specific QEMU_ARGs plus the common ones (no reboot, no display,
+# no network, serial into the case's log, isa-debug-exit). Prints QEMU's
+# exit status (124 or 137: timed out).
+qemu_boot() {
+	local log=$LOGS/$WORLD-$1.log
+	shift
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 "$@" \
+		-no-reboot -display none -monitor none -serial "file:$log" -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+# clean_log FILE: the log's nonempty lines, carriage returns dropped (and,
+# with BOOT_STRIP_ESC=1, firmware screen control).
+clean_log() {
+	if [ "${BOOT_STRIP_ESC:-0}" = 1 ]; then
+		tr -d '\r' <"$1" 2>/dev/null | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' | grep -av '^$'
+	else
+		tr -d '\r' <"$1" 2>/dev/null | grep -av '^$'
+	fi
+}
+
+# tail_of FILE [N]: the last N (4) lines of a log on one line.
+tail_of() {
+	clean_log "$1" | tail -n "${2:-4}" | tr '\n' '|' | sed 's/|$//'
+}
+
+# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN...]]: one result
+# line. ERRORS is how many "earlyboot: error:" lines the log must hold
+# (default 0); every PATTERN (extended regex) must match some line.
+judge() {
+	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0}
+	shift 4
+	shift $(($# > 0 ? 1 : 0))
+	local log=$LOGS/$WORLD-$name.log
+	local got_err missing= p
+	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	for p in "$pat" "$@"; do
+		if ! grep -aqE "$p" "$log" 2>/dev/null; then
+			missing=$p
+			break
+		fi
+	done
+	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		echo "FAIL boot:$WORLD-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
+	elif [ "$st" != "$want" ]; then
+		echo "FAIL boot:$WORLD-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
+	elif [ -n "$missing" ]; then
+		echo "FAIL boot:$WORLD-$name: no line matching '$missing'; last lines: $(tail_of "$log")"
+	elif [ "$got_err" != "$nerr" ]; then
+		echo "FAIL boot:$WORLD-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
+	else
+		echo "PASS boot:$WORLD-$name"
+	fi
+}
+
+# show_run NAME STATUS: a `run` boot's log on stdout, then its status;
+# succeeds when the kernel passed (33).
+show_run() {
+	local log=$LOGS/$WORLD-$1.log
+	clean_log "$log"
+	echo "(QEMU exit status $2; log in $log)"
+	[ "$2" = 33 ]
+}
+
+# run_cases FUNC CASE...: FUNC CASE for every case, at most $JOBS at once,
+# each printing its result lines; they come out in case order.
+run_cases() {
+	local func=$1 c i=0
+	shift
+	boot_tmp=$(mktemp -d) || exit 2
+	trap 'rm -rf "$boot_tmp"' EXIT
+	for c in "$@"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+			wait -n
+		done
+		"$func" "$c" >"$boot_tmp/$(printf %03d $i)" &
+		i=$((i + 1))
+	done
+	wait
+	cat "$boot_tmp"/* 2>/dev/null
+}
