@@ -2,7 +2,7 @@
 # judge every world boots). Included from the top-level Makefile.
 
 NASM       ?= nasm
-NASMFLAGS  := -f elf64
+NASMFLAGS  := -f elf64 -Icommon/x86/
 OBJCOPY    ?= objcopy
 LD         ?= ld
 
@@ -31,7 +31,7 @@ $(BUILD)/efi/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard efi/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c -o $@ $<
 
-$(BUILD)/efi/%.o: %.asm
+$(BUILD)/efi/%.o: %.asm common/x86/gpr.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 
@@ -59,7 +59,7 @@ $(BUILD)/tk/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard tests/kernel/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(TK_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tk/%.o: %.asm
+$(BUILD)/tk/%.o: %.asm common/x86/gpr.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 

@@ -19,7 +19,7 @@ $(BUILD)/pv-img/%.o: %.c $(PV_IMG_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -Ipv -c -o $@ $<
 
-$(BUILD)/pv-img/%.o: %.asm
+$(BUILD)/pv-img/%.o: %.asm common/x86/gpr.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 

@@ -18,7 +18,7 @@ $(BUILD)/pvh-img/%.o: %.c $(PVH_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(PVH_CFLAGS) -c -o $@ $<
 
-$(BUILD)/pvh-img/%.o: %.asm
+$(BUILD)/pvh-img/%.o: %.asm common/x86/gpr.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 

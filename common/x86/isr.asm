@@ -1,6 +1,7 @@
 ; Exception entry stubs shared by every image: push a uniform frame
 ; (struct x86_frame in cpu.h) and call x86_trap. Position independent, so
 ; the PE loader (-fpic) and the test kernel (-mcmodel=kernel) both link it.
+%include "gpr.inc"
 bits 64
 default rel
 section .text
@@ -28,38 +29,10 @@ STUB v
 
 isr_common:
 	cld
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	SAVE_GPRS
 	mov rdi, rsp
 	call x86_trap wrt ..plt
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	RESTORE_GPRS
 	add rsp, 16		; vector and error code
 	iretq
 

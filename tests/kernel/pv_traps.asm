@@ -14,6 +14,7 @@
 ; word (0: not returning from a syscall) over the frame and jump to its
 ; stub, which pushes rcx, r11, rax itself (struct iret_context in Xen's
 ; xen-x86_64.h: rax, r11, rcx, flags, rip, cs, rflags, rsp, ss).
+%include "gpr.inc"
 bits 64
 default rel
 section .text
@@ -44,21 +45,7 @@ STUB v
 
 pv_common:
 	cld
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	SAVE_GPRS
 	mov rdi, rsp
 	; The frame is 8 mod 16 or 0 mod 16 depending on the error code: align
 	; for the C call and keep the frame pointer in a callee-saved register.
@@ -66,21 +53,7 @@ pv_common:
 	and rsp, -16
 	call x86_trap
 	mov rsp, rbx
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	RESTORE_GPRS
 	add rsp, 16			; vector and error code
 	push qword 0			; iret_context.flags: not from a syscall
 	jmp xen_hc_page + HYPERVISOR_IRET_NR * 32
