@@ -31,8 +31,8 @@ uint32_t efi_mem_type(UINT32 t)
 	}
 }
 
-int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
-		    UINTN desc_size, char *err, size_t errlen)
+int efi_map_next(const void *map, UINTN size, UINTN desc_size, UINTN *off,
+		 EFI_MEMORY_DESCRIPTOR *d, char *err, size_t errlen)
 {
 	/*
 	 * A stride of 0 would loop forever and one shorter than a descriptor
@@ -47,20 +47,30 @@ int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
 		return -1;
 	}
 	/* Step by the firmware's descriptor size, never by sizeof. */
-	for (UINTN off = 0; size - off >= desc_size; off += desc_size) {
-		EFI_MEMORY_DESCRIPTOR d;
-		/* The buffer need not be aligned for the descriptor type. */
-		memcpy(&d, (const uint8_t *)map + off, sizeof d);
-		if (d.NumberOfPages > UINT64_MAX / 4096) {
-			eb_snprintf(err, errlen,
-				    "firmware memory map: descriptor at 0x%llx: %llu pages overflow",
-				    (unsigned long long)d.PhysicalStart,
-				    (unsigned long long)d.NumberOfPages);
-			return -1;
-		}
+	if (*off > size || size - *off < desc_size)
+		return 0;
+	/* The buffer need not be aligned for the descriptor type. */
+	memcpy(d, (const uint8_t *)map + *off, sizeof *d);
+	*off += desc_size;
+	if (d->NumberOfPages > UINT64_MAX / 4096) {
+		eb_snprintf(err, errlen,
+			    "firmware memory map: descriptor at 0x%llx: %llu pages overflow",
+			    (unsigned long long)d->PhysicalStart,
+			    (unsigned long long)d->NumberOfPages);
+		return -1;
+	}
+	return 1;
+}
+
+int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
+		    UINTN desc_size, char *err, size_t errlen)
+{
+	EFI_MEMORY_DESCRIPTOR d;
+	UINTN off = 0;
+	int got;
+	while ((got = efi_map_next(map, size, desc_size, &off, &d, err, errlen)) > 0)
 		if (eb_memmap_add(m, d.PhysicalStart, d.NumberOfPages * 4096ULL,
 				  efi_mem_type(d.Type), err, errlen))
 			return -1;
-	}
-	return eb_memmap_normalize(m, err, errlen);
+	return got < 0 ? -1 : eb_memmap_normalize(m, err, errlen);
 }

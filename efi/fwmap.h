@@ -17,6 +17,15 @@
 uint32_t efi_mem_type(UINT32 efi_type);
 
 /*
+ * The descriptor at *off of a map of size bytes, desc_size apart, into *d;
+ * *off moves to the next one. 1: got one; 0: no more; -1: the stride or the
+ * page count cannot be right (err says which). Every walk of a firmware
+ * map goes through here.
+ */
+int efi_map_next(const void *map, UINTN size, UINTN desc_size, UINTN *off,
+		 EFI_MEMORY_DESCRIPTOR *d, char *err, size_t errlen);
+
+/*
  * size bytes of descriptors, desc_size apart (the firmware's stride, which
  * may exceed sizeof(EFI_MEMORY_DESCRIPTOR)), into m, then normalized. A
  * stride smaller than a descriptor, or a range whose page count overflows

@@ -8,6 +8,7 @@
 #include "bootinfo.h"
 #include "dmap.h"
 #include "early_paging.h"
+#include "fwmap.h"
 #include "libc.h"
 #include "loader.h"
 #include "x86/cpu.h"
@@ -102,8 +103,12 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	if (EFI_ERROR(s))
 		eb_fail("GetMemoryMap: %s", efi_status_name(s));
 	uint64_t lo = eb_elf_seg_pa_start(seg), hi = eb_elf_seg_pa_end(seg);
-	for (UINTN off = 0; off + dsize <= size; off += dsize) {
-		const EFI_MEMORY_DESCRIPTOR *d = (const void *)(map + off);
+	EFI_MEMORY_DESCRIPTOR desc;
+	const EFI_MEMORY_DESCRIPTOR *d = &desc;
+	UINTN off = 0;
+	char err[160];
+	int got;
+	while ((got = efi_map_next(map, size, dsize, &off, &desc, err, sizeof err)) > 0) {
 		uint64_t d_lo = d->PhysicalStart, d_hi = d_lo + d->NumberOfPages * PAGE;
 		uint64_t a = lo > d_lo ? lo : d_lo, z = hi < d_hi ? hi : d_hi;
 		if (a >= z)
@@ -119,6 +124,8 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			 b->opt.kernel, seg->index, (unsigned long long)lo,
 			 (unsigned long long)hi, (unsigned long long)a, (unsigned)d->Type);
 	}
+	if (got < 0)
+		eb_fail("%s", err);
 }
 
 /* Check the segments against RAM and the loader, then claim their frames. */
