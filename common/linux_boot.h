@@ -1,0 +1,129 @@
+/*
+ * The Linux x86 boot protocol, world-neutral and portable (host-tested and
+ * fuzzed): recognise what kind of kernel a file is, validate a bzImage's
+ * setup header, turn a Linux vmlinux ELF into the identity-mapped segments
+ * its 64-bit entry wants, choose where a bzImage goes, and fill the zero
+ * page (struct boot_params, from linux-libc-dev's <asm/bootparam.h>: the
+ * ABI is never retyped here). docs/linux.md has the whole path.
+ */
+#ifndef EARLYBOOT_LINUX_BOOT_H
+#define EARLYBOOT_LINUX_BOOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <asm/bootparam.h>
+
+#include "elf_load.h"
+#include "memmap.h"
+
+enum eb_kernel_kind {
+	EB_KERNEL_UNKNOWN = 0,
+	EB_KERNEL_ELF,     /* an ELF64 that is not Linux: the earlyboot handoff */
+	EB_KERNEL_VMLINUX, /* an ELF64 carrying a note named "Linux" */
+	EB_KERNEL_BZIMAGE, /* boot_flag 0xaa55 and "HdrS" in the setup header */
+	EB_KERNEL_PE,      /* "MZ" and a PE header, but no Linux setup header */
+};
+
+/*
+ * What the file is, from its first bytes only (a bzImage with an EFI stub is
+ * also a PE: it is a bzImage here). Never fails: the parser of the kind
+ * chosen says what is wrong with the rest.
+ */
+enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len);
+const char *eb_kernel_kind_name(enum eb_kernel_kind k);
+
+/* The oldest protocol with a 64-bit entry point we can rely on (xloadflags). */
+#define EB_LINUX_MIN_PROTOCOL 0x020c
+
+/* A validated bzImage (all offsets inside the file). */
+struct eb_bzimage {
+	uint16_t version;        /* boot protocol, e.g. 0x020f */
+	uint64_t setup_len;      /* (setup_sects + 1) * 512 */
+	uint64_t pm_offset;      /* the protected-mode kernel: file offset ... */
+	uint64_t pm_len;         /* ... and length (to the end of the file) */
+	uint64_t hdr_end;        /* the setup header is file[0x1f1, hdr_end) */
+	uint64_t init_size;      /* bytes from the load address it needs */
+	uint64_t align;          /* kernel_alignment: a power of two >= 4 KiB */
+	uint64_t pref_address;   /* where it was linked to run */
+	bool relocatable;
+	uint32_t xloadflags;
+	uint32_t cmdline_size;   /* longest command line, without the NUL */
+	uint64_t initrd_addr_max; /* last byte an initrd may occupy (below 4 GiB) */
+};
+
+/*
+ * Validate the setup header: boot_flag, "HdrS", protocol >= 2.12, a 64-bit
+ * entry (XLF_KERNEL_64), setup_sects and the protected-mode kernel inside
+ * the file, kernel_alignment a power of two >= 4 KiB (when relocatable),
+ * init_size >= the protected-mode kernel, payload inside it. 0, or -1 with
+ * one line naming the field and its value in err.
+ */
+int eb_bzimage_parse(const void *file, uint64_t len, struct eb_bzimage *out,
+		     char *err, size_t errlen);
+
+/*
+ * Where a bzImage goes: pref_address when [pref, pref + init_size) is free
+ * RAM (in m, clear of busy), else, when relocatable, the lowest address
+ * >= min_pa aligned to bz->align with init_size free bytes. A kernel that is
+ * not relocatable and has no room at its preferred address is an error
+ * naming that address and what lies there. 0 with *load_pa, or -1.
+ */
+int eb_bzimage_place(const struct eb_bzimage *bz, const struct eb_memmap *m,
+		     const struct eb_range *busy, size_t nbusy, uint64_t min_pa,
+		     uint64_t *load_pa, char *err, size_t errlen);
+
+/*
+ * The bzImage at load_pa as one segment of *out (vaddr == paddr == load_pa,
+ * file bytes = the protected-mode kernel, memsz = init_size, R+W+X: the
+ * kernel moves and decompresses itself in place), entry load_pa + 0x200
+ * (the 64-bit entry).
+ */
+void eb_bzimage_as_segments(const struct eb_bzimage *bz, uint64_t load_pa,
+			    struct eb_elf_info *out);
+
+/*
+ * A Linux vmlinux (eb_kernel_kind == EB_KERNEL_VMLINUX) for the 64-bit
+ * entry: PT_LOAD segments validated as eb_elf_parse does, except that W+X
+ * segments are accepted (Linux's init segment is RWX), then each moved to
+ * vaddr = paddr (its startup_64 runs identity-mapped at the physical entry
+ * e_entry, which must lie in an executable segment). 0, or -1 with a reason.
+ */
+int eb_vmlinux_parse(const void *file, uint64_t len, struct eb_elf_info *out,
+		     char *err, size_t errlen);
+
+/* Inputs of the zero page besides the kernel file. */
+struct eb_linux_params {
+	uint64_t cmdline_pa;     /* where the command line's bytes will be */
+	uint32_t cmdline_len;    /* without the NUL */
+	uint64_t initrd_pa, initrd_len; /* 0, 0: none */
+	uint64_t acpi_rsdp_pa;   /* 0: unknown */
+	const struct eb_memmap *mem; /* the carved map */
+};
+
+/*
+ * Fill *zp (zeroed first). For a bzImage (bz != NULL) the setup header is
+ * copied from file; for a vmlinux (bz == NULL) a minimal header is made
+ * (boot_flag, "HdrS", protocol 2.15). Then type_of_loader 0xff, the command
+ * line (refused when longer than cmdline_size), the initrd (refused when it
+ * ends above initrd_addr_max and the kernel cannot take one above 4 GiB;
+ * its high halves go to ext_ramdisk_*), acpi_rsdp_addr, and the e820 table
+ * from mem (eb_linux_e820). 0, or -1 with a reason.
+ */
+int eb_linux_zero_page(struct boot_params *zp, const void *file,
+		       const struct eb_bzimage *bz,
+		       const struct eb_linux_params *p, char *err,
+		       size_t errlen);
+
+/*
+ * The e820 table Linux gets from the carved map: what the loader used for
+ * itself (loader, pools, boot info) and what Linux reserves on its own
+ * (kernel, modules) become RAM again; firmware types map to their e820
+ * twins; adjacent ranges of one type merge. More than max entries is an
+ * error (never a truncated map). 0 with *n, or -1.
+ */
+int eb_linux_e820(const struct eb_memmap *m, struct boot_e820_entry *out,
+		  unsigned max, unsigned *n, char *err, size_t errlen);
+
+#endif
