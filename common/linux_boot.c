@@ -1,0 +1,73 @@
+/* See linux_boot.h. */
+#include "linux_boot.h"
+
+#include <elf.h>
+
+#include "fmt.h"
+#include "libc.h"
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
+}
+
+/* A note named "Linux" among the ELF's PT_NOTE segments. */
+static bool has_linux_note(const uint8_t *f, uint64_t len)
+{
+	if (len < sizeof(Elf64_Ehdr))
+		return false;
+	Elf64_Ehdr eh;
+	memcpy(&eh, f, sizeof eh);
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
+	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
+		return false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, f + eh.e_phoff + i * sizeof ph, sizeof ph);
+		if (ph.p_type != PT_NOTE || ph.p_offset > len ||
+		    ph.p_filesz > len - ph.p_offset)
+			continue;
+		const uint8_t *n = f + ph.p_offset;
+		uint64_t left = ph.p_filesz;
+		while (left >= 12) {
+			uint32_t namesz = get32(n), descsz = get32(n + 4);
+			uint64_t nlen = ((uint64_t)namesz + 3) & ~3ull;
+			uint64_t dlen = ((uint64_t)descsz + 3) & ~3ull;
+			if (nlen > left - 12 || dlen > left - 12 - nlen)
+				break;
+			if (namesz == 6 && memcmp(n + 12, "Linux", 6) == 0)
+				return true;
+			n += 12 + nlen + dlen;
+			left -= 12 + nlen + dlen;
+		}
+	}
+	return false;
+}
+
+enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len)
+{
+	const uint8_t *f = file;
+	if (len >= 0x206 && get16(f + 0x1fe) == 0xaa55 &&
+	    memcmp(f + 0x202, "HdrS", 4) == 0)
+		return EB_KERNEL_BZIMAGE;
+	if (len >= 4 && memcmp(f, ELFMAG, SELFMAG) == 0)
+		return has_linux_note(f, len) ? EB_KERNEL_VMLINUX : EB_KERNEL_ELF;
+	if (len >= 0x40 && f[0] == 'M' && f[1] == 'Z') {
+		uint32_t pe = get32(f + 0x3c);
+		if (pe <= len - 4 && memcmp(f + pe, "PE\0\0", 4) == 0)
+			return EB_KERNEL_PE;
+	}
+	return EB_KERNEL_UNKNOWN;
+}
+
+const char *eb_kernel_kind_name(enum eb_kernel_kind k)
+{
+	switch (k) {
+	case EB_KERNEL_ELF: return "ELF (earlyboot handoff)";
+	case EB_KERNEL_VMLINUX: return "Linux vmlinux ELF";
+	case EB_KERNEL_BZIMAGE: return "Linux bzImage";
+	case EB_KERNEL_PE: return "PE/EFI application";
+	default: return "unknown";
+	}
+}
