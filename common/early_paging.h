@@ -50,6 +50,13 @@ enum ep_perm {
 	EP_U = 1u << 2,       /* user accessible */
 	EP_G = 1u << 3,       /* global (kept across CR3 loads) */
 	EP_NOCACHE = 1u << 4, /* PCD|PWT: device memory */
+	/*
+	 * With EP_W | EP_X on an eager map: the next kernel's boot protocol
+	 * demands a range it writes and then runs (Linux's 64-bit entry
+	 * relocates and decompresses itself in place). Without it W+X is
+	 * EP_ERR_WX; the loader declares every such range to the audit.
+	 */
+	EP_WX_BY_PROTOCOL = 1u << 5,
 };
 
 /* Leaf sizes a backend allows, as a mask: bit (level - 1). */

@@ -172,9 +172,10 @@ enum ep_err ep_check_range(struct ep_ctx *ctx, const char *op, uint64_t va,
 static enum ep_err check_perms(struct ep_ctx *ctx, const char *op, uint64_t va,
 			       unsigned perms)
 {
-	if (perms & ~(unsigned)(EP_W | EP_X | EP_U | EP_G | EP_NOCACHE))
+	if (perms & ~(unsigned)(EP_W | EP_X | EP_U | EP_G | EP_NOCACHE |
+				EP_WX_BY_PROTOCOL))
 		return ep_fail(ctx, EP_ERR_CONFIG, op, va, 0, perms, 0);
-	if ((perms & EP_W) && (perms & EP_X))
+	if ((perms & EP_W) && (perms & EP_X) && !(perms & EP_WX_BY_PROTOCOL))
 		return ep_fail(ctx, EP_ERR_WX, op, va, 0, perms, 0);
 	return EP_OK;
 }

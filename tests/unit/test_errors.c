@@ -107,6 +107,19 @@ TEST(writable_and_executable_refused)
 	REFUSED(f, ep_protect(c, GiB, GiB, EP_W | EP_X), EP_ERR_WX);
 }
 
+/* The one way to W+X: a boot protocol's range, asked for by name. */
+TEST(writable_and_executable_by_protocol_only)
+{
+	struct fx *f = populated(NULL);
+	struct ep_ctx *c = &f->ctx;
+	unsigned wx = EP_W | EP_X | EP_WX_BY_PROTOCOL;
+	EXPECT_EP(f, ep_map(c, 0x800000, 0x800000, 2 * MiB, wx), EP_OK);
+	CHECK_MAPPED(f, 0x800000, 0x800000, 2 * MiB, EP_W | EP_X, 2);
+	/* The flag alone grants nothing: read-only, not executable. */
+	EXPECT_EP(f, ep_map(c, 0xc00000, 0xc00000, PAGE, EP_WX_BY_PROTOCOL), EP_OK);
+	CHECK_MAPPED(f, 0xc00000, 0xc00000, PAGE, 0, 1);
+}
+
 TEST(overlap_names_first_mapped_va)
 {
 	struct fx *f = populated(NULL);
@@ -282,6 +295,7 @@ int main(void)
 	RUN(wrapping_is_range_error);
 	RUN(pa_beyond_52_bits_is_range_error);
 	RUN(writable_and_executable_refused);
+	RUN(writable_and_executable_by_protocol_only);
 	RUN(overlap_names_first_mapped_va);
 	RUN(pool_exhaustion_changes_nothing);
 	RUN(format_error_names_the_address);
