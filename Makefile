@@ -46,6 +46,7 @@ IMAGES :=
 include mk/images.mk
 include mk/pvh.mk
 include mk/pv.mk
+include mk/linux.mk
 # Last: it archives the *_PORTABLE lists the world makefiles define.
 include mk/fuzz.mk
 
@@ -79,7 +80,7 @@ test-unit: unit
 	@tests/run-tests.sh unit
 
 test: deps
-	@$(MAKE) -j$(shell nproc) --no-print-directory all
+	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
 	@tests/run-tests.sh all
 
 bench: deps $(BUILD)/bench/bench_paging

@@ -18,18 +18,25 @@ for log in build/logs/*.log; do
 	grep -aq 'ptdump: begin' "$log" || continue
 	found=1
 	name=$(basename "$log" .log)
+	# Stock Linux (tests/boot/linux.sh: linux-<world>-<case>) is judged
+	# without --kernel-elf: its exec lines are the identity mapping its
+	# boot protocol wants, not the ELF's link addresses.
+	kelf=$KERNEL
 	case $name in
-	uefi-*) img=build/earlyboot.efi ;;
-	pvh-*) img=build/earlyboot-pvh.elf ;;
-	pv-*) img=build/earlyboot-pv.elf ;;
+	uefi-* | linux-uefi-*) img=build/earlyboot.efi ;;
+	pvh-* | linux-pvh-*) img=build/earlyboot-pvh.elf ;;
+	pv-* | linux-pv-*) img=build/earlyboot-pv.elf ;;
 	*) img= ;;
+	esac
+	case $name in
+	linux-*) kelf= ;;
 	esac
 	# A log the current loader did not write (an old `make run`) says
 	# nothing about this tree: its dump may lack the audit lines.
 	# Nor one of an older test kernel: --kernel-elf would compare it with
 	# segments it never had.
 	stale=
-	for f in $img $KERNEL; do
+	for f in $img $kelf; do
 		[ -f "$f" ] && [ "$log" -ot "$f" ] && stale=$f && break
 	done
 	if [ -n "$stale" ]; then
@@ -58,7 +65,7 @@ for log in build/logs/*.log; do
 	# chainload.c): without them their logs FAIL below. A world that does
 	# not print them yet cannot be judged: say so rather than pass it.
 	case $name in
-	uefi-* | pvh-*) ;;
+	uefi-* | pvh-* | linux-uefi-* | linux-pvh-*) ;;
 	*)
 		if ! grep -aq '^earlyboot: audit world ' "$log"; then
 			echo "SKIP audit:$name: the dump has no 'earlyboot: audit' lines (this world does not print them yet)"
@@ -66,7 +73,7 @@ for log in build/logs/*.log; do
 		fi ;;
 	esac
 	args=()
-	[ -f "$KERNEL" ] && args+=(--kernel-elf "$KERNEL")
+	[ -n "$kelf" ] && [ -f "$kelf" ] && args+=(--kernel-elf "$kelf")
 	out=$(tools/ptdump-audit "$log" "${args[@]}" 2>&1)
 	if [ $? -eq 0 ]; then
 		echo "PASS audit:$name"

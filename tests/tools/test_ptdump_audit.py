@@ -170,6 +170,25 @@ def main():
     r = with_range(5, rng(KTEXT + 0x4000, 0x2000, 0x1004000, "RW x"))
     r[3] = rng(0xffff888000000000, 0x9f000, 0, "ro x")
     case("all_reported", log(r), 1, [": wx: ", ": exec: ", "FAIL 3 violations"])
+    # The Linux boot protocol's excuses (docs/linux.md): each only with its
+    # fact line, and only for what the line declares.
+    wx_seg = rng(KTEXT + 0x4000, 0x2000, 0x1004000, "RW x")
+    wx_fact = "earlyboot: audit wx 0x%016x-0x%016x kernel segment 1 (Linux)" % (
+        KTEXT + 0x4000, KTEXT + 0x6000)
+    exec_fact = "earlyboot: audit exec 0x%016x-0x%016x kernel segment 1" % (
+        KTEXT + 0x4000, KTEXT + 0x6000)
+    case("wx_declared", log(with_range(5, wx_seg), facts() + [exec_fact, wx_fact]),
+         0, [": ok"])
+    short_fact = wx_fact.replace("%016x" % (KTEXT + 0x6000), "%016x" % (KTEXT + 0x5000))
+    case("wx_declared_too_short", log(with_range(5, wx_seg), facts() + [exec_fact, short_fact]),
+         1, [": wx: 0xffffffff81004000-0xffffffff81006000 is writable and executable"])
+    page0_fact = "earlyboot: audit page0 0x0000000000000000-0x0000000000001000 BIOS data area"
+    r = good_ranges()
+    r.insert(0, rng(0, 0x1000, 0, "ro NX"))
+    case("page0_declared", log(r, facts() + [page0_fact]), 0, [": ok"])
+    r[0] = rng(0, 0x1000, 0, "RW NX")
+    case("page0_declared_but_writable", log(r, facts() + [page0_fact]), 1,
+         ["page0: 0x0000000000000000-0x0000000000001000 maps virtual page 0 writable or executable"])
     return 1 if failed else 0
 
 
