@@ -24,14 +24,84 @@ uint64_t eb_boot_lazy_frames(const struct eb_memmap *m, unsigned levels,
 	return (need > EB_BOOT_LAZY_MIN ? need : EB_BOOT_LAZY_MIN) + 8;
 }
 
+bool eb_boot_is_linux(const struct eb_boot *b)
+{
+	return eb_kernel_is_linux(b->kind);
+}
+
+int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
+			 const struct eb_range *busy, size_t nbusy,
+			 uint64_t min_pa, char *err, size_t errlen)
+{
+	b->kind = eb_kernel_kind(file, b->kfile_len);
+	switch (b->kind) {
+	case EB_KERNEL_ELF:
+		return eb_elf_parse(file, b->kfile_len, &b->elf, err, errlen);
+	case EB_KERNEL_VMLINUX:
+		return eb_vmlinux_parse(file, b->kfile_len, &b->elf, err, errlen);
+	case EB_KERNEL_BZIMAGE: {
+		uint64_t at;
+		if (eb_bzimage_parse(file, b->kfile_len, &b->bz, err, errlen) ||
+		    eb_bzimage_place(&b->bz, &b->mem, busy, nbusy, min_pa, &at,
+				     err, errlen))
+			return -1;
+		eb_bzimage_as_segments(&b->bz, at, &b->elf);
+		return 0;
+	}
+	case EB_KERNEL_PE:
+		eb_snprintf(err, errlen,
+			    "a PE/EFI application without a Linux setup header (boot_flag 0xaa55 at 0x1fe and \"HdrS\" at 0x202): only the UEFI world can start one");
+		return -1;
+	default: {
+		const uint8_t *f = file;
+		uint64_t n = b->kfile_len < 4 ? b->kfile_len : 4;
+		char first[16] = "";
+		for (uint64_t i = 0; i < n; i++)
+			eb_snprintf(first + 2 * i, sizeof first - 2 * i, "%02x", f[i]);
+		eb_snprintf(err, errlen,
+			    "not an ELF, a Linux bzImage or a PE/EFI application (%llu bytes, first bytes %s)",
+			    (unsigned long long)b->kfile_len, n ? first : "none");
+		return -1;
+	}
+	}
+}
+
+unsigned eb_boot_extra_regions(const struct eb_boot *b,
+			       struct eb_self_region *out)
+{
+	unsigned n = 0;
+	if (!eb_boot_is_linux(b))
+		return 0;
+	out[n++] = (struct eb_self_region){ b->linux_params_pa,
+					    EB_LINUX_PARAMS_BYTES, EP_W,
+					    "Linux zero page and command line" };
+	if (b->kind == EB_KERNEL_BZIMAGE) {
+		/*
+		 * The decompressor runs on these tables until it builds its
+		 * own: it reads the BIOS data area in page 0 and may put its
+		 * trampoline below 1 MiB (FACTS.md, docs/linux.md).
+		 */
+		out[n++] = (struct eb_self_region){ 0, PAGE, 0,
+						    "BIOS data area (page 0)" };
+		out[n++] = (struct eb_self_region){ PAGE, (1ULL << 20) - PAGE,
+						    EP_W, "low memory" };
+	}
+	return n;
+}
+
 uint64_t eb_boot_main_frames(const struct eb_boot *b, uint64_t pool_pa,
 			     uint64_t pool_bytes)
 {
-	struct ep_range_req req[EB_SELF_MAX + EB_ELF_MAX_SEGS + 1];
+	struct ep_range_req req[EB_SELF_MAX + EB_BOOT_MAX_EXTRA + EB_ELF_MAX_SEGS + 1];
+	struct eb_self_region extra[EB_BOOT_MAX_EXTRA];
+	unsigned nextra = eb_boot_extra_regions(b, extra);
 	size_t n = 0;
 	for (unsigned i = 0; i < b->nself; i++)
 		req[n++] = (struct ep_range_req){ b->self[i].pa, b->self[i].pa,
 						  b->self[i].len };
+	for (unsigned i = 0; i < nextra; i++)
+		req[n++] = (struct ep_range_req){ extra[i].pa, extra[i].pa,
+						  extra[i].len };
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		uint64_t va = page_down(s->vaddr);
@@ -69,6 +139,10 @@ int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
 		return -1;
 	if (carve(m, b->bootinfo_pa, page_up(sizeof(struct eb_bootinfo)),
 		  EB_MEM_BOOT_INFO, "boot info", err, errlen))
+		return -1;
+	if (eb_boot_is_linux(b) &&
+	    carve(m, b->linux_params_pa, EB_LINUX_PARAMS_BYTES, EB_MEM_BOOT_INFO,
+		  "Linux zero page", err, errlen))
 		return -1;
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];
@@ -142,9 +216,16 @@ int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
 	if (ep_map(ctx, b->pool_pa, b->pool_pa,
 		   (b->pool_frames + b->lazy_frames) * PAGE, EP_W))
 		return ep_error(ctx, "page-table pools", err, errlen);
+	struct eb_self_region extra[EB_BOOT_MAX_EXTRA];
+	unsigned nextra = eb_boot_extra_regions(b, extra);
+	for (unsigned i = 0; i < nextra; i++)
+		if (ep_map(ctx, extra[i].pa, extra[i].pa, extra[i].len,
+			   extra[i].perms))
+			return ep_error(ctx, extra[i].name, err, errlen);
 	char why[240];
-	if (eb_kernel_map(ctx, &b->elf, b->opt.defect == EB_DEFECT_SEGMENTS, why,
-			  sizeof why)) {
+	unsigned kflags = (b->opt.defect == EB_DEFECT_SEGMENTS ? EB_KMAP_RODATA_WRITABLE : 0) |
+			  (eb_boot_is_linux(b) ? EB_KMAP_WX_BY_PROTOCOL : 0);
+	if (eb_kernel_map(ctx, &b->elf, kflags, why, sizeof why)) {
 		eb_snprintf(err, errlen, "kernel %s: %s", b->kernel_name, why);
 		return -1;
 	}

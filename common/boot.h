@@ -17,6 +17,7 @@
 #include "early_paging.h"
 #include "elf_load.h"
 #include "handoff.h"
+#include "linux_boot.h"
 #include "memmap.h"
 
 /* The loader's own image, identity-mapped (va == pa) with these perms. */
@@ -41,7 +42,15 @@ struct eb_boot {
 	unsigned nself;
 	/* The kernel file where it lies now, validated; copied after the switch. */
 	uint64_t kfile_pa, kfile_len;
+	/*
+	 * What the file is (linux_boot.h). An ELF or a vmlinux fills elf; a
+	 * bzImage fills bz and, once placed, elf with its one segment.
+	 */
+	enum eb_kernel_kind kind;
+	struct eb_bzimage bz;
 	struct eb_elf_info elf;
+	/* Linux only: the zero page, then the command line. */
+	uint64_t linux_params_pa;
 	/* Handed over as they are (the initrd is named "initrd"). */
 	struct eb_handoff_module mods[EB_MOD_MAX];
 	unsigned nmods;
@@ -65,6 +74,31 @@ struct eb_boot {
 	void *(*phys_to_virt)(void *env, uint64_t pa);
 	void *pt_env;
 };
+
+/* The zero page and the command line after it (Linux kernels only). */
+#define EB_LINUX_PARAMS_BYTES (2 * 4096ULL)
+
+/* The kernel is entered through the Linux boot protocol. */
+bool eb_boot_is_linux(const struct eb_boot *b);
+
+/*
+ * Classify and validate the kernel file (b->kfile_len bytes at file) into
+ * b->kind and b->elf (and b->bz); a bzImage is placed too, in b->mem clear
+ * of busy[] and at or above min_pa. A PE/EFI application or an unknown
+ * format is an error here (the UEFI world starts PE applications before).
+ * 0, or -1 with one line (not yet naming the kernel) in err.
+ */
+int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
+			 const struct eb_range *busy, size_t nbusy,
+			 uint64_t min_pa, char *err, size_t errlen);
+
+/*
+ * The identity-mapped regions besides the loader and the kernel that the
+ * kernel's protocol needs; out holds EB_BOOT_MAX_EXTRA. Returns the count.
+ */
+#define EB_BOOT_MAX_EXTRA 3
+unsigned eb_boot_extra_regions(const struct eb_boot *b,
+			       struct eb_self_region *out);
 
 /* Frames the lazy pool needs to hold the whole direct map of m. */
 uint64_t eb_boot_lazy_frames(const struct eb_memmap *m, unsigned levels,

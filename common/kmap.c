@@ -12,7 +12,7 @@ unsigned eb_seg_perms(uint32_t p_flags)
 }
 
 int eb_kernel_map(struct ep_ctx *ctx, const struct eb_elf_info *info,
-		  bool rodata_writable, char *err, size_t errlen)
+		  unsigned flags, char *err, size_t errlen)
 {
 	for (unsigned i = 0; i < info->nseg; i++) {
 		const struct eb_elf_seg *s = &info->seg[i];
@@ -20,8 +20,10 @@ int eb_kernel_map(struct ep_ctx *ctx, const struct eb_elf_info *info,
 		uint64_t pa = s->paddr & ~(PAGE - 1);
 		uint64_t len = ((s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1)) - va;
 		unsigned perms = eb_seg_perms(s->flags);
-		if (rodata_writable && perms == 0)
+		if ((flags & EB_KMAP_RODATA_WRITABLE) && perms == 0)
 			perms = EP_W;
+		if ((flags & EB_KMAP_WX_BY_PROTOCOL) && perms == (EP_W | EP_X))
+			perms |= EP_WX_BY_PROTOCOL;
 		if (ep_map(ctx, va, pa, len, perms) != EP_OK) {
 			char why[160];
 			ep_format_error(ctx, why, sizeof why);

@@ -26,6 +26,12 @@ enum eb_kernel_kind {
 	EB_KERNEL_PE,      /* "MZ" and a PE header, but no Linux setup header */
 };
 
+/* Entered through the Linux boot protocol (a vmlinux or a bzImage). */
+static inline bool eb_kernel_is_linux(enum eb_kernel_kind k)
+{
+	return k == EB_KERNEL_VMLINUX || k == EB_KERNEL_BZIMAGE;
+}
+
 /*
  * What the file is, from its first bytes only (a bzImage with an EFI stub is
  * also a PE: it is a bzImage here). Never fails: the parser of the kind

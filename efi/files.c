@@ -68,6 +68,7 @@ EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
 	UINTN pages = (size + 4095) / 4096;
 	if (pages == 0)
 		pages = 1; /* an empty file still gets a (zeroed) page */
+	*len = size; /* also on failure: the caller names the size at fault */
 	s = bs->AllocatePages(AllocateAnyPages, EfiLoaderData, pages, &buf);
 	if (EFI_ERROR(s)) {
 		f->Close(f);

@@ -35,7 +35,10 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 	};
 	eb->kfile_pa = b->kfile_pa;
 	eb->kfile_len = b->kfile_len;
+	eb->kind = b->kind;
+	eb->bz = b->bz;
 	eb->elf = b->elf;
+	eb->linux_params_pa = b->linux_params_pa;
 	if (b->initrd_len)
 		eb->mods[eb->nmods++] = (struct eb_handoff_module){
 			b->initrd_pa, b->initrd_len, "initrd"

@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "elf_load.h"
 #include "fwmap.h"
+#include "linux_boot.h"
 #include "memmap.h"
 #include "x86/log.h"
 
@@ -23,7 +24,10 @@ struct efi_boot {
 	uint64_t image_pa, image_len;      /* the loader's PE image */
 	uint64_t text_pa, text_end;        /* its code, page-rounded */
 	uint64_t kfile_pa, kfile_len;      /* the kernel file as read */
+	enum eb_kernel_kind kind;          /* and what it is (linux_boot.h) */
+	struct eb_bzimage bz;
 	struct eb_elf_info elf;
+	uint64_t linux_params_pa;          /* Linux: zero page + command line */
 	uint64_t initrd_pa, initrd_len;    /* 0 when none */
 	uint64_t bootinfo_pa;
 	uint64_t pool_pa, pool_frames;     /* main pool, then the lazy pool */

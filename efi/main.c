@@ -59,26 +59,29 @@ static uint64_t alloc_pages(EFI_SYSTEM_TABLE *st, uint64_t bytes, const char *wh
 	return pa;
 }
 
+static void read_or_fail(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
+			 const char *what, const char *path, uint64_t *pa,
+			 uint64_t *len)
+{
+	*len = 0;
+	EFI_STATUS s = efi_read_file(st, li->DeviceHandle, path, pa, len);
+	if (s == EFI_OUT_OF_RESOURCES && *len)
+		eb_fail("%s %s: its %llu bytes do not fit in free memory (AllocatePages: %s)",
+			what, path, (unsigned long long)*len, efi_status_name(s));
+	if (EFI_ERROR(s))
+		eb_fail("%s %s: cannot read: %s", what, path, efi_status_name(s));
+}
+
 static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_boot *b)
 {
 	if (!b->opt.kernel[0])
 		eb_fail("no kernel= option on the command line");
-	EFI_STATUS s = efi_read_file(st, li->DeviceHandle, b->opt.kernel,
-				     &b->kfile_pa, &b->kfile_len);
-	if (EFI_ERROR(s))
-		eb_fail("kernel %s: cannot read: %s", b->opt.kernel, efi_status_name(s));
-	char err[200];
-	if (eb_elf_parse((const void *)b->kfile_pa, b->kfile_len, &b->elf, err, sizeof err))
-		eb_fail("kernel %s: %s", b->opt.kernel, err);
-	eb_info("kernel %s: %llu bytes, %u segments, entry 0x%llx", b->opt.kernel,
-		 (unsigned long long)b->kfile_len, b->elf.nseg,
-		 (unsigned long long)b->elf.entry);
+	read_or_fail(st, li, "kernel", b->opt.kernel, &b->kfile_pa, &b->kfile_len);
+	eb_info("kernel %s: %llu bytes at 0x%llx", b->opt.kernel,
+		(unsigned long long)b->kfile_len, (unsigned long long)b->kfile_pa);
 	if (b->opt.initrd[0]) {
-		s = efi_read_file(st, li->DeviceHandle, b->opt.initrd, &b->initrd_pa,
-				  &b->initrd_len);
-		if (EFI_ERROR(s))
-			eb_fail("initrd %s: cannot read: %s", b->opt.initrd,
-				 efi_status_name(s));
+		read_or_fail(st, li, "initrd", b->opt.initrd, &b->initrd_pa,
+			     &b->initrd_len);
 		eb_info("initrd %s: %llu bytes at 0x%llx", b->opt.initrd,
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
@@ -128,11 +131,15 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		eb_fail("%s", err);
 }
 
-/* Check the segments against RAM and the loader, then claim their frames. */
+/*
+ * Parse the kernel by kind (a bzImage is placed here too), check the
+ * segments against RAM and the loader, then claim their frames.
+ */
 static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			 const struct eb_memmap *m)
 {
 	static struct eb_range ram[EB_MEM_MAX];
+	static struct eb_boot k;
 	size_t nram = 0;
 	for (uint32_t i = 0; i < m->count; i++)
 		if (m->r[i].type == EB_MEM_RAM)
@@ -142,7 +149,19 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		{ b->kfile_pa, page_up(b->kfile_len), "kernel file buffer" },
 		{ b->initrd_pa, page_up(b->initrd_len), "initrd" },
 	};
-	char err[200];
+	char err[240];
+	memset(&k, 0, sizeof k);
+	k.kfile_len = b->kfile_len;
+	k.mem = *m;
+	if (eb_boot_parse_kernel(&k, (const void *)b->kfile_pa, busy, 3, 1ULL << 20,
+				 err, sizeof err))
+		eb_fail("kernel %s: %s", b->opt.kernel, err);
+	b->kind = k.kind;
+	b->bz = k.bz;
+	b->elf = k.elf;
+	eb_info("kernel %s: %s, %u segment%s, entry 0x%llx", b->opt.kernel,
+		eb_kernel_kind_name(b->kind), b->elf.nseg, b->elf.nseg == 1 ? "" : "s",
+		(unsigned long long)b->elf.entry);
 	if (eb_elf_check_placement(&b->elf, ram, nram, busy, 3, err, sizeof err))
 		eb_fail("kernel %s: %s", b->opt.kernel, err);
 	for (unsigned i = 0; i < b->elf.nseg; i++)
@@ -213,6 +232,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_current_map(st, &m);
 	place_kernel(st, b, &m);
 	b->bootinfo_pa = alloc_pages(st, sizeof(struct eb_bootinfo), "boot info");
+	if (eb_kernel_is_linux(b->kind))
+		b->linux_params_pa = alloc_pages(st, EB_LINUX_PARAMS_BYTES, "Linux zero page");
 	alloc_pools(st, b, &m);
 	b->acpi_rsdp_pa = find_rsdp(st);
 	eb_info("pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s%s%s",

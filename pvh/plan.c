@@ -19,8 +19,8 @@
 static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
 static char kernel_name[EB_CPIO_NAME_MAX + 32];
 static struct eb_range ram[EB_MEM_MAX];
-/* loader, modules, kernel segments, boot info, pools */
-static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 2];
+/* loader, modules, kernel segments, boot info, Linux zero page, pools */
+static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
 static size_t nbusy;
 
 static void self_regions(struct eb_boot *b)
@@ -60,12 +60,6 @@ static void split_module(struct eb_boot *b, const struct pvh_start *si)
 	b->kernel_name = kernel_name;
 	b->kfile_pa = m0->pa + bm.kernel.off;
 	b->kfile_len = bm.kernel.len;
-	if (eb_elf_parse((const char *)mod + bm.kernel.off,
-			 bm.kernel.len, &b->elf, err, sizeof err))
-		eb_fail("kernel (%s): %s", kernel_name, err);
-	eb_info("kernel (%s): %llu bytes, %u segments, entry 0x%llx", kernel_name,
-		(unsigned long long)b->kfile_len, b->elf.nseg,
-		(unsigned long long)b->elf.entry);
 	if (bm.initrd.present) {
 		b->mods[b->nmods++] = (struct eb_handoff_module){
 			m0->pa + bm.initrd.off, bm.initrd.len, "initrd"
@@ -148,6 +142,14 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		add_busy(si->mods[i].pa, si->mods[i].len, busy_names[i]);
 	}
 	char err[240];
+	/* Parsed here, where a bzImage can be placed clear of all of it. */
+	const void *kfile = pvh_phys(0, b->kfile_pa, b->kfile_len);
+	if (eb_boot_parse_kernel(b, kfile, busy, nbusy, PLACE_MIN, err, sizeof err))
+		eb_fail("kernel (%s): %s", b->kernel_name, err);
+	eb_info("kernel (%s): %s, %llu bytes, %u segment%s, entry 0x%llx",
+		b->kernel_name, eb_kernel_kind_name(b->kind),
+		(unsigned long long)b->kfile_len, b->elf.nseg,
+		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
 	if (eb_elf_check_placement(&b->elf, ram, nram, busy, nbusy, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
@@ -157,6 +159,10 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 	}
 	b->bootinfo_pa = place(b, sizeof(struct eb_bootinfo), "boot info");
 	add_busy(b->bootinfo_pa, sizeof(struct eb_bootinfo), "boot info");
+	if (eb_boot_is_linux(b)) {
+		b->linux_params_pa = place(b, EB_LINUX_PARAMS_BYTES, "Linux zero page");
+		add_busy(b->linux_params_pa, EB_LINUX_PARAMS_BYTES, "Linux zero page");
+	}
 	place_pools(b);
 	eb_info("boot info at 0x%llx; pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s 2M 4K",
 		(unsigned long long)b->bootinfo_pa,

@@ -52,11 +52,21 @@ static void audit_facts(const struct eb_boot *b, const struct eb_bootinfo *bi)
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		if (!(s->flags & PF_X))
 			continue;
+		unsigned long long lo = s->vaddr & ~(PAGE - 1);
+		unsigned long long hi = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
 		con_printf("earlyboot: audit exec 0x%016llx-0x%016llx kernel segment %u\n",
-			   (unsigned long long)(s->vaddr & ~(PAGE - 1)),
-			   (unsigned long long)((s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1)),
-			   s->index);
+			   lo, hi, s->index);
+		/* The only W+X the loader maps: what the protocol demands. */
+		if ((s->flags & PF_W) && eb_boot_is_linux(b))
+			con_printf("earlyboot: audit wx 0x%016llx-0x%016llx kernel segment %u (%s: the Linux boot protocol)\n",
+				   lo, hi, s->index, eb_kernel_kind_name(b->kind));
 	}
+	struct eb_self_region extra[EB_BOOT_MAX_EXTRA];
+	unsigned nextra = eb_boot_extra_regions(b, extra);
+	for (unsigned i = 0; i < nextra; i++)
+		if (extra[i].pa == 0)
+			con_printf("earlyboot: audit page0 0x%016llx-0x%016llx %s (the Linux boot protocol)\n",
+				   0ull, (unsigned long long)extra[i].len, extra[i].name);
 	const struct eb_pool_info *pools[2] = { &bi->pool, &bi->lazy_pool };
 	for (unsigned i = 0; i < 2; i++)
 		if (pools[i]->end > pools[i]->start)
@@ -64,6 +74,35 @@ static void audit_facts(const struct eb_boot *b, const struct eb_bootinfo *bi)
 				   (unsigned long long)pools[i]->start,
 				   (unsigned long long)pools[i]->end,
 				   i ? "lazy pool" : "main pool");
+}
+
+/*
+ * The zero page and the command line after it, written through the direct
+ * map once the carved memory map is final (its e820 table comes from it).
+ */
+static void linux_zero_page(const struct eb_boot *b)
+{
+	uint64_t cl_pa = b->linux_params_pa + PAGE;
+	size_t cl = strlen(b->opt.kernel_cmdline);
+	if (cl >= EB_LINUX_PARAMS_BYTES - PAGE)
+		eb_fail("kernel %s: command line of %zu bytes does not fit the %llu-byte buffer",
+			b->kernel_name, cl, EB_LINUX_PARAMS_BYTES - PAGE - 1);
+	const struct eb_handoff_module *initrd = eb_boot_module(b, "initrd");
+	struct eb_linux_params p = {
+		.cmdline_pa = cl_pa,
+		.cmdline_len = (uint32_t)cl,
+		.initrd_pa = initrd ? initrd->pa : 0,
+		.initrd_len = initrd ? initrd->len : 0,
+		.acpi_rsdp_pa = b->acpi_rsdp_pa,
+		.mem = &b->mem,
+	};
+	char err[240];
+	if (eb_linux_zero_page(via_dmap(0, b->linux_params_pa),
+			       via_dmap(0, b->kfile_pa),
+			       b->kind == EB_KERNEL_BZIMAGE ? &b->bz : 0, &p, err,
+			       sizeof err))
+		eb_fail("kernel %s: zero page: %s", b->kernel_name, err);
+	memcpy(via_dmap(0, cl_pa), b->opt.kernel_cmdline, cl + 1);
 }
 
 void eb_chainload(struct eb_boot *b)
@@ -110,6 +149,8 @@ void eb_chainload(struct eb_boot *b)
 	struct eb_bootinfo *bi = via_dmap(0, b->bootinfo_pa);
 	if (eb_handoff_fill(bi, &h, err, sizeof err))
 		eb_fail("%s", err);
+	if (eb_boot_is_linux(b))
+		linux_zero_page(b);
 
 	if (b->opt.ptdump) {
 		audit_facts(b, bi);
@@ -126,10 +167,18 @@ void eb_chainload(struct eb_boot *b)
 		   (unsigned long long)c->pt_frames, (unsigned long long)c->faults,
 		   (unsigned long long)c->resets, (unsigned long long)c->refusals,
 		   (unsigned long long)c->hypercalls);
+	uint64_t stack_top = (uint64_t)(entry_stack + sizeof entry_stack);
+	if (eb_boot_is_linux(b)) {
+		eb_info("entering Linux (%s) at 0x%llx, zero page at 0x%llx",
+			eb_kernel_kind_name(b->kind), (unsigned long long)b->elf.entry,
+			(unsigned long long)b->linux_params_pa);
+		eb_traps_serve(0);
+		x86_enter_linux(b->elf.entry, b->linux_params_pa, stack_top);
+	}
 	eb_info("entering kernel at 0x%llx, boot info at 0x%llx",
 		(unsigned long long)b->elf.entry, (unsigned long long)bi->self_va);
 	/* The kernel owns the CPU tables from its first instruction on. */
 	eb_traps_serve(0);
 	x86_enter_kernel(b->elf.entry, bi->self_va,
-			 (uint64_t)(entry_stack + sizeof entry_stack));
+			 stack_top);
 }

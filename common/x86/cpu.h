@@ -55,5 +55,8 @@ __attribute__((noreturn)) void x86_switch_stack(uint64_t top, void (*fn)(void *)
 						void *arg);
 __attribute__((noreturn)) void x86_enter_kernel(uint64_t entry, uint64_t rdi,
 						uint64_t rsp);
+/* The Linux boot protocol's 64-bit entry: its GDT layout, rsi = zero page. */
+__attribute__((noreturn)) void x86_enter_linux(uint64_t entry,
+					       uint64_t boot_params, uint64_t rsp);
 
 #endif

@@ -67,7 +67,58 @@ x86_enter_kernel:
 	push 0			; as if called: rsp % 16 == 8 at entry
 	jmp rax
 
+; x86_enter_linux(entry, boot_params, rsp): the Linux boot protocol's
+; 64-bit entry (docs/linux.md): flat 4 GiB segments at __BOOT_CS 0x10 and
+; __BOOT_DS 0x18 (not our own GDT's numbers), rsi = the zero page,
+; interrupts off (they are: cli before the tables went live).
+global x86_enter_linux
+x86_enter_linux:
+	mov rsp, rdx
+	lea rax, [linux_gdt]
+	sub rsp, 16
+	mov word [rsp + 6], linux_gdt.end - linux_gdt - 1
+	mov [rsp + 8], rax
+	lgdt [rsp + 6]
+	add rsp, 16
+	mov eax, 0x18
+	mov ds, eax
+	mov es, eax
+	mov ss, eax
+	xor eax, eax
+	mov fs, eax
+	mov gs, eax
+	lea rax, [.cs_reloaded]
+	push qword 0x10
+	push rax
+	o64 retf
+.cs_reloaded:
+	mov rax, rdi
+	xor ebx, ebx
+	xor ecx, ecx
+	xor edx, edx
+	xor edi, edi
+	xor ebp, ebp
+	xor r8d, r8d
+	xor r9d, r9d
+	xor r10d, r10d
+	xor r11d, r11d
+	xor r12d, r12d
+	xor r13d, r13d
+	xor r14d, r14d
+	xor r15d, r15d
+	jmp rax
+
 section .data
+; Descriptors with their accessed bit already set: loading them writes
+; nothing into this table.
+align 16
+linux_gdt:
+	dq 0
+	dq 0
+	dq 0x00af9b000000ffff	; 0x10: 64-bit code, exec/read
+	dq 0x00cf93000000ffff	; 0x18: data, read/write, 4 GiB
+.end:
+
 align 8
 global x86_isr_table
 x86_isr_table:

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Stock Linux chainloaded by earlyboot in every world (docs/linux.md): the
+# Debian kernel (build/linux/bzImage, and its vmlinux extracted by
+# tools/extract-vmlinux) with the busybox initramfs of tests/linux/, whose
+# /init checks the command line (eb.marker), ACPI and the memory size from
+# inside the guest and ends the run through isa-debug-exit: status 33 and
+# "EARLYBOOT-LINUX: PASS <case>" is the only good verdict.
+#
+#   tests/boot/linux.sh            every case
+#   tests/boot/linux.sh CASE...    only those (e.g. uefi-bzimage bad-magic)
+#
+# Logs: build/logs/linux-<case>.log. BOOT_TIMEOUT defaults to 150 s here:
+# the kernel decompresses itself under emulation (FACTS.md: ~2.9 s of XZ).
+set -u
+WORLD=linux
+BOOT_STRIP_ESC=1
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
+. "$(dirname "$0")/lib.sh"
+
+. "$(dirname "$0")/linux_env.sh"
+
+case_cmd() {
+	local c=$1 st
+	case $c in
+	uefi-bzimage | uefi-vmlinux)
+		local k=$BZ
+		[ "$c" = uefi-vmlinux ] && k=$VMLINUX
+		make_esp "$FIX/esp-$c" "$k" \
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400)" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	pvh-bzimage)
+		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	pvh-xen-bzimage)
+		if [ "$have_xen" != 1 ]; then
+			echo "SKIP boot:linux-$c: $XEN_GZ not installed"
+			return
+		fi
+		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" hvc0 400)")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	bad-magic)
+		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
+		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
+	bad-protocol)
+		st=$(pvh_direct "$c" 256 "$FIX/bad-protocol.cpio" "")
+		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*protocol 2\.01.* 2\.12' 1 ;;
+	bad-nonreloc)
+		st=$(pvh_direct "$c" 512 "$FIX/bad-nonreloc.cpio" "")
+		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*not relocatable.*0xc0000000' 1 ;;
+	bad-initrd-too-big) # more initrd than the guest has memory (a sparse file)
+		rm -f "$FIX/huge-initrd"
+		truncate -s 300M "$FIX/huge-initrd"
+		make_esp "$FIX/esp-$c" "$BZ" "kernel=kernel initrd=initrd -- x" "$FIX/huge-initrd" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		rm -f "$FIX/huge-initrd"
+		st=$(uefi "$c" 256)
+		judge "$c" "$st" 37 '^earlyboot: error: initrd initrd: .*314572800 bytes' 1 ;;
+	*) echo "FAIL boot:linux-$c: no such case" ;;
+	esac
+}
+
+ALL="uefi-bzimage uefi-vmlinux pvh-bzimage pvh-xen-bzimage
+bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
+
+fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
+# shellcheck disable=SC2086
+run_cases case_cmd ${*:-$ALL}
