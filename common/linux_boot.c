@@ -48,8 +48,8 @@ static bool has_linux_note(const uint8_t *f, uint64_t len)
 enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len)
 {
 	const uint8_t *f = file;
-	if (len >= 0x206 && get16(f + 0x1fe) == 0xaa55 &&
-	    memcmp(f + 0x202, "HdrS", 4) == 0)
+	if (len >= 0x206 && get16(f + 0x1fe) == EB_LINUX_BOOT_FLAG &&
+	    get32(f + 0x202) == EB_LINUX_HDR_MAGIC)
 		return EB_KERNEL_BZIMAGE;
 	if (len >= 4 && memcmp(f, ELFMAG, SELFMAG) == 0)
 		return has_linux_note(f, len) ? EB_KERNEL_VMLINUX : EB_KERNEL_ELF;
@@ -70,4 +70,38 @@ const char *eb_kernel_kind_name(enum eb_kernel_kind k)
 	case EB_KERNEL_PE: return "PE/EFI application";
 	default: return "unknown";
 	}
+}
+
+int eb_vmlinux_parse(const void *file, uint64_t len, struct eb_elf_info *out,
+		     char *err, size_t errlen)
+{
+	if (eb_elf_parse_flags(file, len, out,
+			       EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err, errlen))
+		return -1;
+	if (!has_linux_note(file, len)) {
+		eb_snprintf(err, errlen,
+			    "vmlinux: no ELF note named \"Linux\": not a Linux kernel");
+		return -1;
+	}
+	if (out->entry >= 1ULL << 32) {
+		eb_snprintf(err, errlen,
+			    "vmlinux: entry point 0x%llx is not a physical address below 4 GiB (e_entry of a vmlinux is startup_64's load address)",
+			    (unsigned long long)out->entry);
+		return -1;
+	}
+	bool found = false;
+	for (unsigned i = 0; i < out->nseg; i++) {
+		struct eb_elf_seg *s = &out->seg[i];
+		s->vaddr = s->paddr;
+		if ((s->flags & PF_X) && out->entry >= s->paddr &&
+		    out->entry - s->paddr < s->filesz)
+			found = true;
+	}
+	if (!found) {
+		eb_snprintf(err, errlen,
+			    "vmlinux: entry point 0x%llx lies in no executable segment's file bytes (by physical address)",
+			    (unsigned long long)out->entry);
+		return -1;
+	}
+	return 0;
 }

@@ -43,6 +43,25 @@ const char *eb_kernel_kind_name(enum eb_kernel_kind k);
 /* The oldest protocol with a 64-bit entry point we can rely on (xloadflags). */
 #define EB_LINUX_MIN_PROTOCOL 0x020c
 
+/*
+ * Numbers of Documentation/arch/x86/boot.rst that <asm/bootparam.h> does not
+ * define (the e820 type numbers come from <asm/e820.h>).
+ */
+#define EB_LINUX_BOOT_FLAG 0xaa55     /* boot_flag (0x1fe) */
+#define EB_LINUX_HDR_MAGIC 0x53726448 /* header (0x202): "HdrS", little-endian */
+#define EB_LINUX_LOADER_UNKNOWN 0xff  /* type_of_loader (0x210): no assigned id */
+#define EB_LINUX_ENTRY64 0x200        /* xloadflags bit 0 (XLF_KERNEL_64): the
+					 64-bit entry, from the start of the
+					 loaded protected-mode kernel */
+/* The zero page's room for the setup header: [0x1f1, 0x290). */
+#define EB_LINUX_HDR_ROOM ((unsigned)offsetof(struct boot_params, edd_mbr_sig_buffer))
+
+/* The header eb_linux_zero_page makes for a vmlinux, which has none. */
+#define EB_VMLINUX_PROTOCOL 0x020f      /* version (0x206): 2.15 */
+#define EB_VMLINUX_ALIGN 0x200000       /* kernel_alignment (0x230): 2 MiB */
+#define EB_VMLINUX_CMDLINE_MAX 2047     /* cmdline_size (0x238): x86 Linux's
+					   COMMAND_LINE_SIZE, 2048 with the NUL */
+
 /* A validated bzImage (all offsets inside the file). */
 struct eb_bzimage {
 	uint16_t version;        /* boot protocol, e.g. 0x020f */
@@ -50,9 +69,10 @@ struct eb_bzimage {
 	uint64_t pm_offset;      /* the protected-mode kernel: file offset ... */
 	uint64_t pm_len;         /* ... and length (to the end of the file) */
 	uint64_t hdr_end;        /* the setup header is file[0x1f1, hdr_end) */
-	uint64_t init_size;      /* bytes from the load address it needs */
-	uint64_t align;          /* kernel_alignment: a power of two >= 4 KiB */
-	uint64_t pref_address;   /* where it was linked to run */
+	uint64_t init_size;      /* bytes from the load address it needs (<= 1 GiB) */
+	uint64_t align;          /* kernel_alignment: a power of two >= 4 KiB
+				    (4 KiB for a kernel that is not relocatable) */
+	uint64_t pref_address;   /* where it was linked to run (4 KiB aligned) */
 	bool relocatable;
 	uint32_t xloadflags;
 	uint32_t cmdline_size;   /* longest command line, without the NUL */
@@ -60,21 +80,29 @@ struct eb_bzimage {
 };
 
 /*
- * Validate the setup header: boot_flag, "HdrS", protocol >= 2.12, a 64-bit
- * entry (XLF_KERNEL_64), setup_sects and the protected-mode kernel inside
- * the file, kernel_alignment a power of two >= 4 KiB (when relocatable),
- * init_size >= the protected-mode kernel, payload inside it. 0, or -1 with
- * one line naming the field and its value in err.
+ * Validate the setup header: boot_flag, "HdrS", protocol >= 2.12, the
+ * header's end (0x202 + the jump's offset at 0x201) past init_size and
+ * inside the file, a 64-bit entry (XLF_KERNEL_64), setup_sects and the
+ * protected-mode kernel inside the file (and at least syssize * 16 bytes of
+ * it), kernel_alignment a power of two >= 4 KiB (when relocatable),
+ * pref_address 4 KiB aligned, the protected-mode kernel <= init_size <=
+ * 1 GiB (EB_ELF_MAX_SEG_SIZE), payload inside the protected-mode kernel,
+ * cmdline_size > 0. The file need not be aligned. 0, or -1 with one line
+ * naming the field, its offset and its value in err.
  */
 int eb_bzimage_parse(const void *file, uint64_t len, struct eb_bzimage *out,
 		     char *err, size_t errlen);
 
 /*
  * Where a bzImage goes: pref_address when [pref, pref + init_size) is free
- * RAM (in m, clear of busy), else, when relocatable, the lowest address
- * >= min_pa aligned to bz->align with init_size free bytes. A kernel that is
- * not relocatable and has no room at its preferred address is an error
- * naming that address and what lies there. 0 with *load_pa, or -1.
+ * RAM (in m, clear of busy; busy ranges count as whole pages), else, when
+ * relocatable, the lowest address >= max(min_pa, pref_address) aligned to
+ * bz->align with init_size free bytes. Never below pref_address: a
+ * relocatable 64-bit kernel loaded lower decompresses itself at
+ * pref_address anyway (arch/x86/boot/compressed/head_64.S), over memory
+ * nobody checked. A kernel that is not relocatable and has no room at its
+ * preferred address is an error naming that address and what lies there.
+ * 0 with *load_pa, or -1.
  */
 int eb_bzimage_place(const struct eb_bzimage *bz, const struct eb_memmap *m,
 		     const struct eb_range *busy, size_t nbusy, uint64_t min_pa,
@@ -90,11 +118,13 @@ void eb_bzimage_as_segments(const struct eb_bzimage *bz, uint64_t load_pa,
 			    struct eb_elf_info *out);
 
 /*
- * A Linux vmlinux (eb_kernel_kind == EB_KERNEL_VMLINUX) for the 64-bit
- * entry: PT_LOAD segments validated as eb_elf_parse does, except that W+X
- * segments are accepted (Linux's init segment is RWX), then each moved to
- * vaddr = paddr (its startup_64 runs identity-mapped at the physical entry
- * e_entry, which must lie in an executable segment). 0, or -1 with a reason.
+ * A Linux vmlinux (eb_kernel_kind == EB_KERNEL_VMLINUX, refused otherwise)
+ * for the 64-bit entry: PT_LOAD segments validated as eb_elf_parse does,
+ * except that W+X segments are accepted (Linux's init segment is RWX;
+ * eb_elf_parse_flags with EB_ELF_ALLOW_WX), then each moved to vaddr =
+ * paddr (its startup_64 runs identity-mapped at the physical entry e_entry,
+ * which must be below 4 GiB and lie in the file bytes of an executable
+ * segment, by physical address). 0, or -1 with a reason.
  */
 int eb_vmlinux_parse(const void *file, uint64_t len, struct eb_elf_info *out,
 		     char *err, size_t errlen);
@@ -109,13 +139,18 @@ struct eb_linux_params {
 };
 
 /*
- * Fill *zp (zeroed first). For a bzImage (bz != NULL) the setup header is
- * copied from file; for a vmlinux (bz == NULL) a minimal header is made
- * (boot_flag, "HdrS", protocol 2.15). Then type_of_loader 0xff, the command
- * line (refused when longer than cmdline_size), the initrd (refused when it
- * ends above initrd_addr_max and the kernel cannot take one above 4 GiB;
- * its high halves go to ext_ramdisk_*), acpi_rsdp_addr, and the e820 table
- * from mem (eb_linux_e820). 0, or -1 with a reason.
+ * Fill *zp (zeroed first). For a bzImage (bz != NULL, from eb_bzimage_parse
+ * of file) the setup header file[0x1f1, bz->hdr_end) is copied; for a
+ * vmlinux (bz == NULL, file unused) a minimal header is made (boot_flag,
+ * "HdrS", protocol 2.15, kernel_alignment 2 MiB, XLF_KERNEL_64 |
+ * XLF_CAN_BE_LOADED_ABOVE_4G, cmdline_size 2047). Then type_of_loader 0xff,
+ * loadflags |= LOADED_HIGH, the command line (refused when longer than
+ * cmdline_size, or above 4 GiB for a kernel without
+ * XLF_CAN_BE_LOADED_ABOVE_4G; its high half goes to ext_cmd_line_ptr), the
+ * initrd (refused when it ends above initrd_addr_max and the kernel cannot
+ * take one above 4 GiB; its high halves go to ext_ramdisk_*),
+ * acpi_rsdp_addr, and the e820 table from mem (eb_linux_e820, at most
+ * E820_MAX_ENTRIES_ZEROPAGE). 0, or -1 with a reason.
  */
 int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		       const struct eb_bzimage *bz,
@@ -125,9 +160,11 @@ int eb_linux_zero_page(struct boot_params *zp, const void *file,
 /*
  * The e820 table Linux gets from the carved map: what the loader used for
  * itself (loader, pools, boot info) and what Linux reserves on its own
- * (kernel, modules) become RAM again; firmware types map to their e820
- * twins; adjacent ranges of one type merge. More than max entries is an
- * error (never a truncated map). 0 with *n, or -1.
+ * (kernel, modules) become RAM (E820_RAM) again; reserved, firmware runtime
+ * and MMIO become E820_RESERVED, ACPI reclaim E820_ACPI, ACPI NVS E820_NVS,
+ * unusable E820_UNUSABLE (<asm/e820.h>); adjacent ranges of one e820 type
+ * merge. More than max entries is an error (never a truncated map), and so
+ * is a type outside enum eb_mem_type. 0 with *n, or -1.
  */
 int eb_linux_e820(const struct eb_memmap *m, struct boot_e820_entry *out,
 		  unsigned max, unsigned *n, char *err, size_t errlen);

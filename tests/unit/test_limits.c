@@ -15,6 +15,7 @@
 #include "elf_load.h"
 #include "harness.h"
 #include "hvm_start_info.h"
+#include "linux_boot.h"
 #include "memmap.h"
 
 static char err[300];
@@ -238,6 +239,72 @@ TEST(pvh_memory_map_entries)
 	CHECK_STR(err, "start_info.memmap_entries is 513, limit 512");
 }
 
+/* ---- Linux: init_size, command line, e820 table ----------------------- */
+
+static uint8_t bzi[0x2000];
+
+/* A minimal valid bzImage with the given init_size. */
+static int bzimage(uint32_t init_size, struct eb_bzimage *bz)
+{
+	memset(bzi, 0, sizeof bzi);
+	struct setup_header h = {
+		.setup_sects = 1, .boot_flag = EB_LINUX_BOOT_FLAG, .jump = 0x6aeb,
+		.header = EB_LINUX_HDR_MAGIC, .version = 0x020f,
+		.xloadflags = XLF_KERNEL_64, .cmdline_size = 2047,
+		.pref_address = 0x1000000, .init_size = init_size,
+	};
+	memcpy(bzi + offsetof(struct boot_params, hdr), &h, sizeof h);
+	return eb_bzimage_parse(bzi, sizeof bzi, bz, err, sizeof err);
+}
+
+TEST(linux_init_size)
+{
+	struct eb_bzimage bz;
+	CHECK_EQ(bzimage(EB_ELF_MAX_SEG_SIZE, &bz), 0);
+	CHECK_EQ(bzimage(EB_ELF_MAX_SEG_SIZE + 1, &bz), -1);
+	CHECK_STR(err, "setup header: init_size 0x40000001 at 0x260 is absurd (limit 0x40000000)");
+}
+
+static struct eb_mem_range lst[E820_MAX_ENTRIES_ZEROPAGE + 1];
+static struct eb_memmap lm;
+
+/* n ranges Linux cannot merge (RAM and reserved in turn). */
+static void linux_map(unsigned n)
+{
+	eb_memmap_init(&lm, lst, E820_MAX_ENTRIES_ZEROPAGE + 1);
+	for (unsigned i = 0; i < n; i++)
+		eb_memmap_add(&lm, i * 0x1000ULL, 0x1000,
+			      i & 1 ? EB_MEM_RESERVED : EB_MEM_RAM, err, sizeof err);
+}
+
+TEST(linux_command_line)
+{
+	static struct boot_params zp;
+	struct eb_bzimage bz;
+	REQUIRE_EQ(bzimage(0x100000, &bz), 0);
+	linux_map(4);
+	struct eb_linux_params p = { .cmdline_pa = 0x1000, .cmdline_len = 2047, .mem = &lm };
+	CHECK_EQ(eb_linux_zero_page(&zp, bzi, &bz, &p, err, sizeof err), 0);
+	CHECK_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), 0);
+	p.cmdline_len = 2048;
+	CHECK_EQ(eb_linux_zero_page(&zp, bzi, &bz, &p, err, sizeof err), -1);
+	CHECK_STR(err, "kernel command line is 2048 bytes, the kernel takes at most 2047 (cmdline_size)");
+	CHECK_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), -1);
+	CHECK_STR(err, "kernel command line is 2048 bytes, the kernel takes at most 2047 (cmdline_size)");
+}
+
+TEST(linux_e820_entries)
+{
+	static struct boot_params zp;
+	struct eb_linux_params p = { .mem = &lm };
+	linux_map(E820_MAX_ENTRIES_ZEROPAGE);
+	CHECK_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), 0);
+	CHECK_EQ(zp.e820_entries, 128);
+	linux_map(E820_MAX_ENTRIES_ZEROPAGE + 1);
+	CHECK_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), -1);
+	CHECK_STR(err, "memory map has 129 ranges for Linux's e820 table, which holds 128");
+}
+
 int main(void)
 {
 	RUN(memory_map_ranges);
@@ -251,5 +318,8 @@ int main(void)
 	RUN(cpio_cmdline_member);
 	RUN(pvh_modules);
 	RUN(pvh_memory_map_entries);
+	RUN(linux_init_size);
+	RUN(linux_command_line);
+	RUN(linux_e820_entries);
 	return th_done();
 }
