@@ -44,7 +44,7 @@ TEST(kernel_segments_get_their_permissions)
 {
 	struct fx *f = machine();
 	struct eb_elf_info k = kernel();
-	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, false, err, sizeof err), 0);
+	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, 0, err, sizeof err), 0);
 	fx_use_root(f);
 	CHECK_MAPPED(f, 0xffffffff81000000ULL, 0x200000, 0x2000, EP_X, 1);
 	CHECK_MAPPED(f, 0xffffffff81002000ULL, 0x202000, 0x1000, 0, 1);
@@ -56,7 +56,7 @@ TEST(segments_defect_makes_rodata_writable)
 {
 	struct fx *f = machine();
 	struct eb_elf_info k = kernel();
-	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, true, err, sizeof err), 0);
+	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, EB_KMAP_RODATA_WRITABLE, err, sizeof err), 0);
 	fx_use_root(f);
 	CHECK_MAPPED(f, 0xffffffff81002000ULL, 0x202000, 0x1000, EP_W, 1);
 }
@@ -65,8 +65,8 @@ TEST(kernel_map_error_names_the_segment)
 {
 	struct fx *f = machine();
 	struct eb_elf_info k = kernel();
-	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, false, err, sizeof err), 0);
-	CHECK_EQ(eb_kernel_map(&f->ctx, &k, false, err, sizeof err), -1);
+	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, 0, err, sizeof err), 0);
+	CHECK_EQ(eb_kernel_map(&f->ctx, &k, 0, err, sizeof err), -1);
 	CHECK(strstr(err, "mapping segment 0 at 0xffffffff81000000: map: va 0xffffffff81000000 is already mapped") != NULL);
 }
 
@@ -114,7 +114,7 @@ TEST(boot_info_lists_exactly_the_reachable_tables)
 {
 	struct fx *f = machine();
 	struct eb_elf_info k = kernel();
-	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, false, err, sizeof err), 0);
+	REQUIRE_EQ(eb_kernel_map(&f->ctx, &k, 0, err, sizeof err), 0);
 	struct eb_dmap d;
 	eb_dmap_plan(&d, &m, EB_DMAP_BASE, 0);
 	REQUIRE_EP(f, eb_dmap_declare(&f->ctx, &d), EP_OK);
