@@ -10,6 +10,7 @@
 #include "early_paging.h"
 #include "fwmap.h"
 #include "libc.h"
+#include "linux_boot.h"
 #include "loader.h"
 #include "x86/cpu.h"
 #include "x86/serial.h"
@@ -67,6 +68,8 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 				     &b->kfile_pa, &b->kfile_len);
 	if (EFI_ERROR(s))
 		eb_fail("kernel %s: cannot read: %s", b->opt.kernel, efi_status_name(s));
+	if (eb_kernel_kind((const void *)b->kfile_pa, b->kfile_len) == EB_KERNEL_PE)
+		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
 	char err[200];
 	if (eb_elf_parse((const void *)b->kfile_pa, b->kfile_len, &b->elf, err, sizeof err))
 		eb_fail("kernel %s: %s", b->opt.kernel, err);
@@ -190,6 +193,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");
 	efi_get_cmdline(st, li, &b->opt);
+	b->image_handle = image;
 	b->image_pa = (uint64_t)li->ImageBase;
 	b->image_len = page_up(li->ImageSize);
 	b->text_pa = (uint64_t)_text;
