@@ -15,12 +15,29 @@ const char *efi_status_name(EFI_STATUS s)
 	case EFI_BUFFER_TOO_SMALL: return "buffer too small";
 	case EFI_VOLUME_CORRUPTED: return "volume corrupted";
 	case EFI_NO_MEDIA: return "no media";
+	case EFI_LOAD_ERROR: return "load error";
+	case EFI_BAD_BUFFER_SIZE: return "bad buffer size";
+	case EFI_NOT_READY: return "not ready";
+	case EFI_WRITE_PROTECTED: return "write protected";
+	case EFI_VOLUME_FULL: return "volume full";
+	case EFI_MEDIA_CHANGED: return "media changed";
+	case EFI_TIMEOUT: return "timeout";
+	case EFI_NOT_STARTED: return "not started";
+	case EFI_ALREADY_STARTED: return "already started";
+	case EFI_ABORTED: return "aborted";
+	case EFI_PROTOCOL_ERROR: return "protocol error";
+	case EFI_INCOMPATIBLE_VERSION: return "incompatible version";
+	case EFI_SECURITY_VIOLATION: return "security violation";
+	case EFI_CRC_ERROR: return "CRC error";
+	case EFI_END_OF_FILE: return "end of file";
+	case EFI_COMPROMISED_DATA: return "compromised data";
 	}
-	return "error";
+	/* A status with the top bit clear and not 0 is a warning. */
+	return EFI_ERROR(s) ? "error" : "warning";
 }
 
-/* "boot/k.elf" -> L"\boot\k.elf": the file protocol wants backslashes. */
-static void to_efi_path(const char *path, CHAR16 *out, size_t max)
+/* loader.h: the file protocol wants backslashes. */
+void efi_file_path(const char *path, CHAR16 *out, size_t max)
 {
 	size_t n = 0;
 	if (path[0] != '/' && path[0] != '\\')
@@ -46,7 +63,7 @@ EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
 	s = fs->OpenVolume(fs, &root);
 	if (EFI_ERROR(s))
 		return s;
-	to_efi_path(path, wpath, sizeof wpath / sizeof wpath[0]);
+	efi_file_path(path, wpath, sizeof wpath / sizeof wpath[0]);
 	s = root->Open(root, &f, wpath, EFI_FILE_MODE_READ, 0);
 	root->Close(root);
 	if (EFI_ERROR(s))

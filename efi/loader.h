@@ -21,6 +21,7 @@
 /* Everything the second half needs, gathered before ExitBootServices. */
 struct efi_boot {
 	struct eb_options opt;
+	EFI_HANDLE image_handle;           /* ours: the parent of a PE kernel */
 	uint64_t image_pa, image_len;      /* the loader's PE image */
 	uint64_t text_pa, text_end;        /* its code, page-rounded */
 	uint64_t kfile_pa, kfile_len;      /* the kernel file as read */
@@ -47,6 +48,21 @@ struct efi_boot {
 EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
 			 const char *path, uint64_t *pa, uint64_t *len);
 const char *efi_status_name(EFI_STATUS s);
+/*
+ * "boot/k.elf" -> L"\\boot\\k.elf" (the file protocol wants backslashes and
+ * a leading one), at most max units with the NUL.
+ */
+void efi_file_path(const char *path, CHAR16 *out, size_t max);
+
+/*
+ * pe_app.c: the kernel file is a PE/EFI application (eb_kernel_kind ==
+ * EB_KERNEL_PE): the firmware loads and starts it with the kernel command
+ * line as its load options; it never comes back to earlyboot's own loader.
+ * Whatever the application returns ends the run with one error line.
+ */
+__attribute__((noreturn)) void efi_start_pe_app(EFI_SYSTEM_TABLE *st,
+						EFI_LOADED_IMAGE *li,
+						const struct efi_boot *b);
 
 /* options.c: the command line from LoadOptions or \earlyboot.cfg. */
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,

@@ -35,14 +35,24 @@ $(BUILD)/efi/%.o: %.asm common/x86/gpr.inc
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -o $@ $<
 
-$(BUILD)/efi/earlyboot.so: $(EFI_OBJS) $(EFI_CRT0) $(EFI_LDS)
+# Every GNU-EFI application: build/NAME.efi from build/efi/NAME.so, which
+# links the objects listed as its prerequisites (below) with crt0.
+$(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS)
 	$(LD) -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic \
-	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(EFI_OBJS) -lefi -lgnuefi -o $@
+	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(filter-out $(EFI_CRT0) $(EFI_LDS),$^) \
+	    -lefi -lgnuefi -o $@
 
-$(BUILD)/earlyboot.efi: $(BUILD)/efi/earlyboot.so
+$(BUILD)/%.efi: $(BUILD)/efi/%.so
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 	    -j .rela -j .rel.* -j .rela.* -j .reloc \
 	    --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/efi/earlyboot.so: $(EFI_OBJS)
+
+# The PE/EFI application the UEFI boot tests hand earlyboot as kernel=.
+EFIAPP_OBJS := $(patsubst %.c,$(BUILD)/efi/%.o,tests/efiapp/efiapp.c \
+               common/x86/serial.c common/fmt.c common/libc.c)
+$(BUILD)/efi/efiapp.so: $(EFIAPP_OBJS)
 
 # ---- the test kernel ---------------------------------------------------
 TK_CFLAGS := $(KCFLAGS) -Itests/kernel
@@ -72,7 +82,8 @@ $(BUILD)/tools/bootfixture: tools/bootfixture.c common/crc32.c common/crc32.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(WARN) -O1 -g -Icommon -o $@ tools/bootfixture.c common/crc32.c
 
-IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/testkernel.elf \
+          $(BUILD)/tools/bootfixture
 
 # `make run`: boot the UEFI world with ptdump and show the log.
 .PHONY: run run-uefi test-boot-uefi
@@ -81,5 +92,6 @@ run: deps
 run-uefi: $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/uefi.sh run
 
-test-boot-uefi: $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+test-boot-uefi: $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/testkernel.elf \
+                $(BUILD)/tools/bootfixture
 	@tests/boot/uefi.sh

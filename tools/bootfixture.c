@@ -5,6 +5,10 @@
  *   bootfixture initrd OUT SIZE          test initrd of SIZE bytes
  *   bootfixture elf-paddr IN OUT PADDR   move every PT_LOAD to PADDR onwards
  *   bootfixture elf-memsz IN OUT MEMSZ   first PT_LOAD gets memory size MEMSZ
+ *   bootfixture pe-corrupt OUT           "MZ" and a PE signature (what makes
+ *                                        earlyboot hand the file to the
+ *                                        firmware), then headers no loader
+ *                                        can accept
  */
 #define _POSIX_C_SOURCE 200809L
 #include <elf.h>
@@ -77,8 +81,55 @@ static Elf64_Phdr *phdrs(unsigned char *buf, size_t len, unsigned *n)
 	return (Elf64_Phdr *)(buf + eh->e_phoff);
 }
 
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, unsigned long v)
+{
+	put16(p, (unsigned)(v & 0xffff));
+	put16(p + 2, (unsigned)(v >> 16));
+}
+
+/*
+ * 1 KiB: the DOS stub's "MZ" and its pointer (offset 0x3c) to "PE\0\0" at
+ * 0x80; a COFF header for x86-64 with one section and a PE32+ optional
+ * header whose numbers contradict each other and the file: headers
+ * 64 KiB long in a 1 KiB file, an image of 4 KiB smaller than its headers,
+ * and 16 data directories announced in an optional header too short for
+ * them. No section table follows.
+ */
+static int pe_corrupt(const char *out)
+{
+	unsigned char buf[1024];
+	memset(buf, 0, sizeof buf);
+	buf[0] = 'M';
+	buf[1] = 'Z';
+	put32(buf + 0x3c, 0x80);
+	memcpy(buf + 0x80, "PE\0\0", 4);
+	unsigned char *coff = buf + 0x84, *opt = coff + 20;
+	put16(coff + 0, 0x8664); /* Machine: x86-64 */
+	put16(coff + 2, 1);      /* NumberOfSections */
+	put16(coff + 16, 0x70);  /* SizeOfOptionalHeader: no room for directories */
+	put16(coff + 18, 0x22);  /* Characteristics: executable, large address aware */
+	put16(opt + 0, 0x20b);   /* Magic: PE32+ */
+	put32(opt + 16, 0x1000); /* AddressOfEntryPoint */
+	put32(opt + 32, 0x1000); /* SectionAlignment */
+	put32(opt + 36, 0x200);  /* FileAlignment */
+	put32(opt + 56, 0x1000); /* SizeOfImage */
+	put32(opt + 60, 0x10000); /* SizeOfHeaders */
+	put16(opt + 68, 10);     /* Subsystem: EFI application */
+	put32(opt + 108, 16);    /* NumberOfRvaAndSizes */
+	spit(out, buf, sizeof buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "pe-corrupt") == 0)
+		return pe_corrupt(argv[2]);
 	if (argc == 4 && strcmp(argv[1], "initrd") == 0)
 		return initrd(argv[2], strtoull(argv[3], 0, 0));
 	if (argc == 5 && (strcmp(argv[1], "elf-paddr") == 0 ||
@@ -106,6 +157,6 @@ int main(int argc, char **argv)
 		spit(argv[3], buf, len);
 		return 0;
 	}
-	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ\n");
+	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ | pe-corrupt OUT\n");
 	return 2;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot tests of the UEFI world: OVMF (q35, -bios) boots build/earlyboot.efi
 # from an ESP folder; it chainloads build/testkernel.elf, which judges the
-# handoff. Every case is judged from the guest's verdict line AND QEMU's exit
+# handoff (or, pe-* cases, starts build/efiapp.efi through the firmware:
+# docs/uefi.md, "PE/EFI applications"). Every case is judged from the guest's verdict line AND QEMU's exit
 # status (isa-debug-exit: 33 kernel PASS, 35 kernel FAIL, 37 loader error).
 #
 #   tests/boot/uefi.sh          every case, one PASS/FAIL line each
@@ -17,11 +18,12 @@ BOOT_STRIP_ESC=1
 . "$(dirname "$0")/lib.sh"
 
 EFI=build/earlyboot.efi
+EFIAPP=build/efiapp.efi
 OVMF=/usr/share/ovmf/OVMF.fd
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
-need_built "$EFI" "$KERNEL" "$FIXTURE"
+need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
 if [ ! -e "$OVMF" ] || ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "SKIP boot:uefi: qemu-system-x86_64 or $OVMF not installed"
 	exit 0
@@ -129,6 +131,21 @@ lfault() { # lfault NAME SWITCH ERRORS PATTERN...
 	judge "$name" "$st" 37 "^earlyboot: debug: $sw: reading $FAULT_CR2" "$nerr" "$@"
 }
 
+# A PE/EFI application as kernel=: earlyboot must start it through the
+# firmware with the kernel command line as its load options, and report
+# what it returns as its one error line (status 37).
+# pe NAME FILE CMDLINE PATTERN...: FILE is copied as app.efi.
+pe() {
+	local name=$1 file=$2 cmdline=$3
+	shift 3
+	make_esp "$ESPS/$name" "kernel=app.efi -- $cmdline" &&
+		cp "$file" "$ESPS/$name/app.efi" ||
+		{ echo "FAIL boot:uefi-$name: ESP setup"; return; }
+	local st
+	st=$(boot "$name" 256 1)
+	judge "$name" "$st" 37 "$1" 1 "${@:2}"
+}
+
 # Derived kernels for the bad-input cases.
 fixtures() {
 	local d=build/boot-fixtures
@@ -136,7 +153,8 @@ fixtures() {
 	echo "this is not an ELF file" >"$d/notelf.bin"
 	head -c 2048 "$KERNEL" >"$d/truncated.elf"
 	"$FIXTURE" elf-paddr "$KERNEL" "$d/outside.elf" 0x10000000000 &&
-	"$FIXTURE" elf-memsz "$KERNEL" "$d/absurd.elf" 0x7fffffff0000
+	"$FIXTURE" elf-memsz "$KERNEL" "$d/absurd.elf" 0x7fffffff0000 &&
+	"$FIXTURE" pe-corrupt "$d/corrupt.efi"
 }
 
 # Where the loader's image sits with 256 MiB (OVMF is deterministic): the
@@ -190,6 +208,20 @@ case_cmd() {
 	defect-dmap) defect dmap dmap ;;
 	defect-tables) defect tables tables ;;
 	defect-initrd) defect initrd initrd ;;
+	pe-app-returns)
+		pe "$1" "$EFIAPP" "status=aborted hello world" \
+			"^EFIAPP: load options 'status=aborted hello world'\$" \
+			"^earlyboot: starting PE/EFI application app\.efi \([0-9]+ bytes\) with load options 'status=aborted hello world'\$" \
+			"^EFIAPP: LoadOptionsSize 54 bytes, NUL-terminated yes, volume yes, file path '\\\\\\\\app\.efi'\$" \
+			'^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned aborted \(0x8000000000000015\)$' ;;
+	pe-app-exitdata)
+		# A control byte in the text: both sides must escape it.
+		pe "$1" "$EFIAPP" $'exitdata=boom\x01bang' \
+			"^EFIAPP: load options 'exitdata=boom\\\\x01bang'\$" \
+			"^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned load error \(0x8000000000000001\) with exit data 'boom\\\\x01bang'\$" ;;
+	pe-bad)
+		pe "$1" "$d/corrupt.efi" "x" \
+			'^earlyboot: error: kernel app\.efi: LoadImage refused the PE/EFI application: [a-z ]+ \(0x8[0-9a-f]{15}\)$' ;;
 	*) echo "FAIL boot:uefi-$1: no such case" ;;
 	esac
 }
@@ -199,7 +231,8 @@ bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
 bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
 kernel-pf kernel-df shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
-defect-nx defect-segments defect-dmap defect-tables defect-initrd"
+defect-nx defect-segments defect-dmap defect-tables defect-initrd
+pe-app-returns pe-app-exitdata pe-bad"
 
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0" || exit 1

@@ -1,0 +1,137 @@
+/*
+ * A tiny GNU-EFI application the UEFI boot tests give earlyboot as kernel=
+ * (build/efiapp.efi): earlyboot must start it through the firmware with the
+ * kernel command line as its load options. It prints, on COM1,
+ *
+ *	EFIAPP: load options '<LoadOptions as ASCII, non-printables escaped>'
+ *	EFIAPP: LoadOptionsSize <n> bytes, NUL-terminated <yes|no>, volume <yes|no>, file path '<FilePath>'
+ *
+ * (volume: its LoadedImage->DeviceHandle has a file system) and ends as its
+ * load options say: status=success or status=aborted is the status it
+ * returns (default EFI_LOAD_ERROR); exitdata=TEXT calls BootServices->Exit
+ * with that status and TEXT as exit data (pool memory, UCS-2, its NUL,
+ * then 4 bytes of binary data the spec allows after the string) instead of
+ * returning.
+ */
+#include <efi.h>
+#include <stdbool.h>
+
+#include "fmt.h"
+#include "libc.h"
+#include "x86/serial.h"
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
+
+static const UINT8 exit_tail[4] = { 0xde, 0xad, 0xbe, 0xef };
+
+/* At most n units of w (up to a NUL) as printable ASCII, escaped. */
+static void show(const CHAR16 *w, UINTN n, char *out, size_t outlen)
+{
+	size_t pos = 0;
+	out[0] = '\0';
+	for (UINTN i = 0; i < n && w[i]; i++) {
+		char tmp[8];
+		int k;
+		if (w[i] == '\\')
+			k = eb_snprintf(tmp, sizeof tmp, "\\\\");
+		else if (w[i] >= 0x20 && w[i] < 0x7f)
+			k = eb_snprintf(tmp, sizeof tmp, "%c", (char)w[i]);
+		else if (w[i] < 0x100)
+			k = eb_snprintf(tmp, sizeof tmp, "\\x%02x", (unsigned)w[i]);
+		else
+			k = eb_snprintf(tmp, sizeof tmp, "\\u%04x", (unsigned)w[i]);
+		if (pos + (size_t)k + 1 > outlen)
+			break;
+		memcpy(out + pos, tmp, (size_t)k + 1);
+		pos += (size_t)k;
+	}
+}
+
+/* Does the word w[0..n) start with the ASCII prefix p? */
+static bool starts(const CHAR16 *w, UINTN n, const char *p)
+{
+	UINTN i = 0;
+	for (; p[i]; i++)
+		if (i >= n || w[i] != (CHAR16)p[i])
+			return false;
+	return true;
+}
+
+static bool is(const CHAR16 *w, UINTN n, const char *p)
+{
+	return starts(w, n, p) && n == strlen(p);
+}
+
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
+{
+	EFI_BOOT_SERVICES *bs = st->BootServices;
+	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_GUID fs_guid = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
+	EFI_LOADED_IMAGE *li;
+	static char buf[1024];
+
+	serial_init();
+	if (EFI_ERROR(bs->HandleProtocol(image, &li_guid, (void **)&li))) {
+		con_printf("EFIAPP: no loaded-image protocol\n");
+		return EFI_LOAD_ERROR;
+	}
+	const CHAR16 *opt = li->LoadOptions;
+	UINTN n = opt ? li->LoadOptionsSize / sizeof(CHAR16) : 0;
+	UINTN len = 0;
+	while (len < n && opt[len])
+		len++;
+	show(opt, len, buf, sizeof buf);
+	con_printf("EFIAPP: load options '%s'\n", buf);
+
+	void *fs;
+	bool volume = li->DeviceHandle &&
+		      !EFI_ERROR(bs->HandleProtocol(li->DeviceHandle, &fs_guid, &fs));
+	/* FilePath: one media file-path node (then the end node) when set. */
+	const EFI_DEVICE_PATH *fp = li->FilePath;
+	buf[0] = '\0';
+	if (fp && DevicePathType(fp) == MEDIA_DEVICE_PATH &&
+	    DevicePathSubType(fp) == MEDIA_FILEPATH_DP &&
+	    (UINTN)DevicePathNodeLength(fp) > SIZE_OF_FILEPATH_DEVICE_PATH)
+		show(((const FILEPATH_DEVICE_PATH *)fp)->PathName,
+		     (DevicePathNodeLength(fp) - SIZE_OF_FILEPATH_DEVICE_PATH) / sizeof(CHAR16),
+		     buf, sizeof buf);
+	con_printf("EFIAPP: LoadOptionsSize %u bytes, NUL-terminated %s, volume %s, file path '%s'\n",
+		   (unsigned)li->LoadOptionsSize, len < n ? "yes" : "no",
+		   volume ? "yes" : "no", buf);
+
+	EFI_STATUS status = EFI_LOAD_ERROR;
+	const CHAR16 *exit_text = NULL;
+	UINTN exit_len = 0;
+	for (UINTN i = 0; i < len;) {
+		while (i < len && opt[i] == ' ')
+			i++;
+		UINTN start = i;
+		while (i < len && opt[i] != ' ')
+			i++;
+		const CHAR16 *w = opt + start;
+		UINTN wn = i - start;
+		if (is(w, wn, "status=success"))
+			status = EFI_SUCCESS;
+		else if (is(w, wn, "status=aborted"))
+			status = EFI_ABORTED;
+		else if (starts(w, wn, "exitdata=")) {
+			exit_text = w + 9;
+			exit_len = wn - 9;
+		}
+	}
+	if (!exit_text)
+		return status;
+
+	UINTN size = (exit_len + 1) * sizeof(CHAR16) + sizeof exit_tail;
+	UINT8 *data;
+	if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, size, (void **)&data))) {
+		con_printf("EFIAPP: AllocatePool for the exit data failed\n");
+		return EFI_OUT_OF_RESOURCES;
+	}
+	memcpy(data, exit_text, exit_len * sizeof(CHAR16));
+	memset(data + exit_len * sizeof(CHAR16), 0, sizeof(CHAR16));
+	memcpy(data + (exit_len + 1) * sizeof(CHAR16), exit_tail, sizeof exit_tail);
+	bs->Exit(image, status, size, (CHAR16 *)data);
+	con_printf("EFIAPP: Exit returned\n");
+	return EFI_ABORTED;
+}
