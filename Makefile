@@ -50,7 +50,7 @@ include mk/linux.mk
 # Last: it archives the *_PORTABLE lists the world makefiles define.
 include mk/fuzz.mk
 
-.PHONY: all images unit test test-unit bench run clean deps
+.PHONY: all images unit test test-unit bench bench-boot run clean deps
 all: images unit
 
 # Both README commands start here: install whatever Debian package is missing.
@@ -85,6 +85,11 @@ test: deps
 
 bench: deps $(BUILD)/bench/bench_paging
 	$(BUILD)/bench/bench_paging
+
+# Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
+bench-boot: deps
+	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
+	tools/bench-boot
 
 clean:
 	rm -rf $(BUILD)

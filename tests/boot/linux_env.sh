@@ -4,6 +4,7 @@
 
 EFI=build/earlyboot.efi
 PVH=build/earlyboot-pvh.elf
+PV=build/earlyboot-pv.elf
 OVMF=/usr/share/ovmf/OVMF.fd
 BZ=build/linux/bzImage
 VMLINUX=build/linux/vmlinux
@@ -55,6 +56,8 @@ fixtures() {
 	cp "$BZ" "$t/kernel"
 	cp "$INITRD" "$t/initrd"
 	cpio_dir "$t" "$FIX/bz-initrd.cpio" kernel initrd || return 1
+	cp "$VMLINUX" "$t/kernel"
+	cpio_dir "$t" "$FIX/vmlinux-initrd.cpio" kernel initrd || return 1
 	# Bad kernels: each breaks one header check (docs/linux.md).
 	patch_bz "$FIX/bad-magic" 0x202 '<I' 0x53726458 || return 1 # "XdrS"
 	patch_bz "$FIX/bad-protocol" 0x206 '<H' 0x0201 || return 1
@@ -82,18 +85,26 @@ make_esp() { # make_esp DIR KERNEL_FILE CFG [INITRD_FILE]
 	printf '%s\n' "$3" >"$dir/earlyboot.cfg"
 }
 
-uefi() { # uefi CASE MEM
+uefi() { # uefi CASE MEM [ESP_DIR]: boots $FIX/esp-CASE unless told
 	qemu_boot "$1" -M q35 -m "$2" -bios "$OVMF" \
-		-drive "format=raw,file=fat:rw:$FIX/esp-$1"
+		-drive "format=raw,file=fat:rw:${3:-$FIX/esp-$1}"
 }
 
 pvh_direct() { # pvh_direct CASE MEM MODULE ARGS
 	qemu_boot "$1" -M pc -m "$2" -kernel "$PVH" -initrd "$3" -append "$4"
 }
 
-pvh_xen() { # pvh_xen CASE DOM0_MEM MODULE ARGS
+# Under Xen, dom0's kernel is earlyboot unless DOM0_KERNEL says otherwise
+# (tools/bench-boot: Xen booting Linux itself).
+pvh_xen() { # pvh_xen CASE DOM0_MEM MODULE ARGS [DOM0_KERNEL]
 	qemu_boot "$1" -M q35 -cpu qemu64,+svm,+npt -device intel-iommu -m 1024 \
 		-kernel "$XEN" -append "$XEN_ARGS dom0=pvh dom0_mem=$2,max:$2" \
-		-initrd "$PVH $4,$3"
+		-initrd "${5:-$PVH} $4,$3"
+}
+
+pv_xen() { # pv_xen CASE DOM0_MEM MODULE ARGS [DOM0_KERNEL]
+	qemu_boot "$1" -M pc -cpu qemu64 -m 1024 \
+		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$2,max:$2" \
+		-initrd "${5:-$PV} $4,$3"
 }
 
