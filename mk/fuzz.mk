@@ -34,7 +34,7 @@ FUZZ_HARNESS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz
 FUZZ_AVAILABLE := $(shell printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
 	$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo yes)
 
-$(BUILD)/fuzz/obj/%.o: %.c $(COMMON_HDRS) $(PV_HDRS) $(wildcard pvh/*.h efi/fwmap.h common/xen/*.h)
+$(BUILD)/fuzz/obj/%.o: %.c $(COMMON_HDRS) $(PV_HDRS) $(wildcard pvh/*.h efi/fwmap.h efi/loadopts.h common/xen/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 

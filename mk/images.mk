@@ -22,10 +22,10 @@ EFI_OBJS   := $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c) $(COMMON_IMG_C
               $(BUILD)/efi/common/x86/isr.o
 
 # The firmware-map conversion is portable: host tests and fuzzers link it.
-EFI_PORTABLE := efi/fwmap.c
+EFI_PORTABLE := efi/fwmap.c efi/loadopts.c
 HOST_OBJS    += $(patsubst %.c,$(BUILD)/host/%.o,$(EFI_PORTABLE))
 HOSTCFLAGS   += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
-$(patsubst %.c,$(BUILD)/host/%.o,$(EFI_PORTABLE)): efi/fwmap.h
+$(patsubst %.c,$(BUILD)/host/%.o,$(EFI_PORTABLE)): efi/fwmap.h efi/loadopts.h
 
 $(BUILD)/efi/%.o: %.c $(COMMON_ALL_HDRS) $(wildcard efi/*.h)
 	@mkdir -p $(dir $@)

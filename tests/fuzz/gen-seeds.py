@@ -121,6 +121,11 @@ def pv_start_info(flags=3, cmdline=b"ptdump -- console=hvc0"):
     return struct.pack("<Q", vb) + bytes(si)
 
 
+def utf16(text):
+    """LoadOptions as the shell passes them: UCS-2 with the NUL."""
+    return text.encode("utf-16-le") + b"\0\0"
+
+
 SEEDS = {
     "fuzz_elf": {
         "small": small_kernel(),
@@ -159,6 +164,14 @@ SEEDS = {
         "ovmf-like": efi_map(),
         "stride-40": efi_map(40),
         "stride-80": efi_map(80),
+    },
+    "fuzz_efi_options": {
+        "shell": b"\0" + utf16("fs0:\\earlyboot.efi kernel=kernel.elf "
+                               "initrd=initrd.img -- console=ttyS0"),
+        "plain": b"\0" + utf16("kernel=vmlinuz ptdump quiet -- root=/dev/sda"),
+        "binary": b"\0" + bytes([1, 0, 0, 0, 0x34, 0x12, 0xff, 0xfe]),
+        "cfg": b"\1kernel=kernel initrd=initrd ptdump -- console=ttyS0 eb.marker\n",
+        "cfg-crlf": b"\1kernel=k -- x\r\nignored\r\n",
     },
     "fuzz_pv_start_info": {
         "dom0": pv_start_info(),
