@@ -30,8 +30,10 @@ case_cmd() {
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
-	pvh-bzimage)
-		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
+	pvh-bzimage | pvh-vmlinux)
+		local m=$FIX/bz-initrd.cpio
+		[ "$c" = pvh-vmlinux ] && m=$FIX/vmlinux-initrd.cpio
+		st=$(pvh_direct "$c" 512 "$m" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	pvh-xen-bzimage)
 		if [ "$have_xen" != 1 ]; then
@@ -61,7 +63,7 @@ case_cmd() {
 	esac
 }
 
-ALL="uefi-bzimage uefi-vmlinux pvh-bzimage pvh-xen-bzimage
+ALL="uefi-bzimage uefi-vmlinux pvh-bzimage pvh-vmlinux pvh-xen-bzimage
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
 
 fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
