@@ -83,6 +83,14 @@ int eb_vmlinux_parse(const void *file, uint64_t len, struct eb_elf_info *out,
 			    "vmlinux: no ELF note named \"Linux\": not a Linux kernel");
 		return -1;
 	}
+	/* An ELF that also carries a setup header is a bzImage to
+	 * eb_kernel_kind: one file, one kind, whichever parser is asked. */
+	if (eb_kernel_kind(file, len) != EB_KERNEL_VMLINUX) {
+		eb_snprintf(err, errlen,
+			    "vmlinux: the file also has a bzImage setup header (boot_flag at 0x1fe, \"HdrS\" at 0x202): it is a %s, not a vmlinux",
+			    eb_kernel_kind_name(eb_kernel_kind(file, len)));
+		return -1;
+	}
 	if (out->entry >= 1ULL << 32) {
 		eb_snprintf(err, errlen,
 			    "vmlinux: entry point 0x%llx is not a physical address below 4 GiB (e_entry of a vmlinux is startup_64's load address)",

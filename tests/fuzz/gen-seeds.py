@@ -126,6 +126,74 @@ def utf16(text):
     return text.encode("utf-16-le") + b"\0\0"
 
 
+def bzimage(setup_sects=1, jump=0x6a, version=0x020f, reloc=1, align=0x200000,
+            xloadflags=0x7f, pref=0x1000000, init_size=0x3f98000, pm=0x600,
+            cmdline_size=0x7ff, knobs=0):
+    """A small bzImage: setup header at 0x1f1 (struct setup_header's
+    layout), then pm bytes of protected-mode kernel; the last byte is the
+    harness's knobs (command line / initrd above 4 GiB, table size)."""
+    setup = ((setup_sects or 4) + 1) * 512
+    img = bytearray(setup + pm)
+    img[0:2] = b"MZ"
+    img[0x1ef] = 0xff                                   # sentinel
+    struct.pack_into("<BHIHHHHBB4sH", img, 0x1f1, setup_sects, 0, pm // 16,
+                     0, 0, 0, 0xaa55, 0xeb, jump, b"HdrS", version)
+    img[0x211] = 1                                      # LOADED_HIGH
+    struct.pack_into("<IIBBHI", img, 0x22c, 0x7fffffff, align, reloc, 21,
+                     xloadflags, cmdline_size)
+    struct.pack_into("<II", img, 0x248, 0x100, pm - 0x200)  # payload
+    struct.pack_into("<QI", img, 0x258, pref, init_size)
+    img[setup:setup + 3] = b"\xeb\xfe\x90"
+    img[-1] = knobs
+    return bytes(img)
+
+
+def note(name, ntype, desc):
+    n = name.encode() + b"\0"
+    out = struct.pack("<III", len(n), len(desc), ntype) + n
+    out += b"\0" * (-len(out) % 4) + desc
+    return out + b"\0" * (-len(out) % 4)
+
+
+def vmlinux(entry=0x1000000):
+    """vmlinux-shaped: text R+X, data RW, percpu at vaddr 0, init RWX (like
+    Debian's 6.1, shrunk), a PT_NOTE with "Xen" and "Linux" notes, physical
+    e_entry."""
+    kv = 0xffffffff81000000
+    segs = [(kv, 0x1000000, PF_R | PF_X, 0x1000),
+            (kv + 0x1a00000, 0x2a00000, PF_R | PF_W, 0x2000),
+            (0, 0x3044000, PF_R | PF_W, 0x1000),
+            (kv + 0x2079000, 0x3079000, PF_R | PF_W | PF_X, 0x3000)]
+    notes = note("Xen", 6, b"linux\0\0\0") + note("Linux", 0x100, b"6.1\0")
+    phoff, nph = 64, len(segs) + 1
+    note_at = phoff + 56 * nph
+    data_at = 0x1000
+    phdrs = b""
+    body = bytearray(data_at - note_at)
+    body[0:len(notes)] = notes
+    for i, (va, pa, flags, memsz) in enumerate(segs):
+        off = data_at + 0x1000 * i
+        phdrs += struct.pack("<IIQQQQQQ", 1, flags, off, va, pa, 0x100, memsz,
+                             0x200000)
+        body += b"\xf4" * 0x100 + b"\0" * 0xf00
+    phdrs += struct.pack("<IIQQQQQQ", 4, 4, note_at, 0, 0, len(notes),
+                         len(notes), 4)
+    ident = b"\x7fELF" + bytes([2, 1, 1]) + b"\0" * 9
+    eh = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, entry, phoff, 0,
+                             0, 64, 56, nph, 64, 0, 0)
+    return eh + phdrs + bytes(body)
+
+
+def polyglot():
+    """A vmlinux whose first page also holds boot_flag and "HdrS": a
+    bzImage to eb_kernel_kind, so eb_vmlinux_parse must refuse it
+    (docs/fuzzing.md, finding 4)."""
+    img = bytearray(vmlinux())
+    img[0x1fe:0x200] = b"\x55\xaa"
+    img[0x202:0x206] = b"HdrS"
+    return bytes(img)
+
+
 SEEDS = {
     "fuzz_elf": {
         "small": small_kernel(),
@@ -151,6 +219,18 @@ SEEDS = {
                                        0o100644)]),
         "named-members": b"\3" + cpio([("vmlinuz", small_kernel(), 0o100644),
                                        ("rd.img", b"rd", 0o100644)]),
+    },
+    "fuzz_bzimage": {
+        "debian-like": bzimage(),
+        "fits-16m": bzimage(init_size=0x800000, knobs=0xe0),
+        "fixed": bzimage(reloc=0, align=0, init_size=0x100000, knobs=3),
+        "fixed-busy": bzimage(reloc=0, init_size=0x1000000),
+        "above-4g-no-xlf": bzimage(xloadflags=1, init_size=0x100000, knobs=3),
+        "sects-0-long-hdr": bzimage(setup_sects=0, jump=0x7f, knobs=0x41),
+        "protocol-2.12": bzimage(version=0x020c, jump=0x66, knobs=4),
+        "vmlinux": vmlinux(),
+        "vmlinux-virtual-entry": vmlinux(entry=0xffffffff81000000),
+        "regress-vmlinux-with-setup-header": polyglot(),
     },
     "fuzz_cmdline": {
         "full": b"kernel=\\EFI\\kernel.elf initrd=initrd.img ptdump quiet "

@@ -552,6 +552,15 @@ TEST(vmlinux_errors)
 	CHECK_EQ(eb_kernel_kind(vm, VM_LEN), EB_KERNEL_ELF);
 	CHECK_EQ(vparse(), -1);
 	CHECK_STR(err, "vmlinux: no ELF note named \"Linux\": not a Linux kernel");
+	/* An ELF that is a bzImage too (boot_flag and "HdrS" in its first
+	 * page) is a bzImage to eb_kernel_kind: the vmlinux reader agrees. */
+	good_vmlinux();
+	vm[0x1fe] = 0x55;
+	vm[0x1ff] = 0xaa;
+	memcpy(vm + 0x202, "HdrS", 4);
+	CHECK_EQ(eb_kernel_kind(vm, VM_LEN), EB_KERNEL_BZIMAGE);
+	CHECK_EQ(vparse(), -1);
+	CHECK_STR(err, "vmlinux: the file also has a bzImage setup header (boot_flag at 0x1fe, \"HdrS\" at 0x202): it is a Linux bzImage, not a vmlinux");
 	/* eb_elf_parse's other rules still hold. */
 	good_vmlinux();
 	vph(1)->p_paddr = 0x1000800;
