@@ -120,9 +120,12 @@ enum ep_err ep_init(struct ep_ctx *ctx, const struct ep_config *cfg)
 		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, 0, 0, 0);
 	if (cfg->levels != 4 && cfg->levels != 5)
 		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, 0, 0, cfg->levels);
-	if (!cfg->pool_frames || !cfg->pool_state ||
-	    (cfg->lazy_pool_frames && !cfg->lazy_pool_state))
-		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, cfg->pool_pa, 0, 0);
+	if (!cfg->pool_frames || !cfg->pool_state)
+		return ep_fail(ctx, EP_ERR_CONFIG, "init: main pool (no frames or no state)",
+			       0, cfg->pool_pa, cfg->pool_frames, 0);
+	if (cfg->lazy_pool_frames && !cfg->lazy_pool_state)
+		return ep_fail(ctx, EP_ERR_CONFIG, "init: lazy pool (no state)", 0,
+			       cfg->lazy_pool_pa, cfg->lazy_pool_frames, 0);
 	if ((cfg->pool_pa | cfg->lazy_pool_pa) & (EP_PAGE_SIZE - 1))
 		return ep_fail(ctx, EP_ERR_ALIGN, op, 0, cfg->pool_pa, 0, 0);
 	if (pools_overlap(cfg))
