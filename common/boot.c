@@ -127,7 +127,7 @@ static int carve(struct eb_memmap *m, uint64_t pa, uint64_t len, uint32_t type,
 	return eb_memmap_carve(m, pa, len, type, what, err, errlen);
 }
 
-int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
+static int carve_all(struct eb_boot *b, char *err, size_t errlen)
 {
 	struct eb_memmap *m = &b->mem;
 	for (unsigned i = 0; i < b->nself; i++)
@@ -146,9 +146,11 @@ int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
 		return -1;
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];
+		char what[32];
+		eb_snprintf(what, sizeof what, "kernel segment %u", s->index);
 		if (carve(m, eb_elf_seg_pa_start(s),
 			  eb_elf_seg_pa_end(s) - eb_elf_seg_pa_start(s),
-			  EB_MEM_KERNEL, "kernel segment", err, errlen))
+			  EB_MEM_KERNEL, what, err, errlen))
 			return -1;
 	}
 	/* A module need not start on a page (a cpio member does not). */
@@ -158,6 +160,30 @@ int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
 		if (carve(m, lo, hi - lo, EB_MEM_MODULE, b->mods[i].name, err,
 			  errlen))
 			return -1;
+	}
+	return 0;
+}
+
+/*
+ * The map as it was before eb_boot_carve, put back when one of its carves
+ * fails: a failed carve leaves no half-carved map (loader and pools
+ * re-typed, the kernel not) for anything after it to trust.
+ */
+static struct eb_mem_range carve_undo[EB_MEM_MAX];
+
+int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen)
+{
+	struct eb_memmap *m = &b->mem;
+	uint32_t count = m->count;
+	if (count > EB_MEM_MAX) {
+		eb_snprintf(err, errlen, "memory map: more than %u ranges", EB_MEM_MAX);
+		return -1;
+	}
+	memcpy(carve_undo, m->r, count * sizeof(m->r[0]));
+	if (carve_all(b, err, errlen)) {
+		memcpy(m->r, carve_undo, count * sizeof(m->r[0]));
+		m->count = count;
+		return -1;
 	}
 	return 0;
 }

@@ -117,7 +117,9 @@ uint64_t eb_boot_main_frames(const struct eb_boot *b, uint64_t pool_pa,
 /*
  * Re-type in b->mem what the loader placed: its image (loader), the pools
  * (page tables), the boot info, the kernel's segments, the modules. Each
- * must lie in RAM. 0, or -1 with a reason.
+ * must lie in RAM. 0, or -1 with a reason naming what did not fit (say
+ * "kernel segment 1"), its pages and what lies there; b->mem is then as it
+ * was before the call (at most EB_MEM_MAX ranges).
  */
 int eb_boot_carve(struct eb_boot *b, char *err, size_t errlen);
 

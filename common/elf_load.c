@@ -201,7 +201,7 @@ int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 }
 
 int eb_elf_check_placement(const struct eb_elf_info *info,
-			   const struct eb_range *ram, size_t nram,
+			   const struct eb_memmap *m,
 			   const struct eb_range *busy, size_t nbusy,
 			   char *err, size_t errlen)
 {
@@ -220,15 +220,14 @@ int eb_elf_check_placement(const struct eb_elf_info *info,
 				return -1;
 			}
 		}
-		bool inside = false;
-		for (size_t k = 0; k < nram && !inside; k++)
-			inside = lo >= ram[k].pa && hi <= ram[k].pa + ram[k].len &&
-				 hi > lo;
-		if (!inside) {
+		uint64_t at = eb_memmap_ram_until(m, lo, hi);
+		if (at < hi || hi <= lo) {
+			const char *what = eb_memmap_type_at(m, at);
 			eb_snprintf(err, errlen,
-				    "segment %u at pa 0x%llx-0x%llx lies outside usable RAM",
+				    "segment %u at pa 0x%llx-0x%llx lies outside usable RAM (0x%llx is %s)",
 				    s->index, (unsigned long long)lo,
-				    (unsigned long long)hi);
+				    (unsigned long long)hi, (unsigned long long)at,
+				    what ? what : EB_MEMMAP_HOLE);
 			return -1;
 		}
 	}

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "memmap.h"
+
 #define EB_ELF_MAX_SEGS 16
 /* No sane kernel segment is larger: anything bigger is an "absurd" size. */
 #define EB_ELF_MAX_SEG_SIZE (1ULL << 30)
@@ -51,11 +53,14 @@ int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 		       unsigned flags, char *err, size_t errlen);
 
 /*
- * Every segment's pages [paddr, paddr+memsz) must lie inside one of ram[]
- * and overlap none of busy[] (the loader, its pools, ...).
+ * Every segment's pages [paddr, paddr+memsz) must be RAM in m (normalized:
+ * sorted, adjacent ranges of one type merged) and overlap none of busy[]
+ * (the loader, its pools, ...). The error names the segment, its pages and
+ * the first address that is not RAM with what lies there (a range's type,
+ * or a hole).
  */
 int eb_elf_check_placement(const struct eb_elf_info *info,
-			   const struct eb_range *ram, size_t nram,
+			   const struct eb_memmap *m,
 			   const struct eb_range *busy, size_t nbusy,
 			   char *err, size_t errlen);
 

@@ -120,9 +120,12 @@ enum ep_err ep_init(struct ep_ctx *ctx, const struct ep_config *cfg)
 		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, 0, 0, 0);
 	if (cfg->levels != 4 && cfg->levels != 5)
 		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, 0, 0, cfg->levels);
-	if (!cfg->pool_frames || !cfg->pool_state ||
-	    (cfg->lazy_pool_frames && !cfg->lazy_pool_state))
-		return ep_fail(ctx, EP_ERR_CONFIG, op, 0, cfg->pool_pa, 0, 0);
+	if (!cfg->pool_frames || !cfg->pool_state)
+		return ep_fail(ctx, EP_ERR_CONFIG, "init: main pool (no frames or no state)",
+			       0, cfg->pool_pa, cfg->pool_frames, 0);
+	if (cfg->lazy_pool_frames && !cfg->lazy_pool_state)
+		return ep_fail(ctx, EP_ERR_CONFIG, "init: lazy pool (no state)", 0,
+			       cfg->lazy_pool_pa, cfg->lazy_pool_frames, 0);
 	if ((cfg->pool_pa | cfg->lazy_pool_pa) & (EP_PAGE_SIZE - 1))
 		return ep_fail(ctx, EP_ERR_ALIGN, op, 0, cfg->pool_pa, 0, 0);
 	if (pools_overlap(cfg))
@@ -378,19 +381,29 @@ enum ep_err ep_finish(struct ep_ctx *ctx)
 	if (ctx->finished)
 		return ep_fail(ctx, EP_ERR_STATE, "finish", 0, 0, 0, 0);
 	struct ep_pool *p = &ctx->pool;
+	enum ep_err e = EP_OK;
+	for (uint64_t pa = p->end; pa < p->top && ctx->ops->release_spare;
+	     pa += EP_PAGE_SIZE) {
+		if (p->state[(pa - p->start) >> EP_PAGE_SHIFT] != EP_FRAME_FREE)
+			continue;
+		if ((e = ctx->ops->release_spare(ctx, pa)))
+			return e;
+	}
+	if (ctx->ops->flush && (e = ctx->ops->flush(ctx)))
+		return e;
+	/*
+	 * Only now is every spare frame ordinary memory again. A backend that
+	 * failed on the way (a give-back batch half sent) leaves them free:
+	 * still the pool's, never handed on as "released" while some are not
+	 * writable yet, and the pool is not closed.
+	 */
 	for (uint64_t pa = p->end; pa < p->top; pa += EP_PAGE_SIZE) {
 		uint8_t *st = &p->state[(pa - p->start) >> EP_PAGE_SHIFT];
-		if (*st != EP_FRAME_FREE)
-			continue;
-		if (ctx->ops->release_spare) {
-			enum ep_err e = ctx->ops->release_spare(ctx, pa);
-			if (e)
-				return e;
-		}
-		*st = EP_FRAME_RELEASED;
+		if (*st == EP_FRAME_FREE)
+			*st = EP_FRAME_RELEASED;
 	}
 	ctx->finished = true;
-	return ctx->ops->flush ? ctx->ops->flush(ctx) : EP_OK;
+	return EP_OK;
 }
 
 const struct ep_counters *ep_counters(const struct ep_ctx *ctx)

@@ -115,9 +115,12 @@ int ep_format_error(const struct ep_ctx *ctx, char *buf, size_t len)
 				   "%s: va 0x%llx lies in a lazy region (pa 0x%llx): lazy regions own their range",
 				   op, va, pa);
 	case EP_ERR_POOL:
+		/* Which pool: the error names it by its first frame. */
 		return eb_snprintf(buf, len,
-				   "%s at va 0x%llx: pool at 0x%llx is too small: the request needs %llu frames",
-				   op, va, pa, need);
+				   "%s at va 0x%llx: %s pool at 0x%llx is too small: the request needs %llu frames",
+				   op, va,
+				   ctx->lazy_pool.state && e->pa == ctx->lazy_pool.start ? "lazy" : "main",
+				   pa, need);
 	case EP_ERR_REFUSED:
 		return eb_snprintf(buf, len,
 				   "%s: writable mapping of page-table frame 0x%llx at va 0x%llx refused",

@@ -101,7 +101,7 @@ static enum ep_err build_boundaries(struct ep_ctx *ctx,
 	uint64_t free = ctx->finished ? 0
 				      : (ctx->pool.top - ctx->pool.end) >> EP_PAGE_SHIFT;
 	if (need > free)
-		return ep_fail(ctx, EP_ERR_POOL, "lazy", r->va, ctx->pool.start,
+		return ep_fail(ctx, EP_ERR_POOL, "lazy declare", r->va, ctx->pool.start,
 			       need, 0);
 	enum ep_err e = build_path(ctx, &a);
 	if (!e) {
@@ -117,7 +117,7 @@ static enum ep_err build_boundaries(struct ep_ctx *ctx,
 enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned perms)
 {
-	const char *name = "lazy";
+	const char *name = "lazy declare";
 	enum ep_err e = ep_check_range(ctx, name, va, len);
 	if (e)
 		return e;
@@ -127,8 +127,12 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 		return ep_fail(ctx, EP_ERR_RANGE, name, va, pa, len, 0);
 	if ((perms & EP_W) && (perms & EP_X))
 		return ep_fail(ctx, EP_ERR_WX, name, va, 0, perms, 0);
-	if (!ctx->lazy_pool.state || ctx->nlazy == EP_MAX_LAZY)
-		return ep_fail(ctx, EP_ERR_CONFIG, name, va, 0, ctx->nlazy, 0);
+	if (!ctx->lazy_pool.state)
+		return ep_fail(ctx, EP_ERR_CONFIG, "lazy declare: no lazy pool", va,
+			       pa, 0, 0);
+	if (ctx->nlazy == EP_MAX_LAZY)
+		return ep_fail(ctx, EP_ERR_CONFIG, "lazy declare: too many regions",
+			       va, pa, ctx->nlazy, 0);
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
 		const struct ep_lazy_region *r = &ctx->lazy[i];
 		if (va <= r->va + (r->len - 1) && r->va <= va + (len - 1))
@@ -230,8 +234,9 @@ static enum ep_err fault_fail(struct ep_ctx *ctx, struct ep_fault_diag *d,
 	return ep_fail(ctx, EP_ERR_FAULT, "fault", d->cr2, 0, d->error_code, 0);
 }
 
-static enum ep_err materialize(struct ep_ctx *ctx,
-			       const struct ep_lazy_region *r, uint64_t va)
+/* The map that serves a fault at va in r. */
+static struct ep_op materialize_op(const struct ep_ctx *ctx,
+				   const struct ep_lazy_region *r, uint64_t va)
 {
 	/* The largest allowed leaf whose aligned block lies inside r. */
 	unsigned L = 3;
@@ -243,11 +248,27 @@ static enum ep_err materialize(struct ep_ctx *ctx,
 			break;
 	}
 	uint64_t size = ep_level_size(L), block = va & ~(size - 1);
-	struct ep_op op = { .kind = EP_OP_MAP, .name = "materialize",
-			    .va = block, .last = block + size - 1,
-			    .pa = r->pa + (block - r->va), .perms = r->perms,
-			    .lazy = r };
-	return ep_run_op(ctx, &op);
+	return (struct ep_op){ .kind = EP_OP_MAP, .name = "materialize",
+			       .va = block, .last = block + size - 1,
+			       .pa = r->pa + (block - r->va), .perms = r->perms,
+			       .lazy = r };
+}
+
+/*
+ * Would the fault fit the lazy pool once it is reset? If not, a reset
+ * would only unhook what is there and fail all the same: the tree must be
+ * left as it was, like after any other refused request.
+ */
+static bool fits_after_reset(struct ep_ctx *ctx, const struct ep_op *op)
+{
+	struct ep_error_info keep = ctx->err;
+	struct ep_op fresh = *op;
+	fresh.as_if_reset = true;
+	uint64_t m, l;
+	bool fits = ep_count_op(ctx, &fresh, &m, &l) == EP_OK &&
+		    l <= ep_pool_frames(&ctx->lazy_pool);
+	ctx->err = keep;
+	return fits;
 }
 
 /* Map every hole of r, with the leaves the materializer would choose. */
@@ -266,7 +287,9 @@ static struct ep_op complete_op(const struct ep_lazy_region *r, bool as_if_reset
  */
 enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
 {
+	struct ep_pool *lp = &ctx->lazy_pool;
 	uint64_t need_now = 0, need_fresh = 0, main_need = 0;
+	unsigned over = 0; /* the first region an empty pool cannot hold */
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
 		uint64_t m, l;
 		struct ep_op now = complete_op(&ctx->lazy[i], false);
@@ -278,9 +301,10 @@ enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
 		main_need += m;
 		if ((e = ep_count_op(ctx, &fresh, &m, &l)))
 			return e;
+		if (need_fresh <= ep_pool_frames(lp))
+			over = i;
 		need_fresh += l;
 	}
-	struct ep_pool *lp = &ctx->lazy_pool;
 	uint64_t lazy_free = (lp->top - lp->end) >> EP_PAGE_SHIFT;
 	if (main_need) /* boundary tables are built at declare: cannot happen */
 		return ep_fail(ctx, EP_ERR_POOL, "lazy complete", 0,
@@ -288,8 +312,7 @@ enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
 	if (need_now > lazy_free) {
 		if (need_fresh > ep_pool_frames(lp))
 			return ep_fail(ctx, EP_ERR_POOL, "lazy complete",
-				       ctx->nlazy ? ctx->lazy[0].va : 0,
-				       lp->start, need_fresh, 0);
+				       ctx->lazy[over].va, lp->start, need_fresh, 0);
 		enum ep_err e = reset_lazy(ctx);
 		if (e)
 			return e;
@@ -326,11 +349,13 @@ enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,
 	    ((error_code & EP_PF_U) && !(r->perms & EP_U)))
 		return fault_fail(ctx, diag, EP_FAULT_PROTECTION);
 
-	enum ep_err e = materialize(ctx, r, cr2);
-	if (e == EP_ERR_POOL && ctx->err.pa == ctx->lazy_pool.start) {
+	struct ep_op op = materialize_op(ctx, r, cr2);
+	enum ep_err e = ep_run_op(ctx, &op);
+	if (e == EP_ERR_POOL && ctx->err.pa == ctx->lazy_pool.start &&
+	    fits_after_reset(ctx, &op)) {
 		if ((e = reset_lazy(ctx)))
 			return fault_fail(ctx, diag, EP_FAULT_BACKEND);
-		e = materialize(ctx, r, cr2);
+		e = ep_run_op(ctx, &op);
 	}
 	if (e == EP_ERR_POOL)
 		return fault_fail(ctx, diag, EP_FAULT_POOL);

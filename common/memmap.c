@@ -99,7 +99,7 @@ static int check_ram(const struct eb_memmap *m, uint64_t pa, uint64_t end,
 		return 0;
 	const char *type = eb_memmap_type_at(m, at);
 	if (!type)
-		type = "no range";
+		type = EB_MEMMAP_HOLE;
 	eb_snprintf(err, errlen,
 		    "memory map: %s at 0x%llx-0x%llx is not free RAM (0x%llx is %s)",
 		    what, (unsigned long long)pa, (unsigned long long)end,
@@ -120,6 +120,21 @@ int eb_memmap_carve(struct eb_memmap *m, uint64_t pa, uint64_t len,
 	}
 	if (check_ram(m, pa, end, what, err, errlen))
 		return -1;
+	/*
+	 * Room first, so that a failure leaves the map as it was: the ranges
+	 * [pa, end) meets become one piece each, plus the part of the first
+	 * before pa and the part of the last after end.
+	 */
+	uint32_t extra = 0;
+	for (uint32_t i = 0; i < m->count; i++) {
+		const struct eb_mem_range *r = &m->r[i];
+		extra += r->pa < pa && r->pa + r->len > pa;
+		extra += r->pa < end && r->pa + r->len > end;
+	}
+	if (m->count + extra > m->max) {
+		eb_snprintf(err, errlen, "memory map: more than %u ranges", m->max);
+		return -1;
+	}
 	/* Each intersected range splits into at most three. */
 	for (uint32_t i = 0; i < m->count; i++) {
 		struct eb_mem_range r = m->r[i];
@@ -134,11 +149,6 @@ int eb_memmap_carve(struct eb_memmap *m, uint64_t pa, uint64_t len,
 		parts[n++] = (struct eb_mem_range){ lo, hi - lo, type, 0 };
 		if (r_end > end)
 			parts[n++] = (struct eb_mem_range){ end, r_end - end, r.type, 0 };
-		if (m->count + n - 1 > m->max) {
-			eb_snprintf(err, errlen, "memory map: more than %u ranges",
-				    m->max);
-			return -1;
-		}
 		memmove(&m->r[i + n], &m->r[i + 1],
 			(m->count - i - 1) * sizeof(m->r[0]));
 		memcpy(&m->r[i], parts, n * sizeof(parts[0]));

@@ -140,12 +140,7 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			 const struct eb_memmap *m)
 {
-	static struct eb_range ram[EB_MEM_MAX];
 	static struct eb_boot k;
-	size_t nram = 0;
-	for (uint32_t i = 0; i < m->count; i++)
-		if (m->r[i].type == EB_MEM_RAM)
-			ram[nram++] = (struct eb_range){ m->r[i].pa, m->r[i].len, "ram" };
 	const struct eb_range busy[] = {
 		{ b->image_pa, b->image_len, "loader image" },
 		{ b->kfile_pa, page_up(b->kfile_len), "kernel file buffer" },
@@ -164,7 +159,7 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	eb_info("kernel %s: %s, %u segment%s, entry 0x%llx", b->opt.kernel,
 		eb_kernel_kind_name(b->kind), b->elf.nseg, b->elf.nseg == 1 ? "" : "s",
 		(unsigned long long)b->elf.entry);
-	if (eb_elf_check_placement(&b->elf, ram, nram, busy, 3, err, sizeof err))
+	if (eb_elf_check_placement(&b->elf, m, busy, 3, err, sizeof err))
 		eb_fail("kernel %s: %s", b->opt.kernel, err);
 	for (unsigned i = 0; i < b->elf.nseg; i++)
 		claim_segment(st, b, &b->elf.seg[i]);

@@ -35,20 +35,22 @@ static enum ep_err give_back(struct ep_ctx *ctx, struct xen_be *be,
 	return be_queue(ctx, be, r->pte_ma, r->want, why, pfn << EP_PAGE_SHIFT);
 }
 
-/* The template is unpinned: its frames are ordinary memory from now on. */
+/*
+ * The template is unpinned: Xen dropped its type, so the rule no longer
+ * covers its frames (tmpl_live), and the entries it wrote read-only over
+ * them go back to what was asked. The frames are called released only once
+ * that batch went in: a released frame is one a next user may write, and
+ * after a failed give-back some of them are still read-only.
+ */
 static enum ep_err release_template(struct ep_ctx *ctx, struct xen_be *be)
 {
 	be->tmpl_live = false;
-	for (unsigned i = 0; i < be->ntmpl; i++)
-		be->tmpl[i].state = XEN_TMPL_RELEASED;
 	/*
-	 * The frames are released all the same (Xen dropped their type, and
-	 * the rule no longer covers them); only the give-back is skipped, so
-	 * the broken promise is exactly "writable again".
+	 * defect=template: the frames are released all the same; only the
+	 * give-back is skipped, so the broken promise is exactly "writable
+	 * again".
 	 */
-	if (be->cfg.debug.keep_template_readonly)
-		return be_flush(ctx, be);
-	for (size_t i = 0; i < be->nrefusals; i++) {
+	for (size_t i = 0; i < be->nrefusals && !be->cfg.debug.keep_template_readonly; i++) {
 		struct xen_be_refusal *r = &be->cfg.refusals[i];
 		if (r->pfn == XEN_NO_PFN || xen_tmpl_find(be, r->pfn) < 0)
 			continue;
@@ -56,7 +58,12 @@ static enum ep_err release_template(struct ep_ctx *ctx, struct xen_be *be)
 		if (e)
 			return e;
 	}
-	return be_flush(ctx, be);
+	enum ep_err e = be_flush(ctx, be);
+	if (e)
+		return e;
+	for (unsigned i = 0; i < be->ntmpl; i++)
+		be->tmpl[i].state = XEN_TMPL_RELEASED;
+	return EP_OK;
 }
 
 static void add_op(struct mmuext_op *op, uint64_t *subject, unsigned *n,
@@ -101,17 +108,25 @@ static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
 		return EP_OK;
 
 	long rc = xen_mmuext_op(be->hc, op, n, &done);
-	if (rc) {
-		unsigned i = done < n ? done : n - 1;
-		return be_fail(ctx, be, ext_name(op[i].cmd), subject[i], rc);
+	/*
+	 * Xen runs the operations in order and stops at the one that fails:
+	 * those before it went in, and the backend's state must say so even
+	 * then (a new root pinned, or pinned and loaded, with the template
+	 * still pinned), so that nothing is pinned or loaded behind the
+	 * caller's back.
+	 */
+	unsigned failed = rc ? (done < n ? done : n - 1) : n;
+	for (unsigned i = 0; i < failed; i++) {
+		if (op[i].cmd == MMUEXT_PIN_L4_TABLE)
+			be->pinned_pa = subject[i];
+		else if (op[i].cmd == MMUEXT_NEW_BASEPTR)
+			be->base_pa = subject[i];
+		else if (op[i].cmd == MMUEXT_NEW_USER_BASEPTR)
+			be->user_base_set = true;
 	}
-	be->base_pa = root_pa;
-	if (late)
-		be->user_base_set = true;
-	if (!pin)
-		return EP_OK;
-	be->pinned_pa = root_pa;
-	if (old == be->cfg.template_root_pa && be->tmpl_live)
+	if (rc)
+		return be_fail(ctx, be, ext_name(op[failed].cmd), subject[failed], rc);
+	if (pin && old == be->cfg.template_root_pa && be->tmpl_live)
 		return release_template(ctx, be);
 	return EP_OK;
 }

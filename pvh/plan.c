@@ -18,7 +18,6 @@
 
 static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
 static char kernel_name[EB_CPIO_NAME_MAX + 32];
-static struct eb_range ram[EB_MEM_MAX];
 /* loader, modules, kernel segments, boot info, Linux zero page, pools */
 static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
 static size_t nbusy;
@@ -129,11 +128,6 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 	b->acpi_rsdp_pa = si->rsdp_pa;
 
 	/* The kernel's segments: in RAM, clear of us and of every module. */
-	size_t nram = 0;
-	for (uint32_t i = 0; i < b->mem.count; i++)
-		if (b->mem.r[i].type == EB_MEM_RAM)
-			ram[nram++] = (struct eb_range){ b->mem.r[i].pa,
-							 b->mem.r[i].len, "ram" };
 	nbusy = 0;
 	add_busy((uint64_t)__image_start,
 		 (uint64_t)__image_end - (uint64_t)__image_start, "loader image");
@@ -150,7 +144,7 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		b->kernel_name, eb_kernel_kind_name(b->kind),
 		(unsigned long long)b->kfile_len, b->elf.nseg,
 		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
-	if (eb_elf_check_placement(&b->elf, ram, nram, busy, nbusy, err, sizeof err))
+	if (eb_elf_check_placement(&b->elf, &b->mem, busy, nbusy, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];

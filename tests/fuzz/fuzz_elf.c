@@ -42,9 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(!((s->flags & PF_W) && (s->flags & PF_X)));
 		FUZZ_ASSERT(eb_elf_seg_pa_start(s) < eb_elf_seg_pa_end(s));
 	}
-	const struct eb_range ram_r = { RAM_PA, RAM_LEN, "RAM" };
+	struct eb_mem_range ram_r;
+	struct eb_memmap mem;
+	eb_memmap_init(&mem, &ram_r, 1);
+	FUZZ_ASSERT(eb_memmap_add(&mem, RAM_PA, RAM_LEN, EB_MEM_RAM, err, sizeof err) == 0);
 	const struct eb_range busy = { RAM_PA, LOADER_LEN, "loader image" };
-	if (eb_elf_check_placement(&info, &ram_r, 1, &busy, 1, err, sizeof err)) {
+	if (eb_elf_check_placement(&info, &mem, &busy, 1, err, sizeof err)) {
 		fuzz_check_err(err, sizeof err);
 		return 0;
 	}

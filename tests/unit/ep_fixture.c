@@ -508,6 +508,13 @@ bool fx_check_same(const char *file, int line, struct fx *f, const struct fx_sna
 				s->pstate[i], f->pool_state[i]);
 			return false;
 		}
+	for (uint64_t i = 0; s->lstate && i < f->cfg.lazy_pool_frames; i++)
+		if (s->lstate[i] != f->lazy_state[i]) {
+			th_fail(file, line, "state of lazy pool frame 0x%llx changed: %u -> %u",
+				(unsigned long long)(f->cfg.lazy_pool_pa + i * PAGE),
+				s->lstate[i], f->lazy_state[i]);
+			return false;
+		}
 	return same_mem(file, line, "main pool", f->cfg.pool_pa, s->pool, f->pool_mem,
 			f->cfg.pool_frames * PAGE) &&
 	       same_mem(file, line, "lazy pool", f->cfg.lazy_pool_pa, s->lazy,

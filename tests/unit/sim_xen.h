@@ -49,6 +49,13 @@ enum sx_pt_order {
 	SX_ORDER_SHUFFLED,  /* a seeded permutation, the L4 not first */
 };
 
+/* Where in its batch the injected failure hits the failing call. */
+enum sx_fail_where {
+	SX_FAIL_HALF = 0, /* request count / 2 (the first of one) */
+	SX_FAIL_FIRST,    /* nothing of the batch goes in */
+	SX_FAIL_LAST,     /* all but the last request go in */
+};
+
 struct sx_config {
 	uint64_t nr_pages;      /* guest frames (default 4096: 16 MiB) */
 	uint64_t xen_frames;    /* machine frames Xen keeps (default 64) */
@@ -94,9 +101,18 @@ struct sim_xen {
 	uint64_t calls, per_op[64], mmu_reqs, ext_ops, mc_entries;
 	uint64_t flushes, invlpgs, clears, emulated;
 
-	/* Failure injection: hypercall number fail_at (1-based) fails. */
+	/*
+	 * Failure injection: hypercall number fail_at (1-based) fails with
+	 * fail_rc. An mmu_update or mmuext_op call fails at one of the
+	 * requests it carries (fail_where: halfway by default, or its first or
+	 * last), after those before it went in, as a real batch may; any other
+	 * call fails before doing anything. What the failed call carried and
+	 * where it stopped: fail_count, fail_stop.
+	 */
 	uint64_t fail_at;
 	long fail_rc;
+	enum sx_fail_where fail_where;
+	unsigned fail_count, fail_stop;
 
 	/* Rule breaks seen from Xen's side, and the last refusal's reason. */
 	uint64_t violations;

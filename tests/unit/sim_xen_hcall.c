@@ -231,12 +231,23 @@ long xen_hypercall5(unsigned long nr, unsigned long a1, unsigned long a2,
 	if (sx_audit(sx) != before) {
 		rc = sx_refuse(sx, -XEN_EFAULT, "%s", sx->violation);
 	} else {
-		/* An injected failure hits a batch halfway, as a real one may. */
+		/*
+		 * An injected failure hits a batch partway (fail_where), as a
+		 * real one may: the requests before it go in.
+		 */
 		unsigned stop = NO_STOP;
-		if (sx->fail_at && sx->calls == sx->fail_at)
-			stop = (nr == __HYPERVISOR_mmu_update || nr == __HYPERVISOR_mmuext_op)
-				       ? (unsigned)a2 / 2
-				       : 0;
+		if (sx->fail_at && sx->calls == sx->fail_at) {
+			bool batch = nr == __HYPERVISOR_mmu_update ||
+				     nr == __HYPERVISOR_mmuext_op;
+			unsigned n = batch ? (unsigned)a2 : 1;
+			stop = sx->fail_where == SX_FAIL_FIRST ? 0
+			       : sx->fail_where == SX_FAIL_LAST ? (n ? n - 1 : 0)
+								 : n / 2;
+			if (!batch)
+				stop = 0;
+			sx->fail_count = n;
+			sx->fail_stop = stop;
+		}
 		rc = dispatch(sx, nr, a1, a2, a3, stop, false);
 	}
 	sx_sync_shadows(sx);

@@ -143,14 +143,20 @@ TEST(placement)
 {
 	good();
 	REQUIRE_EQ(parse(), 0);
-	struct eb_range ram[] = { { 0, 0xa0000, "ram" }, { 0x100000, 0x7f00000, "ram" } };
+	struct eb_mem_range st[4];
+	struct eb_memmap ram;
+	eb_memmap_init(&ram, st, 4);
+	eb_memmap_add(&ram, 0, 0xa0000, EB_MEM_RAM, err, sizeof err);
+	eb_memmap_add(&ram, 0x100000, 0x7f00000, EB_MEM_RAM, err, sizeof err);
 	struct eb_range busy[] = { { 0x1002000, 0x10000, "loader image" } };
-	CHECK_EQ(eb_elf_check_placement(&info, ram, 2, NULL, 0, err, sizeof err), 0);
-	CHECK_EQ(eb_elf_check_placement(&info, ram, 2, busy, 1, err, sizeof err), -1);
+	CHECK_EQ(eb_elf_check_placement(&info, &ram, NULL, 0, err, sizeof err), 0);
+	CHECK_EQ(eb_elf_check_placement(&info, &ram, busy, 1, err, sizeof err), -1);
 	CHECK_STR(err, "segment 2 at pa 0x1002000-0x1005000 overlaps the loader image at 0x1002000-0x1012000");
-	struct eb_range small[] = { { 0x100000, 0xf01000, "ram" } }; /* ends at 0x1001000 */
-	CHECK_EQ(eb_elf_check_placement(&info, small, 1, NULL, 0, err, sizeof err), -1);
-	CHECK_STR(err, "segment 1 at pa 0x1001000-0x1002000 lies outside usable RAM");
+	struct eb_memmap small;
+	eb_memmap_init(&small, st, 4);
+	eb_memmap_add(&small, 0x100000, 0xf01000, EB_MEM_RAM, err, sizeof err); /* ends at 0x1001000 */
+	CHECK_EQ(eb_elf_check_placement(&info, &small, NULL, 0, err, sizeof err), -1);
+	CHECK_STR(err, "segment 1 at pa 0x1001000-0x1002000 lies outside usable RAM (0x1001000 is a hole in the map)");
 }
 
 /* eb_elf_parse_flags relaxes only what it is asked to (vmlinux: both). */

@@ -79,7 +79,7 @@ TEST(carve_outside_ram_is_an_error)
 	CHECK_EQ(eb_memmap_carve(&m, 0x7ff000, 0x2000, EB_MEM_KERNEL, "kernel segment", err, sizeof err), -1);
 	CHECK_STR(err, "memory map: kernel segment at 0x7ff000-0x801000 is not free RAM (0x800000 is acpi-nvs)");
 	CHECK_EQ(eb_memmap_carve(&m, 0xa0000, 0x1000, EB_MEM_KERNEL, "kernel segment", err, sizeof err), -1);
-	CHECK(strstr(err, "0xa0000 is no range") != NULL);
+	CHECK(strstr(err, "0xa0000 is a hole in the map") != NULL);
 }
 
 TEST(capacity_is_checked)
