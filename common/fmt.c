@@ -15,17 +15,22 @@ static void put(struct sink *s, char c)
 	s->len++;
 }
 
+/* min_digits as C's precision: 0 prints nothing for the value 0. */
 static void put_num(struct sink *s, uint64_t v, unsigned base, bool upper,
-		    bool negative, unsigned width, char pad)
+		    bool negative, unsigned width, char pad, unsigned min_digits)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
+	char tmp[88];
 	unsigned n = 0;
 
-	do {
+	if (min_digits > 64)
+		min_digits = 64;
+	while (v) {
 		tmp[n++] = digits[v % base];
 		v /= base;
-	} while (v);
+	}
+	while (n < min_digits)
+		tmp[n++] = '0';
 	if (negative && pad == '0')
 		put(s, '-');
 	for (unsigned i = n + (negative ? 1u : 0u); i < width; i++)
@@ -48,7 +53,8 @@ int eb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		p++;
 		char pad = ' ';
 		bool left = false;
-		unsigned width = 0, lng = 0;
+		unsigned width = 0, lng = 0, prec = 1;
+		bool has_prec = false;
 		for (; *p == '0' || *p == '-'; p++) {
 			if (*p == '0')
 				pad = '0';
@@ -57,6 +63,13 @@ int eb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		}
 		for (; *p >= '0' && *p <= '9'; p++)
 			width = width * 10 + (unsigned)(*p - '0');
+		if (*p == '.') {
+			has_prec = true;
+			prec = 0;
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				prec = prec * 10 + (unsigned)(*p - '0');
+			pad = ' '; /* as C: a precision overrides the 0 flag */
+		}
 		for (; *p == 'l' || *p == 'z'; p++)
 			lng++;
 		switch (*p) {
@@ -64,7 +77,7 @@ int eb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'i': {
 			int64_t v = lng ? va_arg(ap, long long) : va_arg(ap, int);
 			uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-			put_num(&s, mag, 10, false, v < 0, width, pad);
+			put_num(&s, mag, 10, false, v < 0, width, pad, prec);
 			break;
 		}
 		case 'u':
@@ -73,14 +86,14 @@ int eb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			uint64_t v = lng ? va_arg(ap, unsigned long long)
 					 : va_arg(ap, unsigned);
 			put_num(&s, v, *p == 'u' ? 10 : 16, *p == 'X', false, width,
-				pad);
+				pad, prec);
 			break;
 		}
 		case 'p':
 			put(&s, '0');
 			put(&s, 'x');
 			put_num(&s, (uint64_t)(uintptr_t)va_arg(ap, void *), 16,
-				false, false, 0, ' ');
+				false, false, 0, ' ', 1);
 			break;
 		case 'c':
 			put(&s, (char)va_arg(ap, int));
@@ -90,7 +103,8 @@ int eb_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			size_t n = 0;
 			if (!str)
 				str = "(null)";
-			while (str[n])
+			/* A precision bounds the read too: str need not end. */
+			while ((!has_prec || n < prec) && str[n])
 				n++;
 			if (!left)
 				for (size_t i = n; i < width; i++)

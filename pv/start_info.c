@@ -39,10 +39,10 @@ int pv_parse_start_info(const void *p, uint64_t virt_base,
 	 */
 	if (memcmp(si->magic, "xen-", 4) != 0 ||
 	    nul_at(si->magic, sizeof si->magic) == sizeof si->magic)
-		return bad(err, n, "start_info.magic: not a NUL-terminated \"xen-...\" string%.0llu", 0);
+		return bad(err, n, "start_info.magic: not a NUL-terminated \"xen-...\" string%.0llu", 0ull);
 	size_t ml = strlen(si->magic);
 	if (ml < 6 || strcmp(si->magic + ml - 6, "x86_64") != 0)
-		return bad(err, n, "start_info.magic: not an x86_64 start info (want \"" MAGIC "\")%.0llu", 0);
+		return bad(err, n, "start_info.magic: not an x86_64 start info (want \"" MAGIC "\")%.0llu", 0ull);
 	if (si->nr_pages == 0 || si->nr_pages > PV_MAX_PAGES)
 		return bad(err, n, "start_info.nr_pages: %llu", si->nr_pages);
 	if (si->shared_info & (PAGE - 1))

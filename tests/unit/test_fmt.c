@@ -97,6 +97,27 @@ TEST(fmt_agrees_with_libc)
 	}
 }
 
+/* Precision as C has it: fewest digits, longest string (read no further). */
+TEST(fmt_precision)
+{
+	EXPECT_FMT("x", "x%.0u", 0u);
+	EXPECT_FMT("x7", "x%.0llu", 7ull);
+	EXPECT_FMT("0042|  0042", "%.4d|%6.4x", 42, 0x42u);
+	char z[16];
+	via_va(z, sizeof z, "%08.4d", -42); /* C ignores the 0 flag here */
+	CHECK_STR(z, "   -0042");
+	EXPECT_FMT("xen-3|ab", "%.5s|%.9s", "xen-3.0-x86_64", "ab");
+	char unterminated[4] = { 'w', 'x', 'y', 'z' };
+	EXPECT_FMT("wxyz.", "%.4s.", unterminated);
+	char a[64], b[64];
+	static const unsigned vals[] = { 0, 1, 99, 4096 };
+	for (unsigned i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		eb_snprintf(a, sizeof a, "%.0u|%.3x|%5.2u|%-6.3s|", vals[i], vals[i], vals[i], "abcdef");
+		snprintf(b, sizeof b, "%.0u|%.3x|%5.2u|%-6.3s|", vals[i], vals[i], vals[i], "abcdef");
+		CHECKF(strcmp(a, b) == 0, "value %u: eb \"%s\" libc \"%s\"", vals[i], a, b);
+	}
+}
+
 TEST(fmt_truncation)
 {
 	char b[8];
@@ -151,6 +172,7 @@ int main(void)
 	RUN(fmt_width_and_zero_pad);
 	RUN(fmt_strings_chars_percent);
 	RUN(fmt_agrees_with_libc);
+	RUN(fmt_precision);
 	RUN(fmt_truncation);
 	RUN(fmt_vsnprintf);
 	RUN(fmt_malformed);
