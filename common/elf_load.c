@@ -71,7 +71,7 @@ static int check_header(const Elf64_Ehdr *eh, uint64_t size, char *err,
 }
 
 static int check_segment(const Elf64_Phdr *ph, unsigned i, uint64_t size,
-			 char *err, size_t errlen)
+			 unsigned flags, char *err, size_t errlen)
 {
 	unsigned long long va = ph->p_vaddr, pa = ph->p_paddr;
 	if (ph->p_memsz == 0 || ph->p_memsz > EB_ELF_MAX_SEG_SIZE) {
@@ -107,7 +107,8 @@ static int check_segment(const Elf64_Phdr *ph, unsigned i, uint64_t size,
 			    i, va, pa);
 		return -1;
 	}
-	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
+	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X) &&
+	    !(flags & EB_ELF_ALLOW_WX)) {
 		eb_snprintf(err, errlen,
 			    "segment %u at 0x%llx is writable and executable (W^X)", i, va);
 		return -1;
@@ -141,6 +142,12 @@ static int check_overlaps(const struct eb_elf_info *in, char *err, size_t errlen
 int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 		 char *err, size_t errlen)
 {
+	return eb_elf_parse_flags(file, size, out, 0, err, errlen);
+}
+
+int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
+		       unsigned flags, char *err, size_t errlen)
+{
 	memset(out, 0, sizeof(*out));
 	/*
 	 * Read the header through a copy: the file need not be 8-byte aligned
@@ -161,7 +168,7 @@ int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 		memcpy(&p, ph + (size_t)i * sizeof p, sizeof p);
 		if (p.p_type != PT_LOAD)
 			continue;
-		if (check_segment(&p, i, size, err, errlen))
+		if (check_segment(&p, i, size, flags, err, errlen))
 			return -1;
 		if (out->nseg == EB_ELF_MAX_SEGS) {
 			eb_snprintf(err, errlen, "more than %u PT_LOAD segments",
@@ -180,6 +187,8 @@ int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 	if (check_overlaps(out, err, errlen))
 		return -1;
 	out->entry = eh->e_entry;
+	if (flags & EB_ELF_ENTRY_UNCHECKED)
+		return 0;
 	for (unsigned i = 0; i < out->nseg; i++) {
 		const struct eb_elf_seg *s = &out->seg[i];
 		if ((s->flags & PF_X) && eh->e_entry >= s->vaddr &&

@@ -37,6 +37,19 @@ struct eb_range {
 int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 		 char *err, size_t errlen);
 
+/* What eb_elf_parse_flags may relax (eb_elf_parse passes 0: nothing). */
+#define EB_ELF_ALLOW_WX (1u << 0)        /* accept writable+executable segments */
+#define EB_ELF_ENTRY_UNCHECKED (1u << 1) /* out->entry is e_entry, unchecked: the
+					    caller knows what it means */
+
+/*
+ * eb_elf_parse with some of its rules relaxed: the same validation of the
+ * header and of every segment otherwise (Linux's vmlinux has an RWX init
+ * segment and a physical e_entry; common/linux_boot.c uses both flags).
+ */
+int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
+		       unsigned flags, char *err, size_t errlen);
+
 /*
  * Every segment's pages [paddr, paddr+memsz) must lie inside one of ram[]
  * and overlap none of busy[] (the loader, its pools, ...).
