@@ -40,5 +40,6 @@ IMAGES += $(BUILD)/earlyboot-pv.elf
 .PHONY: test-boot-pv run-pv
 run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pv.sh run
-test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture \
+	      $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio
 	@tests/boot/pv.sh
