@@ -77,6 +77,12 @@ static void *frame_virt(void *env, uint64_t pa)
 		(unsigned long long)pa);
 }
 
+/* MMU hypercalls made so far (the door counts every call by number). */
+static uint64_t mmu_calls(void)
+{
+	return pv_hc.per_op[__HYPERVISOR_mmu_update] + pv_hc.per_op[__HYPERVISOR_mmuext_op];
+}
+
 static void check(enum ep_err e, struct ep_ctx *ctx, const char *what)
 {
 	if (e == EP_OK)
@@ -229,10 +235,12 @@ void pv_linux_enter(struct pv_boot *b)
 		(unsigned long long)in.keep_pfns, (unsigned long long)in.busy_pfns);
 
 	/* 2. The staging tree: the region as it is, and the block to fill. */
+	uint64_t h0 = mmu_calls();
 	struct ep_ctx *stage = pv_tree_build(b, region, L.src * PAGE, L.moved * PAGE,
 					     0, false);
 	check(ep_finish(stage), stage, "finish the staging tree");
 	uint64_t stage_frames = ep_pool_used(&stage->pool);
+	uint64_t h1 = mmu_calls();
 
 	/* 3. The content, each element in its frames. */
 	fill_kernel(b);
@@ -270,6 +278,7 @@ void pv_linux_enter(struct pv_boot *b)
 		.hc = &pv_hc,
 	};
 	check(pv_linux_tree_build(&lt, &tc), &lt.ctx, "build, pin, switch");
+	uint64_t h2 = mmu_calls();
 	eb_info("kernel's tree live: root 0x%llx (new pfn 0x%llx), %llu table frames; staging tree (%llu frames) unpinned",
 		(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
 		(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
@@ -296,12 +305,17 @@ void pv_linux_enter(struct pv_boot *b)
 		   (unsigned long long)L.pt_frames, (unsigned long long)refused,
 		   (unsigned long long)pv_hc.total, (unsigned long long)rep.updated,
 		   (unsigned long long)stage_frames);
-	eb_info("entries written %llu (staging %llu), mmu_update requests %llu, mmuext ops %llu, m2p update calls %llu, hypercalls failed %llu",
+	eb_info("entries written %llu (staging %llu), mmu_update requests %llu, mmuext ops %llu, hypercalls failed %llu",
 		(unsigned long long)(stage->count.entries_written +
 				     lt.ctx.count.entries_written),
 		(unsigned long long)stage->count.entries_written,
 		(unsigned long long)pv_hc.mmu_requests, (unsigned long long)pv_hc.mmuext_ops,
-		(unsigned long long)rep.hypercalls, (unsigned long long)pv_hc.failed);
+		(unsigned long long)pv_hc.failed);
+	eb_info("MMU hypercalls: staging tree %llu, kernel's tree %llu, m2p %llu; console_io %llu; all hypercalls %llu",
+		(unsigned long long)(h1 - h0), (unsigned long long)(h2 - h1),
+		(unsigned long long)(mmu_calls() - h2),
+		(unsigned long long)pv_hc.per_op[__HYPERVISOR_console_io],
+		(unsigned long long)pv_hc.total);
 	uint64_t sp = pv_layout_va(&L, L.stack + PV_LAYOUT_STACK_PAGES);
 	uint64_t si_va = pv_layout_va(&L, L.start_info);
 	eb_info("entering kernel at 0x%llx, start_info at 0x%llx, stack 0x%llx",
