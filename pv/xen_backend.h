@@ -48,8 +48,14 @@
  * entry, which Xen's validation dominates.
  */
 #define XEN_BE_MMU_BATCH 512
-/* Frames of Xen's template we can track (a 64 MiB dom0 has 5). */
-#define XEN_BE_MAX_TEMPLATE 256
+/*
+ * Frames of the template we can track: Xen's (a 64 MiB dom0 has 5, 512 MiB
+ * with a 66 MB module 39), or the loader's staging tree when a PV kernel's
+ * start of day is built over it (linux_tree.h: one L1 per 2 MiB of the
+ * bootstrap region and of the block it fills, 73 for Linux in 512 MiB).
+ * 1024 covers 2 GiB mapped; 16 KiB of state.
+ */
+#define XEN_BE_MAX_TEMPLATE 1024
 /*
  * A protect or unmap of the live tree invalidates its pages in one
  * mmuext_op call: up to this many INVLPGs, beyond it one local TLB flush.

@@ -17,7 +17,9 @@
  *    and loaded; no user base pointer;
  *  - the staging tree's frames are untyped and writable again;
  *  - after the m2p update, m2p[new_p2m[p]] == p for every p of the domain;
- *  - the backend refuses any further work.
+ *  - the backend refuses any further work;
+ *  - it never reads the old p2m once the kernel's tree is loaded (in the
+ *    image those frames are no longer mapped then).
  *
  * And the failures: a staging tree left as the user base pointer keeps its
  * type, so the give-back is refused (the reason the Linux path never runs
@@ -99,6 +101,31 @@ static struct run *setup(uint64_t nr_pages, bool late_staging)
 	return r;
 }
 
+/*
+ * In the image the old p2m's frames are not mapped once the kernel's tree
+ * is loaded (they are not in its region), so the backend must not read
+ * the p2m after the switch. Here the backend gets a copy, poisoned the
+ * first time it reaches for a frame with the kernel's tree loaded: a read
+ * after that would send wrong machine frames to the simulated Xen.
+ */
+struct poison {
+	struct sim_xen *sx;
+	uint64_t staging_base;
+	xen_pfn_t *p2m;
+	uint64_t n;
+	bool done;
+};
+
+static void *poisoning_virt(void *env, uint64_t pa)
+{
+	struct poison *p = env;
+	if (!p->done && p->sx->base != p->staging_base) {
+		memset(p->p2m, 0x5a, p->n * sizeof *p->p2m);
+		p->done = true;
+	}
+	return sim_xen_phys_to_virt(p->sx, pa);
+}
+
 static const char *tree_err(struct run *r)
 {
 	static char buf[300];
@@ -171,6 +198,26 @@ TEST(start_of_day_as_xen_lays_it_out)
 	XCHECK_SIM_CLEAN(x);
 }
 
+TEST(no_p2m_reads_after_the_switch)
+{
+	struct run *r = setup(8192, false);
+	struct sim_xen *sx = r->x->sx;
+	struct poison *p = th_alloc(sizeof *p);
+	*p = (struct poison){ sx, sx->base, th_alloc(sx->nr_pages * sizeof(xen_pfn_t)),
+			      sx->nr_pages, false };
+	memcpy(p->p2m, sx->p2m, sx->nr_pages * sizeof(xen_pfn_t));
+	r->c.p2m = p->p2m;
+	r->c.phys_to_virt = poisoning_virt;
+	r->c.env = p;
+	enum ep_err e = pv_linux_tree_build(&r->t, &r->c);
+	REQUIREF(e == EP_OK, "build: %s (xen: %s)", tree_err(r), sx->why);
+	CHECK(p->done); /* the give-backs did reach for frames after the switch */
+	struct xen_be_m2p_report rep;
+	CHECK_EQ(pv_linux_tree_m2p(&r->t, &r->l, r->new_p2m, &rep), EP_OK);
+	CHECK_EQ(xfx_check_tables_ro(__FILE__, __LINE__, r->x), r->l.pt_frames);
+	XCHECK_SIM_CLEAN(r->x);
+}
+
 TEST(staging_tree_left_as_user_base_keeps_its_type)
 {
 	/*
@@ -239,6 +286,7 @@ TEST(m2p_only_after_the_tree_is_finished)
 int main(void)
 {
 	RUN(start_of_day_as_xen_lays_it_out);
+	RUN(no_p2m_reads_after_the_switch);
 	RUN(staging_tree_left_as_user_base_keeps_its_type);
 	RUN(refused_m2p_entries_are_counted_and_named);
 	RUN(m2p_only_after_the_tree_is_finished);
