@@ -23,7 +23,8 @@ PV=build/earlyboot-pv.elf
 FIX=build/pv-fixtures
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 
-need_built "$PV" "$KERNEL" "$FIXTURE"
+PVSTART=build/pvstart.elf
+need_built "$PV" "$KERNEL" "$FIXTURE" "$PVSTART"
 need_qemu
 if ! prepare_xen; then
 	echo "SKIP boot:pv: $XEN_GZ not installed"
@@ -105,6 +106,17 @@ judge_linux() {
 	fi
 }
 
+# judge_pvstart NAME STATUS: tests/pvstart judged its start of day from
+# inside: 'PVSTART: PASS' and status 33.
+judge_pvstart() {
+	local name=$1 st=$2 log=$LOGS/pv-$1.log
+	if grep -aqE '^PVSTART: PASS [0-9]+ checks' "$log" && [ "$st" = 33 ]; then
+		echo "PASS boot:pv-$name"
+	else
+		echo "FAIL boot:pv-$name: status $st, want 33 and 'PVSTART: PASS'; last lines: $(tail_of "$log" 6)"
+	fi
+}
+
 # judge_error NAME STATUS PATTERN: a refused input: status 37, one error line.
 judge_error() {
 	local name=$1 st=$2 pat=$3 log=$LOGS/pv-$1.log n
@@ -170,6 +182,17 @@ run_case() {
 		judge_loader "$1" "$st"
 		judge_linux "$1" "$st" pv-linux
 		echo "# boot:pv-$1: $((SECONDS - t0)) s (QEMU, Xen, loader and Linux)" ;;
+	pvstart)
+		# The start-of-day judge, started by earlyboot as a PV kernel.
+		st=$(boot "$1" 64M "$FIX/pvstart.cpio" "")
+		judge_loader "$1" "$st"
+		judge_pvstart "$1" "$st" ;;
+	pvstart-xen)
+		# The reference: the same judge started by Xen itself.
+		st=$(qemu_boot "$1" -M pc -cpu qemu64 -m 512 -kernel "$XEN" \
+			-append "$XEN_ARGS dom0_mem=64M,max:64M" \
+			-initrd "$PVSTART eb.marker,$FIX/tree/initrd")
+		judge_pvstart "$1" "$st" ;;
 	bad-no-xen-notes)
 		# A vmlinux (a "Linux" note) without Xen notes: not a PV kernel.
 		st=$(boot "$1" 64M "$FIX/linux-no-xen-notes.elf" "")
@@ -195,6 +218,12 @@ fixtures() {
 	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-xen-notes.elf" linux || return 1
 	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-entry.elf" linux \
 		xen:3=0xffffffff80000000 xen:5=s:xen-3.0 xen:8=s:generic || return 1
+	# The start-of-day judge as a PV kernel, with the CRC-checked initrd.
+	mkdir -p "$FIX/tree/ps" && cp "$PVSTART" "$FIX/tree/ps/kernel" &&
+		cp "$FIX/tree/initrd" "$FIX/tree/ps/initrd" &&
+		echo "eb.marker" >"$FIX/tree/ps/cmdline" &&
+		(cd "$FIX/tree/ps" && printf 'kernel\ninitrd\ncmdline\n' |
+			cpio -o -H newc -R 0:0 --quiet) >"$FIX/pvstart.cpio" || return 1
 	linux_fixture
 }
 
@@ -233,6 +262,6 @@ if [ "${1:-}" = run ]; then
 	exit
 fi
 
-ALL="linux-vmlinux 1g 256m 64m 32m cpio defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
+ALL="linux-vmlinux pvstart pvstart-xen 1g 256m 64m 32m cpio defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
 cases=${*:-$ALL}
 run_cases run_case $cases
