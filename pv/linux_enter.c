@@ -283,6 +283,10 @@ void pv_linux_enter(struct pv_boot *b)
 		(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
 		(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
 
+	/* The kernel's tree as it is handed over (read back through the m2p). */
+	if (b->opt.ptdump)
+		ep_dump(&lt.ctx, con_line, 0);
+
 	/* 5. The m2p: from the new p2m, the only one still mapped. */
 	struct xen_be_m2p_report rep;
 	enum ep_err e = pv_linux_tree_m2p(&lt, &L, (const xen_pfn_t *)pv_layout_va(&L, L.p2m),
