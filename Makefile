@@ -34,7 +34,8 @@ HOST_OBJS    := $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_PORTABLE) $(UNIT_SUPPO
 # common/xen/hc_call.c (the real raw call) is image-only: never in the host
 # link.
 PV_PORTABLE := pv/xen_backend.c pv/xen_template.c pv/xen_activate.c \
-               pv/xen_request.c pv/start_info.c
+               pv/xen_request.c pv/xen_m2p.c pv/start_info.c pv/xen_notes.c \
+               pv/linux_layout.c pv/linux_tree.c
 PV_HDRS     := $(wildcard pv/*.h)
 HOSTCFLAGS  += -Ipv
 HOST_OBJS   += $(patsubst %.c,$(BUILD)/host/%.o,$(PV_PORTABLE))

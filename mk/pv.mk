@@ -40,5 +40,28 @@ IMAGES += $(BUILD)/earlyboot-pv.elf
 .PHONY: test-boot-pv run-pv
 run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pv.sh run
-test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture $(BUILD)/pvstart.elf \
+	      $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio
 	@tests/boot/pv.sh
+
+# pvstart.elf: the judge of a PV start of day (tests/pvstart/), a PV kernel
+# laid out like Linux's vmlinux, booted by earlyboot's PV world and, as the
+# reference, by Xen itself (tests/boot/pv.sh pvstart, pvstart-xen).
+PVSTART_C    := tests/pvstart/main.c common/fmt.c common/libc.c common/crc32.c \
+                common/xen/hc_raw.c
+PVSTART_OBJS := $(patsubst %.c,$(BUILD)/pvstart/%.o,$(PVSTART_C)) \
+                $(BUILD)/pvstart/tests/pvstart/entry.o
+
+$(BUILD)/pvstart/%.o: %.c $(COMMON_ALL_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c -o $@ $<
+
+$(BUILD)/pvstart/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -o $@ $<
+
+$(BUILD)/pvstart.elf: $(PVSTART_OBJS) linker/pvstart.ld
+	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
+	    -T linker/pvstart.ld -o $@ $(PVSTART_OBJS)
+
+IMAGES += $(BUILD)/pvstart.elf

@@ -62,6 +62,30 @@ pv_start:
 .hang:
 	jmp .hang
 
+; pv_jump_kernel(entry, start_info, stack_top): enter a PV kernel as Xen
+; enters a fresh domain (its dom0 builder: rip = ENTRY, rsi = start_info,
+; rsp = the bootstrap stack's top, every other general register 0). Called
+; by pv/linux_enter.c with the kernel's tree live; never returns.
+global pv_jump_kernel
+pv_jump_kernel:
+	mov rsp, rdx
+	push rdi			; the entry, on the kernel's stack: ret takes it
+	xor eax, eax
+	xor ebx, ebx
+	xor ecx, ecx
+	xor edx, edx
+	xor edi, edi
+	xor ebp, ebp
+	xor r8d, r8d
+	xor r9d, r9d
+	xor r10d, r10d
+	xor r11d, r11d
+	xor r12d, r12d
+	xor r13d, r13d
+	xor r14d, r14d
+	xor r15d, r15d
+	ret				; rsp back at the stack's top
+
 section .bss nobits alloc noexec write align=16
 pv_stack:
 	resb 32768

@@ -4,11 +4,13 @@
  * reach isa-debug-exit, the console (console_io), then start_info, the
  * command line and the one module (same syntax and rule as PVH:
  * common/cmdline.h, common/bootmod.h), and pv/tree.c builds, pins and
- * switches to the new tree and enters the kernel.
+ * switches to the new tree and enters the kernel; a Linux vmlinux gets
+ * Xen's PV start of day instead (pv/linux_enter.c).
  */
 #include "bootmod.h"
 #include "fmt.h"
 #include "libc.h"
+#include "linux_boot.h"
 #include "pv.h"
 #include "x86/log.h"
 #include "x86/serial.h"
@@ -48,11 +50,35 @@ static void split_module(struct pv_boot *b)
 		eb_snprintf(kernel_name, sizeof kernel_name, "module");
 	b->kfile = (const char *)mod + bm.kernel.off;
 	b->kfile_len = bm.kernel.len;
-	if (eb_elf_parse(b->kfile, b->kfile_len, &b->elf, err, sizeof err))
-		eb_fail("kernel (%s): %s", kernel_name, err);
-	eb_info("kernel (%s): %llu bytes, %u segments, entry 0x%llx", kernel_name,
-		(unsigned long long)b->kfile_len, b->elf.nseg,
-		(unsigned long long)b->elf.entry);
+	enum eb_kernel_kind kind = eb_kernel_kind(b->kfile, b->kfile_len);
+	if (kind == EB_KERNEL_BZIMAGE)
+		eb_fail("kernel (%s): a Linux bzImage; the PV world boots the vmlinux ELF inside it (tools/extract-vmlinux)",
+			kernel_name);
+	if (kind == EB_KERNEL_VMLINUX) {
+		/* A PV kernel: Xen's start of day (linux_enter.c). Notes first. */
+		b->pv_kernel = true;
+		if (pv_xen_notes_parse(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
+			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
+		if (eb_elf_parse_flags(b->kfile, b->kfile_len, &b->elf,
+				       EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err,
+				       sizeof err))
+			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
+		const struct pv_xen_notes *n = &b->notes;
+		b->elf.entry = n->entry;
+		eb_info("kernel (%s): Linux vmlinux, %llu bytes, %u segments; Xen notes: ENTRY 0x%llx VIRT_BASE 0x%llx PADDR_OFFSET 0x%llx HYPERCALL_PAGE 0x%llx INIT_P2M 0x%llx MOD_START_PFN %u SUPPORTED_FEATURES 0x%x (%u notes)",
+			kernel_name, (unsigned long long)b->kfile_len, b->elf.nseg,
+			(unsigned long long)n->entry, (unsigned long long)n->virt_base,
+			(unsigned long long)n->paddr_offset,
+			(unsigned long long)n->hypercall_page,
+			(unsigned long long)n->init_p2m, n->mod_start_pfn ? 1 : 0,
+			n->supported_features, n->count);
+	} else {
+		if (eb_elf_parse(b->kfile, b->kfile_len, &b->elf, err, sizeof err))
+			eb_fail("kernel (%s): %s", kernel_name, err);
+		eb_info("kernel (%s): %llu bytes, %u segments, entry 0x%llx", kernel_name,
+			(unsigned long long)b->kfile_len, b->elf.nseg,
+			(unsigned long long)b->elf.entry);
+	}
 	if (bm.initrd.present) {
 		b->initrd_pa = si.mod_pa + bm.initrd.off;
 		b->initrd_len = bm.initrd.len;
@@ -102,5 +128,7 @@ void pv_main(const void *start_info)
 	split_module(b);
 	b->si = &si;
 	b->start_info_pa = (uint64_t)start_info - PV_VIRT_BASE;
+	if (b->pv_kernel)
+		pv_linux_enter(b);
 	pv_tree_and_enter(b);
 }

@@ -8,9 +8,13 @@
  *   direct map     EB_DMAP_BASE -> every pseudo-physical page, 4 KiB leaves;
  *   the kernel's segments at their link addresses.
  *
- * Activate early, switch to late at the named point, copy the kernel
- * through the direct map, finish (spare frames writable again), fill the
- * boot info and enter the kernel with the pinned tree live.
+ * pv_tree_build makes that tree live (the earlyboot handoff: activate
+ * early, switch to late at the named point, activate late). For the
+ * handoff pv_tree_and_enter then copies the kernel through the direct map,
+ * finishes (spare frames writable again), fills the boot info and enters
+ * the kernel with the pinned tree live. The PV start of day of a Linux
+ * kernel (linux_enter.c) builds the same tree as its staging tree, with
+ * the direct map cut to the frames it fills and no kernel segments.
  */
 #include "tree.h"
 
@@ -95,7 +99,7 @@ static int carve_rest(struct eb_memmap *m, uint64_t end, char *err, size_t errle
 	return 0;
 }
 
-void pv_tree_and_enter(struct pv_boot *b)
+uint64_t pv_bootstrap_region(const struct pv_boot *b)
 {
 	const struct pv_start *si = b->si;
 	uint64_t ram = si->nr_pages * PAGE;
@@ -114,35 +118,25 @@ void pv_tree_and_enter(struct pv_boot *b)
 		if (marks[i] > last)
 			last = marks[i];
 	uint64_t region = up(last + PAGE + PV_PADDING, 4ULL << 20);
-	if (region > ram)
-		region = ram;
+	return region > ram ? ram : region;
+}
 
-	/* The kernel's segments: in the domain, clear of the region. */
-	uint64_t kstart = ~0ULL, kend = 0;
-	for (unsigned i = 0; i < b->elf.nseg; i++) {
-		const struct eb_elf_seg *s = &b->elf.seg[i];
-		uint64_t s0 = eb_elf_seg_pa_start(s), s1 = eb_elf_seg_pa_end(s);
-		if (s0 < kstart)
-			kstart = s0;
-		if (s1 > kend)
-			kend = s1;
-	}
-	if (kstart < region || kend > ram)
-		eb_fail("kernel: segments 0x%llx-0x%llx must lie between the bootstrap region's end 0x%llx and the domain's 0x%llx",
-			(unsigned long long)kstart, (unsigned long long)kend,
-			(unsigned long long)region, (unsigned long long)ram);
-	uint64_t bootinfo_pa = up(kend, PAGE);
-	if (bootinfo_pa + up(sizeof(struct eb_bootinfo), PAGE) > ram)
-		eb_fail("boot info: no room after the kernel (0x%llx) in %llu MiB",
-			(unsigned long long)kend, (unsigned long long)(ram >> 20));
+struct ep_ctx *pv_tree_build(struct pv_boot *b, uint64_t region, uint64_t dmap_pa,
+			     uint64_t dmap_len, const struct eb_elf_info *kernel,
+			     bool late)
+{
+	const struct pv_start *si = b->si;
+	unsigned nseg = kernel ? kernel->nseg : 0;
 
 	/* Pool size: the tables map themselves (self_map), fixed point. */
 	struct ep_range_req reqs[3 + EB_ELF_MAX_SEGS];
 	size_t nreq = 0;
 	reqs[nreq++] = (struct ep_range_req){ PV_VIRT_BASE, 0, region };
-	reqs[nreq++] = (struct ep_range_req){ EB_DMAP_BASE, 0, ram };
-	for (unsigned i = 0; i < b->elf.nseg; i++) {
-		const struct eb_elf_seg *s = &b->elf.seg[i];
+	if (dmap_len)
+		reqs[nreq++] = (struct ep_range_req){ EB_DMAP_BASE + dmap_pa, dmap_pa,
+						      dmap_len };
+	for (unsigned i = 0; i < nseg; i++) {
+		const struct eb_elf_seg *s = &kernel->seg[i];
 		uint64_t va = s->vaddr & ~(PAGE - 1);
 		reqs[nreq++] = (struct ep_range_req){
 			va, eb_elf_seg_pa_start(s),
@@ -202,12 +196,11 @@ void pv_tree_and_enter(struct pv_boot *b)
 		.pool_state = pool_state,
 	};
 	check(ep_init(&ctx, &cfg), "init");
-	eb_info("region 0x%llx-0x%llx (%llu KiB), pool %llu frames at 0x%llx, %llu template frames, kernel 0x%llx-0x%llx, boot info at 0x%llx",
+	eb_info("region 0x%llx-0x%llx (%llu KiB), pool %llu frames at 0x%llx, %llu template frames, direct map of 0x%llx-0x%llx",
 		(unsigned long long)PV_VIRT_BASE, (unsigned long long)(PV_VIRT_BASE + region),
 		(unsigned long long)(region >> 10), (unsigned long long)frames,
 		(unsigned long long)pa_of(pool), (unsigned long long)si->nr_pt_frames,
-		(unsigned long long)kstart, (unsigned long long)kend,
-		(unsigned long long)bootinfo_pa);
+		(unsigned long long)dmap_pa, (unsigned long long)(dmap_pa + dmap_len));
 
 	uint64_t text = pa_of(__text_start), text_end = pa_of(__text_end);
 	uint64_t ro = pa_of(__rodata_start), ro_end = pa_of(__rodata_end);
@@ -217,9 +210,11 @@ void pv_tree_and_enter(struct pv_boot *b)
 	check(ep_map(&ctx, PV_VIRT_BASE + ro, ro, ro_end - ro, 0), "map loader rodata");
 	check(ep_map(&ctx, PV_VIRT_BASE + ro_end, ro_end, region - ro_end, EP_W),
 	      "map the bootstrap region");
-	check(ep_map(&ctx, EB_DMAP_BASE, 0, ram, EP_W), "map the direct map");
-	for (unsigned i = 0; i < b->elf.nseg; i++) {
-		const struct eb_elf_seg *s = &b->elf.seg[i];
+	if (dmap_len)
+		check(ep_map(&ctx, EB_DMAP_BASE + dmap_pa, dmap_pa, dmap_len, EP_W),
+		      "map the direct map");
+	for (unsigned i = 0; i < nseg; i++) {
+		const struct eb_elf_seg *s = &kernel->seg[i];
 		uint64_t p0 = eb_elf_seg_pa_start(s);
 		check(ep_map(&ctx, s->vaddr & ~(PAGE - 1), p0, eb_elf_seg_pa_end(s) - p0,
 			     seg_perms(s)),
@@ -227,12 +222,46 @@ void pv_tree_and_enter(struct pv_boot *b)
 	}
 	check(ep_activate(&ctx), "activate (early)");
 	eb_info("new tree live (early activation): root 0x%llx", (unsigned long long)ctx.root);
-	/* The one named point: user page tables exist from here on. */
-	ep_switch_to_late_activation(&ctx);
-	check(ep_activate(&ctx), "activate (late)");
+	if (late) {
+		/* The one named point: user page tables exist from here on. */
+		ep_switch_to_late_activation(&ctx);
+		check(ep_activate(&ctx), "activate (late)");
+	}
+	return &ctx;
+}
+
+void pv_tree_and_enter(struct pv_boot *b)
+{
+	const struct pv_start *si = b->si;
+	uint64_t ram = si->nr_pages * PAGE;
+	uint64_t region = pv_bootstrap_region(b);
+
+	/* The kernel's segments: in the domain, clear of the region. */
+	uint64_t kstart = ~0ULL, kend = 0;
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		uint64_t s0 = eb_elf_seg_pa_start(s), s1 = eb_elf_seg_pa_end(s);
+		if (s0 < kstart)
+			kstart = s0;
+		if (s1 > kend)
+			kend = s1;
+	}
+	if (kstart < region || kend > ram)
+		eb_fail("kernel: segments 0x%llx-0x%llx must lie between the bootstrap region's end 0x%llx and the domain's 0x%llx",
+			(unsigned long long)kstart, (unsigned long long)kend,
+			(unsigned long long)region, (unsigned long long)ram);
+	uint64_t bootinfo_pa = up(kend, PAGE);
+	if (bootinfo_pa + up(sizeof(struct eb_bootinfo), PAGE) > ram)
+		eb_fail("boot info: no room after the kernel (0x%llx) in %llu MiB",
+			(unsigned long long)kend, (unsigned long long)(ram >> 20));
+	eb_info("kernel 0x%llx-0x%llx, boot info at 0x%llx", (unsigned long long)kstart,
+		(unsigned long long)kend, (unsigned long long)bootinfo_pa);
+
+	pv_tree_build(b, region, 0, ram, &b->elf, true);
 
 	eb_elf_copy(&b->elf, b->kfile, via_dmap, 0);
 	check(ep_finish(&ctx), "finish");
+
 
 	eb_memmap_init(&mem, mem_storage, sizeof mem_storage / sizeof mem_storage[0]);
 	char err[240];
@@ -287,7 +316,7 @@ void pv_tree_and_enter(struct pv_boot *b)
 		(unsigned long long)pv_hc.mmu_requests, (unsigned long long)pv_hc.mmuext_ops,
 		(unsigned long long)pv_hc.failed,
 		(unsigned long long)((ctx.pool.end - ctx.pool.start) / PAGE),
-		(unsigned long long)frames);
+		(unsigned long long)ep_pool_frames(&ctx.pool));
 	eb_info("entering kernel at 0x%llx, boot info at 0x%llx",
 		(unsigned long long)b->elf.entry, (unsigned long long)bi->self_va);
 	uint64_t sp = (uint64_t)(entry_stack + sizeof entry_stack);

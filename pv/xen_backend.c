@@ -34,6 +34,13 @@ struct xen_be *be_get(struct ep_ctx *ctx, enum ep_err *err)
 {
 	struct xen_be *be = be_of(ctx);
 	be->hc->ep = &ctx->count;
+	if (be->handed_over && !be->broken) {
+		/* The m2p now speaks the next kernel's pfns: nothing reads back. */
+		be->broken = true;
+		ep_fail(ctx, EP_ERR_STATE,
+			"xen: the m2p was handed to the next kernel", 0, 0, 0, 0);
+		be->failure = ctx->err;
+	}
 	if (be->broken) {
 		/* The first failure is what the caller must see, every time. */
 		ctx->err = be->failure;

@@ -48,8 +48,14 @@
  * entry, which Xen's validation dominates.
  */
 #define XEN_BE_MMU_BATCH 512
-/* Frames of Xen's template we can track (a 64 MiB dom0 has 5). */
-#define XEN_BE_MAX_TEMPLATE 256
+/*
+ * Frames of the template we can track: Xen's (a 64 MiB dom0 has 5, 512 MiB
+ * with a 66 MB module 39), or the loader's staging tree when a PV kernel's
+ * start of day is built over it (linux_tree.h: one L1 per 2 MiB of the
+ * bootstrap region and of the block it fills, 73 for Linux in 512 MiB).
+ * 1024 covers 2 GiB mapped; 16 KiB of state.
+ */
+#define XEN_BE_MAX_TEMPLATE 1024
 /*
  * A protect or unmap of the live tree invalidates its pages in one
  * mmuext_op call: up to this many INVLPGs, beyond it one local TLB flush.
@@ -123,6 +129,7 @@ struct xen_be {
 	struct xen_hcall_acct *hc;
 	bool ready;  /* the template has been walked */
 	bool broken; /* a hypercall failed: nothing more is attempted */
+	bool handed_over; /* the m2p was rewritten for the next kernel */
 	struct ep_error_info failure; /* what broke it, repeated to callers */
 
 	/* The template, sorted by pfn. */
@@ -167,6 +174,34 @@ enum ep_err xen_be_setup(struct xen_be *be, const struct xen_be_config *cfg);
  */
 size_t xen_be_refusals_needed(uint64_t pool_frames, uint64_t template_frames,
 			      unsigned views);
+
+/*
+ * The machine-to-phys table for a next kernel (MMU_MACHPHYS_UPDATE): tell
+ * Xen that machine frame mfn is now pseudo-physical frame pfn, for count
+ * frames, the i-th given by next(env, i, &mfn, &pfn). Batched
+ * XEN_BE_MMU_BATCH per mmu_update call; a refused entry is counted, the
+ * first XEN_BE_M2P_REPORT of them remembered (mfn, pfn, Xen's code), and
+ * the rest of the batch goes on after it, so the report is complete.
+ *
+ * The backend reads entries back through the m2p, so this is its last
+ * act: it must be finished (ep_finish) and, once called, every further
+ * operation fails with EP_ERR_STATE (the tree belongs to the next kernel).
+ * EP_OK when Xen took every entry; EP_ERR_BACKEND (naming the first
+ * refused frame) otherwise.
+ */
+#define XEN_BE_M2P_REPORT 4
+struct xen_be_m2p_report {
+	uint64_t updated, failed, hypercalls;
+	unsigned nfirst;
+	struct {
+		uint64_t mfn, pfn;
+		long rc;
+	} first[XEN_BE_M2P_REPORT];
+};
+enum ep_err xen_be_m2p_update(struct ep_ctx *ctx, uint64_t count,
+			      void (*next)(void *env, uint64_t i, uint64_t *mfn,
+					   uint64_t *pfn),
+			      void *env, struct xen_be_m2p_report *rep);
 
 /* Is pa a table frame under the rule right now (pool open, template live)? */
 bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa);

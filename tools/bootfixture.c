@@ -9,6 +9,12 @@
  *                                        earlyboot hand the file to the
  *                                        firmware), then headers no loader
  *                                        can accept
+ *   bootfixture elf-notes IN OUT NOTE... one more PT_NOTE segment holding
+ *                                        the NOTEs (appended to the file,
+ *                                        with a new program header table):
+ *       linux              a note named "Linux" (what makes a vmlinux)
+ *       xen:TYPE=NUMBER    a Xen note, 8-byte little-endian descriptor
+ *       xen:TYPE=s:TEXT    a Xen note, NUL-terminated string
  */
 #define _POSIX_C_SOURCE 200809L
 #include <elf.h>
@@ -123,6 +129,69 @@ static int pe_corrupt(const char *out)
 	put16(opt + 68, 10);     /* Subsystem: EFI application */
 	put32(opt + 108, 16);    /* NumberOfRvaAndSizes */
 	spit(out, buf, sizeof buf);
+/* Append one note (name, type, descriptor) to out at *len, 4-aligned. */
+static void put_note(unsigned char *out, size_t *len, const char *name,
+		     unsigned type, const void *desc, unsigned dsz)
+{
+	unsigned nsz = (unsigned)strlen(name) + 1;
+	unsigned hdr[3] = { nsz, dsz, type };
+	memcpy(out + *len, hdr, sizeof hdr);
+	*len += sizeof hdr;
+	memcpy(out + *len, name, nsz);
+	*len += (nsz + 3) & ~3u;
+	memcpy(out + *len, desc, dsz);
+	*len += (dsz + 3) & ~3u;
+}
+
+static int elf_notes(const char *in, const char *out, int n, char **spec)
+{
+	size_t len;
+	unsigned char *buf = slurp(in, &len);
+	unsigned nph;
+	phdrs(buf, len, &nph);
+	unsigned char notes[4096];
+	size_t nlen = 0;
+	memset(notes, 0, sizeof notes);
+	for (int i = 0; i < n; i++) {
+		if (nlen > sizeof notes - 512) {
+			fprintf(stderr, "elf-notes: too many notes\n");
+			return 1;
+		}
+		if (strcmp(spec[i], "linux") == 0) {
+			put_note(notes, &nlen, "Linux", 0x100, "6.1.0-fixture", 14);
+			continue;
+		}
+		unsigned type;
+		int at = 0;
+		if (sscanf(spec[i], "xen:%u=%n", &type, &at) != 1 || !at) {
+			fprintf(stderr, "elf-notes: bad note '%s'\n", spec[i]);
+			return 2;
+		}
+		const char *v = spec[i] + at;
+		if (strncmp(v, "s:", 2) == 0) {
+			put_note(notes, &nlen, "Xen", type, v + 2, (unsigned)strlen(v + 2) + 1);
+		} else {
+			unsigned long long x = strtoull(v, 0, 0);
+			put_note(notes, &nlen, "Xen", type, &x, 8);
+		}
+	}
+	/* File: old bytes, notes (4-aligned), new program headers (8-aligned). */
+	size_t note_off = (len + 3) & ~(size_t)3;
+	size_t ph_off = (note_off + nlen + 7) & ~(size_t)7;
+	size_t total = ph_off + (nph + 1) * sizeof(Elf64_Phdr);
+	unsigned char *o = calloc(1, total);
+	if (!o)
+		return 1;
+	memcpy(o, buf, len);
+	memcpy(o + note_off, notes, nlen);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)o;
+	memcpy(o + ph_off, buf + eh->e_phoff, nph * sizeof(Elf64_Phdr));
+	Elf64_Phdr np = { .p_type = PT_NOTE, .p_flags = PF_R, .p_offset = note_off,
+			  .p_filesz = nlen, .p_align = 4 };
+	memcpy(o + ph_off + nph * sizeof(Elf64_Phdr), &np, sizeof np);
+	eh->e_phoff = ph_off;
+	eh->e_phnum = (Elf64_Half)(nph + 1);
+	spit(out, o, total);
 	return 0;
 }
 
@@ -130,6 +199,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "pe-corrupt") == 0)
 		return pe_corrupt(argv[2]);
+	if (argc >= 4 && strcmp(argv[1], "elf-notes") == 0)
+		return elf_notes(argv[2], argv[3], argc - 4, argv + 4);
 	if (argc == 4 && strcmp(argv[1], "initrd") == 0)
 		return initrd(argv[2], strtoull(argv[3], 0, 0));
 	if (argc == 5 && (strcmp(argv[1], "elf-paddr") == 0 ||
@@ -157,6 +228,6 @@ int main(int argc, char **argv)
 		spit(argv[3], buf, len);
 		return 0;
 	}
-	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ | pe-corrupt OUT\n");
+	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ | pe-corrupt OUT | elf-notes IN OUT NOTE...\n");
 	return 2;
 }

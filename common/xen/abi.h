@@ -21,5 +21,6 @@
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/physdev.h>
 #include <xen/sched.h>
+#include <xen/features.h>
 
 #endif

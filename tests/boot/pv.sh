@@ -23,7 +23,8 @@ PV=build/earlyboot-pv.elf
 FIX=build/pv-fixtures
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 
-need_built "$PV" "$KERNEL" "$FIXTURE"
+PVSTART=build/pvstart.elf
+need_built "$PV" "$KERNEL" "$FIXTURE" "$PVSTART"
 need_qemu
 if ! prepare_xen; then
 	echo "SKIP boot:pv: $XEN_GZ not installed"
@@ -35,7 +36,7 @@ mkdir -p "$LOGS" "$FIX"
 boot() {
 	local name=$1 dmem=$2 module=$3 args=$4 mem=512
 	# Xen keeps its own memory besides dom0's: give the machine room.
-	case $dmem in 1G) mem=1536 ;; esac
+	case $dmem in 512M) mem=1024 ;; 1G) mem=1536 ;; esac
 	qemu_boot "$name" -M pc -cpu qemu64 -m "$mem" \
 		-kernel "$XEN" -append "$XEN_ARGS dom0_mem=$dmem,max:$dmem" \
 		-initrd "$PV $args${module:+,$module}"
@@ -92,6 +93,30 @@ judge_defect() {
 	fi
 }
 
+# judge_linux NAME STATUS ID: stock Linux started as dom0 by the loader:
+# the busybox /init (tests/linux/init) judged the boot from inside and
+# ended the run: status 33 and its PASS line with the command line's eb.id.
+judge_linux() {
+	local name=$1 st=$2 id=$3 log=$LOGS/pv-$1.log
+	if grep -aqE "^EARLYBOOT-LINUX: PASS $id " "$log" && [ "$st" = 33 ] &&
+		! grep -aq '^earlyboot: error: ' "$log"; then
+		echo "PASS boot:pv-$name"
+	else
+		echo "FAIL boot:pv-$name: status $st, want 33 and 'EARLYBOOT-LINUX: PASS $id'; last lines: $(tail_of "$log" 6)"
+	fi
+}
+
+# judge_pvstart NAME STATUS: tests/pvstart judged its start of day from
+# inside: 'PVSTART: PASS' and status 33.
+judge_pvstart() {
+	local name=$1 st=$2 log=$LOGS/pv-$1.log
+	if grep -aqE '^PVSTART: PASS [0-9]+ checks' "$log" && [ "$st" = 33 ]; then
+		echo "PASS boot:pv-$name"
+	else
+		echo "FAIL boot:pv-$name: status $st, want 33 and 'PVSTART: PASS'; last lines: $(tail_of "$log" 6)"
+	fi
+}
+
 # judge_error NAME STATUS PATTERN: a refused input: status 37, one error line.
 judge_error() {
 	local name=$1 st=$2 pat=$3 log=$LOGS/pv-$1.log n
@@ -144,6 +169,37 @@ run_case() {
 	bad-cpio-no-kernel)
 		st=$(boot "$1" 64M "$FIX/no-kernel.cpio" "")
 		judge_error "$1" "$st" "start_info.mod_start" ;;
+	linux-vmlinux)
+		# Stock Linux as dom0 (docs/pv.md, "Chainloading a PV kernel").
+		if [ ! -f "$LINUX_MOD" ]; then
+			echo "SKIP boot:pv-$1: $LINUX_SKIP"
+			return
+		fi
+		local t0=$SECONDS
+		# Linux under Xen under TCG: ~10 s here, more on a loaded machine.
+		TIMEOUT=${BOOT_TIMEOUT_LINUX:-180}
+		st=$(boot "$1" 512M "$LINUX_MOD" "")
+		judge_loader "$1" "$st"
+		judge_linux "$1" "$st" pv-linux
+		echo "# boot:pv-$1: $((SECONDS - t0)) s (QEMU, Xen, loader and Linux)" ;;
+	pvstart)
+		# The start-of-day judge, started by earlyboot as a PV kernel.
+		st=$(boot "$1" 64M "$FIX/pvstart.cpio" "")
+		judge_loader "$1" "$st"
+		judge_pvstart "$1" "$st" ;;
+	pvstart-xen)
+		# The reference: the same judge started by Xen itself.
+		st=$(qemu_boot "$1" -M pc -cpu qemu64 -m 512 -kernel "$XEN" \
+			-append "$XEN_ARGS dom0_mem=64M,max:64M" \
+			-initrd "$PVSTART eb.marker,$FIX/tree/initrd")
+		judge_pvstart "$1" "$st" ;;
+	bad-no-xen-notes)
+		# A vmlinux (a "Linux" note) without Xen notes: not a PV kernel.
+		st=$(boot "$1" 64M "$FIX/linux-no-xen-notes.elf" "")
+		judge_error "$1" "$st" "kernel \(module, a Linux vmlinux\): no Xen ELF notes" ;;
+	bad-pv-no-entry)
+		st=$(boot "$1" 64M "$FIX/linux-no-entry.elf" "")
+		judge_error "$1" "$st" "kernel \(module, a Linux vmlinux\): Xen ELF note ENTRY \(type 1\) missing" ;;
 	*) echo "FAIL boot:pv-$1: no such case" ;;
 	esac
 }
@@ -158,6 +214,45 @@ fixtures() {
 	(cd "$FIX/tree" && printf 'initrd\n' | cpio -o -H newc -R 0:0 --quiet) \
 		>"$FIX/no-kernel.cpio" || return 1
 	echo "this is neither a kernel nor a cpio archive" >"$FIX/not-kernel.bin"
+	# ELFs that claim to be Linux (a "Linux" note), with too few Xen notes.
+	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-xen-notes.elf" linux || return 1
+	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-entry.elf" linux \
+		xen:3=0xffffffff80000000 xen:5=s:xen-3.0 xen:8=s:generic || return 1
+	# The start-of-day judge as a PV kernel, with the CRC-checked initrd.
+	mkdir -p "$FIX/tree/ps" && cp "$PVSTART" "$FIX/tree/ps/kernel" &&
+		cp "$FIX/tree/initrd" "$FIX/tree/ps/initrd" &&
+		echo "eb.marker" >"$FIX/tree/ps/cmdline" &&
+		(cd "$FIX/tree/ps" && printf 'kernel\ninitrd\ncmdline\n' |
+			cpio -o -H newc -R 0:0 --quiet) >"$FIX/pvstart.cpio" || return 1
+	linux_fixture
+}
+
+# The stock-Linux module: kernel (the Debian vmlinux), initrd (the busybox
+# initramfs), cmdline. Built by make (mk/linux.mk); remade when they change.
+LINUX_VMLINUX=build/linux/vmlinux
+LINUX_INITRAMFS=build/linux/initramfs.cpio
+LINUX_MOD=$FIX/linux-vmlinux.cpio
+LINUX_SKIP=
+linux_fixture() {
+	if ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1; then
+		LINUX_SKIP="no /boot/vmlinuz-*-amd64 (linux-image-amd64)"
+		rm -f "$LINUX_MOD"
+		return 0
+	fi
+	if [ ! -f "$LINUX_VMLINUX" ] || [ ! -f "$LINUX_INITRAMFS" ]; then
+		echo "FAIL boot:pv-setup: $LINUX_VMLINUX or $LINUX_INITRAMFS missing (run make linux)"
+		exit 1
+	fi
+	[ "$LINUX_MOD" -nt "$LINUX_VMLINUX" ] && [ "$LINUX_MOD" -nt "$LINUX_INITRAMFS" ] &&
+		return 0
+	rm -rf "$FIX/linux"
+	mkdir -p "$FIX/linux"
+	cp "$LINUX_VMLINUX" "$FIX/linux/kernel" &&
+		cp "$LINUX_INITRAMFS" "$FIX/linux/initrd" &&
+		echo "console=hvc0 eb.marker eb.id=pv-linux" >"$FIX/linux/cmdline" &&
+		(cd "$FIX/linux" && printf 'kernel\ninitrd\ncmdline\n' | cpio -o -H newc -R 0:0 --quiet) \
+			>"$LINUX_MOD.tmp" && mv "$LINUX_MOD.tmp" "$LINUX_MOD" || return 1
+	rm -rf "$FIX/linux"
 }
 fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 
@@ -167,6 +262,6 @@ if [ "${1:-}" = run ]; then
 	exit
 fi
 
-ALL="1g 256m 64m 32m cpio defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel"
+ALL="linux-vmlinux pvstart pvstart-xen 1g 256m 64m 32m cpio defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
 cases=${*:-$ALL}
 run_cases run_case $cases

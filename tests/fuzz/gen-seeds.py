@@ -194,6 +194,39 @@ def polyglot():
     return bytes(img)
 
 
+def notes_elf(notes):
+    """ELF64 with one PT_LOAD and one PT_NOTE holding notes."""
+    blob = b"".join(note(*n) for n in notes)
+    phoff, nph = 64, 2
+    load_at = phoff + 56 * nph
+    text = b"\xf4\xeb\xfd\0"
+    note_at = load_at + len(text)
+    ph = struct.pack("<IIQQQQQQ", 1, PF_R | PF_X, load_at, 0xffffffff81000000,
+                     0x1000000, len(text), 0x1000, 0x1000)
+    ph += struct.pack("<IIQQQQQQ", 4, PF_R, note_at, 0, 0, len(blob), 0, 4)
+    ident = b"\x7fELF" + bytes([2, 1, 1]) + b"\0" * 9
+    eh = ident + struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x1000000, phoff, 0,
+                             0, 64, 56, nph, 64, 0, 0)
+    return eh + ph + text + blob
+
+
+def q(v):
+    return struct.pack("<Q", v)
+
+
+LINUX_XEN_NOTES = [
+    ("Xen", 6, b"linux\0"), ("Xen", 7, b"2.6\0"), ("Xen", 5, b"xen-3.0\0"),
+    ("Xen", 3, q(0xffffffff80000000)), ("Xen", 15, q(0x8000000000)),
+    ("Xen", 1, q(0xffffffff830791c0)),
+    ("Xen", 10, b"!writable_page_tables|pae_pgdir_above_4gb"),
+    ("Xen", 17, struct.pack("<I", 0x8801)), ("Xen", 9, b"yes\0"),
+    ("Xen", 8, b"generic\0"), ("Xen", 14, struct.pack("<I", 1)),
+    ("Xen", 16, struct.pack("<I", 1)), ("Xen", 12, q(0xffff800000000000)),
+    ("Xen", 4, q(0)), ("Linux", 0x100, b"6.1.0-56-amd64\0"),
+    ("Xen", 18, struct.pack("<I", 0x1000850)),
+]
+
+
 SEEDS = {
     "fuzz_elf": {
         "small": small_kernel(),
@@ -256,6 +289,16 @@ SEEDS = {
     "fuzz_pv_start_info": {
         "dom0": pv_start_info(),
         "domU": pv_start_info(flags=0, cmdline=b""),
+    },
+    "fuzz_xen_notes": {
+        "linux-6.1": notes_elf(LINUX_XEN_NOTES),
+        "earlyboot": notes_elf([
+            ("Xen", 6, b"earlyboot\0"), ("Xen", 5, b"xen-3.0\0"),
+            ("Xen", 8, b"generic\0"), ("Xen", 3, q(0xffffffff80000000)),
+            ("Xen", 4, q(0xffffffff80000000)), ("Xen", 1, q(0xffffffff80000000)),
+            ("Xen", 2, q(0xffffffff80001000))]),
+        "no-xen-notes": notes_elf([("Linux", 0x100, b"6.1.0\0")]),
+        "bad-descsz": notes_elf([("Xen", 1, b"abc")] + LINUX_XEN_NOTES[:4]),
     },
     "fuzz_pvh_start_info": {
         "v1": start_info(),

@@ -1,6 +1,7 @@
 /*
  * The simulated Xen's hypercalls, behind the same xen_hypercall5 the image
- * gets from common/xen/hc_call.c: mmu_update, mmuext_op, update_va_mapping,
+ * gets from common/xen/hc_call.c: mmu_update (page-table entries and
+ * MMU_MACHPHYS_UPDATE), mmuext_op, update_va_mapping,
  * multicall and console_io. Every call first audits direct stores (a
  * store the guest could not have made fails the call with -EFAULT and is
  * recorded), and can be made to fail on purpose (fail_at).
@@ -28,7 +29,15 @@ static long mmu_update(struct sim_xen *sx, const mmu_update_t *req,
 		uint64_t ptr = req[i].ptr, val = req[i].val;
 		uint64_t mfn = ptr >> 12;
 		unsigned idx = (unsigned)((ptr & 0xff8) / 8);
-		if ((ptr & 3) != MMU_NORMAL_PT_UPDATE)
+		if ((ptr & 3) == MMU_MACHPHYS_UPDATE) {
+			/* Xen: the frame must be the guest's; the pfn is not checked. */
+			if (mfn >= sx->nr_mfns || !sx->f[mfn].guest)
+				rc = sx_refuse(sx, -XEN_EINVAL,
+					       "machphys update of mfn 0x%llx, not the guest's",
+					       (unsigned long long)mfn);
+			else
+				sx->m2p[mfn] = val;
+		} else if ((ptr & 3) != MMU_NORMAL_PT_UPDATE)
 			rc = sx_refuse(sx, -XEN_ENOSYS, "mmu_update command %u",
 				       (unsigned)(ptr & 3));
 		else if (mfn >= sx->nr_mfns || !sx->f[mfn].guest)

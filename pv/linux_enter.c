@@ -1,0 +1,342 @@
+/*
+ * Chainloading a PV kernel (a Linux vmlinux) from earlyboot's own PV
+ * domain: Xen's start of day, rebuilt (docs/pv.md, "Chainloading a PV
+ * kernel"). The arithmetic is linux_layout.c, the tables linux_tree.c
+ * (both portable, host-tested); this file is the image side:
+ *
+ *  1. check the kernel against this domain (VIRT_BASE, dom0 support,
+ *     entry and hypercall page inside the kernel) and plan the layout;
+ *  2. the staging tree (pv/tree.c): Xen's bootstrap region as it is, plus
+ *     a direct map of exactly the free frames the new region will be
+ *     made of, old pfns [src, src + moved); early activation only, so no
+ *     user base pointer is ever set on this path;
+ *  3. fill those frames through the direct map: the kernel's segments,
+ *     the hypercall page (when the kernel names one), the initrd, the new
+ *     p2m, start_info, the stack; nothing in place is moved;
+ *  4. the kernel's bootstrap tables (linux_tree.c): built, pinned, loaded,
+ *     the staging tree unpinned, spare frames back to RW;
+ *  5. the m2p: every machine frame whose pfn changed, told to Xen;
+ *  6. the trap table and I/O privilege back to a fresh domain's, and the
+ *     jump: rsi = start_info, rsp = the stack's top, other registers 0.
+ *
+ * The loader's image lies in new pfns [0, kernel), which keep their
+ * frames, so this code runs at the same address with the same frames in
+ * both trees.
+ */
+#include "bootinfo.h"
+#include "dmap.h"
+#include "fmt.h"
+#include "libc.h"
+#include "linux_layout.h"
+#include "linux_tree.h"
+#include "tree.h"
+#include "x86/log.h"
+#include "x86/serial.h"
+
+#define PAGE PV_LAYOUT_PAGE
+/* Table frames of the kernel's tree: a 1 GiB region (Linux's limit) needs 515. */
+#define PV_LINUX_PT_MAX 520
+#define PV_LINUX_REFUSALS 2048
+
+static uint8_t pool_state[PV_LINUX_PT_MAX];
+static uint64_t pool_pte[PV_LINUX_PT_MAX];
+static struct xen_be_refusal refusals[PV_LINUX_REFUSALS];
+static struct pv_linux_tree lt;
+static struct pv_layout L;
+
+/* Enter a PV kernel (pv/entry.asm): entry, start_info, stack top. */
+__attribute__((noreturn)) void pv_jump_kernel(uint64_t entry, uint64_t start_info,
+					      uint64_t stack_top);
+
+/* Where new pfn p is filled: the staging tree's direct map of its frame. */
+static void *fill_va(uint64_t pfn)
+{
+	return (void *)(EB_DMAP_BASE + pv_layout_swap(&L, pfn) * PAGE);
+}
+
+/*
+ * A frame by its current (old) pseudo-physical address, for the backend:
+ * below the kernel the frames keep their pfns (and the staging tree maps
+ * the bootstrap region 1:1), the block that becomes the new region is in
+ * the staging direct map until the new tree is loaded, and at its new
+ * place in the new region after.
+ */
+static void *frame_virt(void *env, uint64_t pa)
+{
+	(void)env;
+	uint64_t pfn = pa / PAGE;
+	if (pfn < L.kernel)
+		return (void *)(PV_VIRT_BASE + pa);
+	if (pfn >= L.src && pfn < L.src + L.moved) {
+		if (lt.ctx.root && lt.be.base_pa == lt.ctx.root)
+			return (void *)(pv_layout_va(&L, pv_layout_swap(&L, pfn)) +
+					(pa & (PAGE - 1)));
+		return (void *)(EB_DMAP_BASE + pa);
+	}
+	eb_fail("PV start of day: frame 0x%llx is mapped in neither tree",
+		(unsigned long long)pa);
+}
+
+/* MMU hypercalls made so far (the door counts every call by number). */
+static uint64_t mmu_calls(void)
+{
+	return pv_hc.per_op[__HYPERVISOR_mmu_update] + pv_hc.per_op[__HYPERVISOR_mmuext_op];
+}
+
+static void check(enum ep_err e, struct ep_ctx *ctx, const char *what)
+{
+	if (e == EP_OK)
+		return;
+	char buf[240];
+	ep_format_error(ctx, buf, sizeof buf);
+	eb_fail("kernel's page tables: %s: %s", what, buf);
+}
+
+/* The kernel's pfn extent from its segments' paddr (libelf's pstart/pend). */
+static void kernel_extent(const struct pv_boot *b, uint64_t *first, uint64_t *end)
+{
+	const struct pv_xen_notes *n = &b->notes;
+	*first = ~0ULL;
+	*end = 0;
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		const struct eb_elf_seg *s = &b->elf.seg[i];
+		if (s->paddr < n->paddr_offset)
+			eb_fail("kernel: segment %u's paddr 0x%llx lies below PADDR_OFFSET 0x%llx",
+				s->index, (unsigned long long)s->paddr,
+				(unsigned long long)n->paddr_offset);
+		uint64_t lo = (s->paddr - n->paddr_offset) / PAGE;
+		uint64_t hi = (s->paddr - n->paddr_offset + s->memsz + PAGE - 1) / PAGE;
+		if (lo < *first)
+			*first = lo;
+		if (hi > *end)
+			*end = hi;
+	}
+}
+
+static void check_kernel(const struct pv_boot *b)
+{
+	const struct pv_xen_notes *n = &b->notes;
+	if (n->virt_base != PV_VIRT_BASE)
+		eb_fail("kernel: Xen ELF note VIRT_BASE 0x%llx: this loader runs at 0x%llx and keeps its own frames at the same addresses across the switch, so it starts only kernels with that VIRT_BASE",
+			(unsigned long long)n->virt_base, (unsigned long long)PV_VIRT_BASE);
+	if (b->si->dom0 && pv_note_has(n, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
+	    !(n->supported_features & (1u << XENFEAT_dom0)))
+		eb_fail("kernel: Xen ELF note SUPPORTED_FEATURES 0x%x lacks XENFEAT_dom0 (bit %u): it cannot run as dom0 (Xen would refuse it too)",
+			n->supported_features, XENFEAT_dom0);
+	uint64_t lo = pv_layout_va(&L, L.kernel), hi = pv_layout_va(&L, L.kernel_end);
+	if (n->entry < lo || n->entry >= hi)
+		eb_fail("kernel: Xen ELF note ENTRY 0x%llx lies outside the kernel's 0x%llx-0x%llx",
+			(unsigned long long)n->entry, (unsigned long long)lo,
+			(unsigned long long)hi);
+	uint64_t hp = n->hypercall_page;
+	if (pv_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) &&
+	    ((hp & (PAGE - 1)) || hp < lo || hp > hi - PAGE))
+		eb_fail("kernel: Xen ELF note HYPERCALL_PAGE 0x%llx is not a page of the kernel's 0x%llx-0x%llx",
+			(unsigned long long)hp, (unsigned long long)lo,
+			(unsigned long long)hi);
+	if (strlen(b->opt.kernel_cmdline) >= MAX_GUEST_CMDLINE)
+		eb_fail("kernel command line: %llu bytes, start_info.cmd_line holds %u",
+			(unsigned long long)strlen(b->opt.kernel_cmdline), MAX_GUEST_CMDLINE - 1);
+}
+
+/* Segments by paddr, gaps and bss zeroed: the pages [kernel, kernel_end). */
+static void fill_kernel(const struct pv_boot *b)
+{
+	const struct eb_elf_info *e = &b->elf;
+	unsigned order[EB_ELF_MAX_SEGS];
+	for (unsigned i = 0; i < e->nseg; i++) {
+		unsigned j = i;
+		for (; j && e->seg[order[j - 1]].paddr > e->seg[i].paddr; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	/* The block is contiguous in the direct map: one base for all. */
+	char *base = fill_va(L.kernel);
+	uint64_t at = 0, po = b->notes.paddr_offset + L.kernel * PAGE;
+	for (unsigned k = 0; k < e->nseg; k++) {
+		const struct eb_elf_seg *s = &e->seg[order[k]];
+		uint64_t off = s->paddr - po;
+		memset(base + at, 0, off - at);
+		memcpy(base + off, (const char *)b->kfile + s->offset, s->filesz);
+		memset(base + off + s->filesz, 0, s->memsz - s->filesz);
+		at = off + s->memsz;
+	}
+	memset(base + at, 0, (L.kernel_end - L.kernel) * PAGE - at);
+	/*
+	 * The hypercall page: Xen filled ours (pv/entry.asm's note) when it
+	 * built this domain; a PV kernel's is filled the same way. Copying
+	 * ours is exact because 64-bit PV stubs are position independent:
+	 * each 32-byte stub is `mov $nr, %eax; syscall; ret` (push/pop of
+	 * rcx and r11 around it, and the iret stub is `push %rax; mov $nr,
+	 * %eax; syscall`), with no address in it, and Xen never looks at the
+	 * page's address again. Debian's 6.1 vmlinux names none (it issues
+	 * syscall itself), so this runs only for kernels that still do.
+	 */
+	if (pv_note_has(&b->notes, XEN_ELFNOTE_HYPERCALL_PAGE))
+		memcpy(base + (b->notes.hypercall_page - pv_layout_va(&L, L.kernel)),
+		       xen_hc_page, PAGE);
+}
+
+static void fill_start_info(const struct pv_boot *b)
+{
+	start_info_t *si = fill_va(L.start_info);
+	/* The whole page: dom0's console info lies behind the structure. */
+	memcpy(si, (const void *)(PV_VIRT_BASE + b->start_info_pa), PAGE);
+	si->pt_base = pv_layout_va(&L, L.pt);
+	si->nr_pt_frames = L.pt_frames;
+	si->mfn_list = pv_layout_va(&L, L.p2m);
+	si->mod_start = L.initrd_len ? pv_layout_va(&L, L.initrd) : 0;
+	si->mod_len = L.initrd_len;
+	si->flags &= ~(uint32_t)SIF_MOD_START_PFN;
+	/* As Xen's builder says when the p2m is in the region. */
+	si->first_p2m_pfn = L.nr_pages;
+	si->nr_p2m_frames = 0;
+	memset(si->cmd_line, 0, sizeof si->cmd_line);
+	memcpy(si->cmd_line, b->opt.kernel_cmdline, strlen(b->opt.kernel_cmdline));
+}
+
+void pv_linux_enter(struct pv_boot *b)
+{
+	const struct pv_start *si = b->si;
+	uint64_t region = pv_bootstrap_region(b);
+	char err[300];
+
+	/* 1. The plan. */
+	uint64_t kfirst, kend;
+	kernel_extent(b, &kfirst, &kend);
+	struct pv_layout_in in = {
+		.virt_base = b->notes.virt_base,
+		.nr_pages = si->nr_pages,
+		.keep_pfns = ((uint64_t)__image_end - PV_VIRT_BASE + PAGE - 1) / PAGE,
+		.busy_pfns = region / PAGE,
+		.kernel_pfn = kfirst,
+		.kernel_end_pfn = kend,
+		.initrd_len = b->initrd_len,
+	};
+	if (pv_layout_plan(&in, &L, err, sizeof err))
+		eb_fail("PV start of day: %s", err);
+	check_kernel(b);
+	if (L.pt_frames > PV_LINUX_PT_MAX)
+		eb_fail("PV start of day: %llu table frames, at most %u built in",
+			(unsigned long long)L.pt_frames, PV_LINUX_PT_MAX);
+	eb_info("PV start of day (new pfns): kernel 0x%llx-0x%llx, initrd 0x%llx +%llu, p2m 0x%llx +%llu, start_info 0x%llx, tables 0x%llx +%llu, stack 0x%llx, padding 0x%llx-0x%llx; region 0x%llx-0x%llx",
+		(unsigned long long)L.kernel, (unsigned long long)L.kernel_end,
+		(unsigned long long)L.initrd, (unsigned long long)L.initrd_pages,
+		(unsigned long long)L.p2m, (unsigned long long)L.p2m_pages,
+		(unsigned long long)L.start_info, (unsigned long long)L.pt,
+		(unsigned long long)L.pt_frames, (unsigned long long)L.stack,
+		(unsigned long long)L.padding, (unsigned long long)L.end,
+		(unsigned long long)pv_layout_va(&L, 0),
+		(unsigned long long)pv_layout_va(&L, L.end));
+	eb_info("PV start of day: new pfns 0x%llx-0x%llx are old frames 0x%llx-0x%llx and the reverse (%llu frames each way); pfns below 0x%llx (this loader up to 0x%llx) keep theirs; old bootstrap region ends at pfn 0x%llx",
+		(unsigned long long)L.kernel, (unsigned long long)L.end,
+		(unsigned long long)L.src, (unsigned long long)(L.src + L.moved),
+		(unsigned long long)L.moved, (unsigned long long)L.kernel,
+		(unsigned long long)in.keep_pfns, (unsigned long long)in.busy_pfns);
+
+	/* 2. The staging tree: the region as it is, and the block to fill. */
+	uint64_t h0 = mmu_calls();
+	struct ep_ctx *stage = pv_tree_build(b, region, L.src * PAGE, L.moved * PAGE,
+					     0, false);
+	check(ep_finish(stage), stage, "finish the staging tree");
+	uint64_t stage_frames = ep_pool_used(&stage->pool);
+	uint64_t h1 = mmu_calls();
+
+	/* 3. The content, each element in its frames. */
+	fill_kernel(b);
+	if (L.initrd_len) {
+		char *d = fill_va(L.initrd);
+		memcpy(d, (const void *)(PV_VIRT_BASE + b->initrd_pa), L.initrd_len);
+		memset(d + L.initrd_len, 0, L.initrd_pages * PAGE - L.initrd_len);
+	}
+	pv_layout_p2m(&L, (const xen_pfn_t *)si->mfn_list_va, fill_va(L.p2m));
+	fill_start_info(b);
+	memset(fill_va(L.stack), 0, PV_LAYOUT_STACK_PAGES * PAGE);
+
+	/* 4. The kernel's tables: built, pinned, loaded; staging unpinned. */
+	struct xen_machphys_mapping mp;
+	long rc = xen_hcall(&pv_hc, __HYPERVISOR_memory_op, XENMEM_machphys_mapping,
+			    (unsigned long)&mp, 0, 0, 0);
+	if (rc)
+		eb_fail("XENMEM_machphys_mapping: code %ld", rc);
+	size_t rcap = pv_linux_tree_refusals(&L, stage_frames);
+	if (rcap > PV_LINUX_REFUSALS)
+		eb_fail("PV start of day: refusal log: %llu entries needed, %u built in",
+			(unsigned long long)rcap, PV_LINUX_REFUSALS);
+	struct pv_linux_tree_cfg tc = {
+		.layout = &L,
+		.p2m = (const xen_pfn_t *)si->mfn_list_va,
+		.m2p = (const xen_pfn_t *)MACH2PHYS_VIRT_START,
+		.m2p_entries = mp.max_mfn + 1,
+		.staging_root_pa = stage->root,
+		.staging_frames = stage_frames,
+		.phys_to_virt = frame_virt,
+		.pool_state = pool_state,
+		.pool_pte = pool_pte,
+		.refusals = refusals,
+		.refusal_cap = rcap,
+		.hc = &pv_hc,
+	};
+	check(pv_linux_tree_build(&lt, &tc), &lt.ctx, "build, pin, switch");
+	uint64_t h2 = mmu_calls();
+	eb_info("kernel's tree live: root 0x%llx (new pfn 0x%llx), %llu table frames; staging tree (%llu frames) unpinned",
+		(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
+		(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
+
+	/* The kernel's tree as it is handed over (read back through the m2p). */
+	if (b->opt.ptdump)
+		ep_dump(&lt.ctx, con_line, 0);
+
+	/* 5. The m2p: from the new p2m, the only one still mapped. */
+	struct xen_be_m2p_report rep;
+	enum ep_err e = pv_linux_tree_m2p(&lt, &L, (const xen_pfn_t *)pv_layout_va(&L, L.p2m),
+					  &rep);
+	if (e) {
+		for (unsigned i = 0; i < rep.nfirst; i++)
+			eb_info("m2p update refused: mfn 0x%llx -> pfn 0x%llx: code %ld",
+				(unsigned long long)rep.first[i].mfn,
+				(unsigned long long)rep.first[i].pfn, rep.first[i].rc);
+		eb_fail("m2p update: Xen refused %llu of %llu entries (first: mfn 0x%llx -> pfn 0x%llx, code %ld)",
+			(unsigned long long)rep.failed,
+			(unsigned long long)pv_layout_moves(&L),
+			(unsigned long long)rep.first[0].mfn,
+			(unsigned long long)rep.first[0].pfn, rep.first[0].rc);
+	}
+
+	/* 6. Account, leave the domain as Xen leaves a fresh one, jump. */
+	uint64_t refused = stage->count.refusals + lt.ctx.count.refusals;
+	con_printf("earlyboot: stats pt_frames=%llu faults=0 resets=0 refusals=%llu hypercalls=%llu m2p_updates=%llu staging_pt_frames=%llu\n",
+		   (unsigned long long)L.pt_frames, (unsigned long long)refused,
+		   (unsigned long long)pv_hc.total, (unsigned long long)rep.updated,
+		   (unsigned long long)stage_frames);
+	eb_info("entries written %llu (staging %llu), mmu_update requests %llu, mmuext ops %llu, hypercalls failed %llu",
+		(unsigned long long)(stage->count.entries_written +
+				     lt.ctx.count.entries_written),
+		(unsigned long long)stage->count.entries_written,
+		(unsigned long long)pv_hc.mmu_requests, (unsigned long long)pv_hc.mmuext_ops,
+		(unsigned long long)pv_hc.failed);
+	eb_info("MMU hypercalls: staging tree %llu, kernel's tree %llu, m2p %llu; console_io %llu; all hypercalls %llu",
+		(unsigned long long)(h1 - h0), (unsigned long long)(h2 - h1),
+		(unsigned long long)(mmu_calls() - h2),
+		(unsigned long long)pv_hc.per_op[__HYPERVISOR_console_io],
+		(unsigned long long)pv_hc.total);
+	uint64_t sp = pv_layout_va(&L, L.stack + PV_LAYOUT_STACK_PAGES);
+	uint64_t si_va = pv_layout_va(&L, L.start_info);
+	eb_info("entering kernel at 0x%llx, start_info at 0x%llx, stack 0x%llx",
+		(unsigned long long)b->notes.entry, (unsigned long long)si_va,
+		(unsigned long long)sp);
+	/*
+	 * A fresh domain has no trap table (ours lives in memory that is the
+	 * kernel's from now on) and I/O privilege 0 (Linux raises it itself);
+	 * events stay masked as Xen left them: this loader never unmasked
+	 * them nor registered callbacks.
+	 */
+	struct physdev_set_iopl iopl = { .iopl = 0 };
+	long trc = xen_hcall(&pv_hc, __HYPERVISOR_set_trap_table, 0, 0, 0, 0, 0);
+	long irc = xen_hcall(&pv_hc, __HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+			     (unsigned long)&iopl, 0, 0, 0);
+	if (trc || irc)
+		eb_fail("leaving the domain as Xen starts one: set_trap_table(NULL) code %ld, set_iopl(0) code %ld",
+			trc, irc);
+	pv_jump_kernel(b->notes.entry, si_va, sp);
+}

@@ -1,0 +1,364 @@
+/*
+ * pv/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
+ * note by note: Linux's set (as Debian's 6.1 vmlinux carries it: no
+ * HYPERCALL_PAGE, FEATURES without a NUL), earlyboot's own, then one thing
+ * wrong at a time, each refused with a message naming what. When make has
+ * built them, the real build/linux/vmlinux and build/earlyboot-pv.elf are
+ * read too (SKIP otherwise).
+ */
+#define _DEFAULT_SOURCE
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "xen_notes.h"
+
+#define VB 0xffffffff80000000ULL
+
+struct note {
+	const char *owner;
+	unsigned type;
+	const void *desc;
+	unsigned size;
+};
+
+/* Numeric and string descriptors, kept alive for the case's ELF. */
+static uint64_t u64s[32];
+static unsigned nu64;
+static const void *num(uint64_t v)
+{
+	u64s[nu64 % 32] = v;
+	return &u64s[nu64++ % 32];
+}
+
+#define N(t, v) { "Xen", t, num(v), 8 }
+#define S(t, s) { "Xen", t, s, sizeof(s) }
+
+/* An ELF64 with one PT_LOAD and the notes in `segs` PT_NOTE segments. */
+static uint8_t *make_elf(const struct note *notes, unsigned n, unsigned segs,
+			 uint64_t *len)
+{
+	uint8_t *f = th_alloc(65536);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	memcpy(eh->e_ident, ELFMAG, SELFMAG);
+	eh->e_ident[EI_CLASS] = ELFCLASS64;
+	eh->e_ident[EI_DATA] = ELFDATA2LSB;
+	eh->e_ident[EI_VERSION] = EV_CURRENT;
+	eh->e_type = ET_EXEC;
+	eh->e_machine = EM_X86_64;
+	eh->e_phoff = sizeof *eh;
+	eh->e_phentsize = sizeof(Elf64_Phdr);
+	eh->e_phnum = (Elf64_Half)(1 + segs);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(f + eh->e_phoff);
+	uint64_t at = 4096;
+	ph[0] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = at,
+			      .p_vaddr = VB + 0x1000000, .p_paddr = 0x1000000,
+			      .p_filesz = 16, .p_memsz = 16, .p_align = 4096 };
+	at += 4096;
+	for (unsigned s = 0; s < segs; s++) {
+		uint64_t start = at;
+		for (unsigned i = s; i < n; i += segs) {
+			const struct note *x = &notes[i];
+			uint32_t nsz = (uint32_t)strlen(x->owner) + 1;
+			uint32_t h[3] = { nsz, x->size, x->type };
+			memcpy(f + at, h, 12);
+			at += 12;
+			memcpy(f + at, x->owner, nsz);
+			at += (nsz + 3) & ~3u;
+			memcpy(f + at, x->desc, x->size);
+			at += (x->size + 3) & ~3u;
+		}
+		ph[1 + s] = (Elf64_Phdr){ .p_type = PT_NOTE, .p_flags = PF_R,
+					  .p_offset = start, .p_filesz = at - start,
+					  .p_align = 4 };
+	}
+	*len = at;
+	return f;
+}
+
+static const char linux_features[41] = "!writable_page_tables|pae_pgdir_above_4gb";
+static const uint32_t linux_supported = 0x8801, one = 1;
+
+/* Debian 6.1.0-56's vmlinux (readelf -n), in its order. */
+static unsigned linux_notes(struct note *o)
+{
+	struct note v[] = {
+		S(XEN_ELFNOTE_GUEST_OS, "linux"),
+		S(XEN_ELFNOTE_GUEST_VERSION, "2.6"),
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"),
+		N(XEN_ELFNOTE_VIRT_BASE, VB),
+		N(XEN_ELFNOTE_INIT_P2M, 0x8000000000ULL),
+		N(XEN_ELFNOTE_ENTRY, 0xffffffff830791c0ULL),
+		{ "Xen", XEN_ELFNOTE_FEATURES, linux_features, sizeof linux_features },
+		{ "Xen", XEN_ELFNOTE_SUPPORTED_FEATURES, &linux_supported, 4 },
+		S(XEN_ELFNOTE_PAE_MODE, "yes"),
+		S(XEN_ELFNOTE_LOADER, "generic"),
+		{ "Xen", XEN_ELFNOTE_SUSPEND_CANCEL, &one, 4 },
+		{ "Xen", XEN_ELFNOTE_MOD_START_PFN, &one, 4 },
+		N(XEN_ELFNOTE_HV_START_LOW, 0xffff800000000000ULL),
+		N(XEN_ELFNOTE_PADDR_OFFSET, 0),
+		{ "GNU", 3, "0123456789abcdefghij", 20 },
+		{ "Linux", 0x100, "6.1.0-56-amd64", 15 },
+		N(XEN_ELFNOTE_PHYS32_ENTRY, 0x1000850),
+	};
+	memcpy(o, v, sizeof v);
+	return sizeof v / sizeof v[0];
+}
+
+static struct pv_xen_notes out;
+static char err[300];
+
+static int parse(const uint8_t *f, uint64_t len)
+{
+	err[0] = 0;
+	return pv_xen_notes_parse(f, len, &out, err, sizeof err);
+}
+
+#define EXPECT_BAD(f, len, text)                                                  \
+	do {                                                                      \
+		CHECK_EQ(parse(f, len), -1);                                      \
+		CHECKF(strstr(err, text), "error '%s' does not say '%s'", err, text); \
+	} while (0)
+
+TEST(linux_vmlinux_notes)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 1, &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.entry, 0xffffffff830791c0ULL);
+	CHECK_EQ(out.virt_base, VB);
+	CHECK_EQ(out.paddr_offset, 0);
+	CHECK_EQ(out.init_p2m, 0x8000000000ULL);
+	CHECK_EQ(out.hv_start_low, 0xffff800000000000ULL);
+	CHECK_EQ(out.phys32_entry, 0x1000850);
+	CHECK_EQ(out.supported_features, 0x8801);
+	CHECK(out.supported_features & (1u << XENFEAT_dom0));
+	CHECK(out.mod_start_pfn);
+	CHECK(!pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK_EQ(out.hypercall_page, 0);
+	CHECK_STR(out.guest_os, "linux");
+	CHECK_STR(out.loader, "generic");
+	CHECK_STR(out.xen_version, "xen-3.0");
+	CHECK_STR(out.features, "!writable_page_tables|pae_pgdir_above_4gb");
+	CHECK_EQ(out.count, n - 2); /* GNU and Linux are not Xen's */
+}
+
+TEST(notes_spread_over_segments)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 3, &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.entry, 0xffffffff830791c0ULL);
+	CHECK_EQ(out.count, n - 2);
+}
+
+TEST(earlyboot_style_notes)
+{
+	struct note v[] = {
+		S(XEN_ELFNOTE_GUEST_OS, "earlyboot"), S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"),
+		S(XEN_ELFNOTE_LOADER, "generic"), N(XEN_ELFNOTE_VIRT_BASE, VB),
+		N(XEN_ELFNOTE_PADDR_OFFSET, VB), N(XEN_ELFNOTE_ENTRY, VB),
+		N(XEN_ELFNOTE_HYPERCALL_PAGE, VB + 0x1000),
+	};
+	uint64_t len;
+	uint8_t *f = make_elf(v, 7, 1, &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.paddr_offset, VB);
+	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK_EQ(out.hypercall_page, VB + 0x1000);
+}
+
+TEST(small_numeric_descriptors)
+{
+	uint32_t e32 = 0x1000850;
+	uint16_t e16 = 0x1234;
+	struct note v[] = {
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"), S(XEN_ELFNOTE_GUEST_OS, "linux"),
+		N(XEN_ELFNOTE_VIRT_BASE, 0), { "Xen", XEN_ELFNOTE_ENTRY, &e32, 4 },
+		{ "Xen", XEN_ELFNOTE_PADDR_OFFSET, &e16, 2 },
+	};
+	uint64_t len;
+	uint8_t *f = make_elf(v, 5, 1, &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.entry, 0x1000850);
+	CHECK_EQ(out.paddr_offset, 0x1234);
+}
+
+TEST(no_xen_notes)
+{
+	struct note v[] = { { "Linux", 0x100, "6.1.0", 6 }, { "GNU", 3, "abcd", 4 } };
+	uint64_t len;
+	uint8_t *f = make_elf(v, 2, 1, &len);
+	EXPECT_BAD(f, len, "no Xen ELF notes");
+	/* No PT_NOTE at all: the same. */
+	f = make_elf(v, 0, 0, &len);
+	EXPECT_BAD(f, len, "no Xen ELF notes");
+}
+
+/* Linux's set without one note. */
+static void without(unsigned type, const char *want)
+{
+	struct note v[32], w[32];
+	unsigned n = linux_notes(v), m = 0;
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(v[i].owner, "Xen") || v[i].type != type)
+			w[m++] = v[i];
+	uint64_t len;
+	uint8_t *f = make_elf(w, m, 1, &len);
+	EXPECT_BAD(f, len, want);
+}
+
+TEST(required_notes_named)
+{
+	without(XEN_ELFNOTE_ENTRY, "Xen ELF note ENTRY (type 1) missing");
+	without(XEN_ELFNOTE_VIRT_BASE, "Xen ELF note VIRT_BASE (type 3) missing");
+	without(XEN_ELFNOTE_XEN_VERSION, "Xen ELF note XEN_VERSION (type 5) missing");
+}
+
+/* Linux's set with one note's descriptor replaced. */
+static void with(unsigned type, const void *desc, unsigned size, const char *want)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	for (unsigned i = 0; i < n; i++)
+		if (!strcmp(v[i].owner, "Xen") && v[i].type == type) {
+			v[i].desc = desc;
+			v[i].size = size;
+		}
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 1, &len);
+	if (want)
+		EXPECT_BAD(f, len, want);
+	else
+		CHECKF(parse(f, len) == 0, "refused: %s", err);
+}
+
+TEST(bad_notes_named)
+{
+	with(XEN_ELFNOTE_ENTRY, "abc", 3, "ENTRY (type 1) at file offset 0x");
+	with(XEN_ELFNOTE_ENTRY, "abc", 3, "descriptor of 3 bytes, want 1, 2, 4 or 8");
+	with(XEN_ELFNOTE_VIRT_BASE, "0123456789abcdef", 16, "VIRT_BASE (type 3)");
+	with(XEN_ELFNOTE_SUPPORTED_FEATURES, "ab", 2, "want at least 4");
+	with(XEN_ELFNOTE_XEN_VERSION, "xen-2.0", 8, "XEN_VERSION is \"xen-2.0\"");
+	static const char longname[100] =
+		"linux-but-a-very-long-guest-os-name-that-does-not-fit-in-sixty-four-bytes";
+	with(XEN_ELFNOTE_GUEST_OS, longname, sizeof longname, "at most 63 kept");
+	/* A string without NUL is fine (Linux's FEATURES is one). */
+	with(XEN_ELFNOTE_GUEST_VERSION, "2.6", 3, NULL);
+}
+
+TEST(loader_or_linux_required)
+{
+	struct note v[] = {
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"), S(XEN_ELFNOTE_GUEST_OS, "plan9\x01"),
+		S(XEN_ELFNOTE_LOADER, "grub"), N(XEN_ELFNOTE_VIRT_BASE, VB),
+		N(XEN_ELFNOTE_ENTRY, VB),
+	};
+	uint64_t len;
+	uint8_t *f = make_elf(v, 5, 1, &len);
+	EXPECT_BAD(f, len, "LOADER \"grub\" and GUEST_OS \"plan9?\"");
+}
+
+TEST(twice_refused)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	v[n++] = (struct note)N(XEN_ELFNOTE_ENTRY, VB);
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 1, &len);
+	EXPECT_BAD(f, len, "Xen ELF note ENTRY (type 1) given twice");
+}
+
+TEST(malformed_containers)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 1, &len);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	Elf64_Phdr *ph = (Elf64_Phdr *)(f + eh->e_phoff);
+	/* A note whose descriptor runs past the segment. */
+	uint32_t big = 0x10000;
+	memcpy(f + ph[1].p_offset + 4, &big, 4);
+	EXPECT_BAD(f, len, "run past its PT_NOTE segment");
+	/* The segment past the file. */
+	f = make_elf(v, n, 1, &len);
+	ph = (Elf64_Phdr *)(f + ((Elf64_Ehdr *)f)->e_phoff);
+	ph[1].p_filesz = len;
+	EXPECT_BAD(f, len, "PT_NOTE segment 1");
+	/* Program headers past the file; a short file; not an ELF. */
+	f = make_elf(v, n, 1, &len);
+	((Elf64_Ehdr *)f)->e_phoff = len;
+	EXPECT_BAD(f, len, "program headers");
+	EXPECT_BAD(f, 40, "too short");
+	f = make_elf(v, n, 1, &len);
+	f[1] = 'X';
+	EXPECT_BAD(f, len, "not an ELF64");
+}
+
+/* A real file from the build, or NULL (the case SKIPs). */
+static uint8_t *slurp(const char *path, uint64_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	uint8_t *buf = th_alloc((uint64_t)n);
+	size_t got = fread(buf, 1, (size_t)n, fp);
+	fclose(fp);
+	*len = got;
+	return got == (size_t)n ? buf : NULL;
+}
+
+TEST(real_debian_vmlinux)
+{
+	uint64_t len;
+	uint8_t *f = slurp("build/linux/vmlinux", &len);
+	if (!f)
+		th_skip("build/linux/vmlinux not built (make linux)");
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.virt_base, VB);
+	CHECK_EQ(out.paddr_offset, 0);
+	CHECK(out.entry > VB);
+	CHECK(out.supported_features & (1u << XENFEAT_dom0));
+	CHECK_STR(out.guest_os, "linux");
+}
+
+TEST(real_earlyboot_pv_image)
+{
+	uint64_t len;
+	uint8_t *f = slurp("build/earlyboot-pv.elf", &len);
+	if (!f)
+		th_skip("build/earlyboot-pv.elf not built");
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.virt_base, VB);
+	CHECK_EQ(out.paddr_offset, VB);
+	CHECK_EQ(out.entry, VB);
+	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK_STR(out.guest_os, "earlyboot");
+}
+
+int main(void)
+{
+	RUN(linux_vmlinux_notes);
+	RUN(notes_spread_over_segments);
+	RUN(earlyboot_style_notes);
+	RUN(small_numeric_descriptors);
+	RUN(no_xen_notes);
+	RUN(required_notes_named);
+	RUN(bad_notes_named);
+	RUN(loader_or_linux_required);
+	RUN(twice_refused);
+	RUN(malformed_containers);
+	RUN(real_debian_vmlinux);
+	RUN(real_earlyboot_pv_image);
+	return th_done();
+}
