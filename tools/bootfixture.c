@@ -129,6 +129,9 @@ static int pe_corrupt(const char *out)
 	put16(opt + 68, 10);     /* Subsystem: EFI application */
 	put32(opt + 108, 16);    /* NumberOfRvaAndSizes */
 	spit(out, buf, sizeof buf);
+	return 0;
+}
+
 /* Append one note (name, type, descriptor) to out at *len, 4-aligned. */
 static void put_note(unsigned char *out, size_t *len, const char *name,
 		     unsigned type, const void *desc, unsigned dsz)
