@@ -184,31 +184,6 @@ TEST(parse_flags_relax_one_rule_each)
 	CHECK_STR(err, "segment 1 at 0xffffffff81001000: file size 0x2000 exceeds memory size 0x1000");
 }
 
-/* eb_elf_parse_flags relaxes only what it is asked to (vmlinux: both). */
-TEST(parse_flags_relax_one_rule_each)
-{
-	good();
-	ph(2)->p_flags = PF_R | PF_W | PF_X;
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info, 0, err, sizeof err), -1);
-	CHECK_STR(err, "segment 2 at 0xffffffff81002000 is writable and executable (W^X)");
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info, EB_ELF_ENTRY_UNCHECKED, err,
-				    sizeof err), -1);
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info, EB_ELF_ALLOW_WX, err, sizeof err), 0);
-	CHECK_EQ(info.seg[2].flags, PF_R | PF_W | PF_X);
-	good();
-	eh()->e_entry = PBASE; /* physical: in no segment by vaddr */
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info, EB_ELF_ALLOW_WX, err, sizeof err), -1);
-	CHECK_STR(err, "entry point 0x1000000 is in no executable segment");
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info, EB_ELF_ENTRY_UNCHECKED, err,
-				    sizeof err), 0);
-	CHECK_EQ(info.entry, PBASE);
-	/* Everything else is still checked. */
-	ph(1)->p_filesz = 0x2000;
-	CHECK_EQ(eb_elf_parse_flags(img, sizeof img, &info,
-				    EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err, sizeof err), -1);
-	CHECK_STR(err, "segment 1 at 0xffffffff81001000: file size 0x2000 exceeds memory size 0x1000");
-}
-
 static uint8_t phys[0x10000];
 static void *p2v(void *env, uint64_t pa)
 {
