@@ -30,6 +30,7 @@
 #include "linux_layout.h"
 #include "linux_tree.h"
 #include "tree.h"
+#include "x86/audit.h"
 #include "x86/log.h"
 #include "x86/serial.h"
 
@@ -284,8 +285,16 @@ void pv_linux_enter(struct pv_boot *b)
 		(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
 
 	/* The kernel's tree as it is handed over (read back through the m2p). */
-	if (b->opt.ptdump)
+	if (b->opt.ptdump) {
+		uint64_t lo = pv_layout_va(&L, 0), hi = pv_layout_va(&L, L.end);
+		const char *why = "Xen PV start of day: every bootstrap element read-writable (xen.h)";
+		eb_audit_world(EB_WORLD_PV);
+		eb_audit_range("exec", lo, hi, "the bootstrap region");
+		eb_audit_range("wx", lo, hi, why);
+		eb_audit_range("tables", lt.ctx.pool.start, lt.ctx.pool.end,
+			       "the kernel's bootstrap tables");
 		ep_dump(&lt.ctx, con_line, 0);
+	}
 
 	/* 5. The m2p: from the new p2m, the only one still mapped. */
 	struct xen_be_m2p_report rep;

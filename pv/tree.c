@@ -23,6 +23,7 @@
 #include "handoff.h"
 #include "libc.h"
 #include "memmap.h"
+#include "x86/audit.h"
 #include "x86/log.h"
 #include "x86/serial.h"
 #include "xen_backend.h"
@@ -304,8 +305,15 @@ void pv_tree_and_enter(struct pv_boot *b)
 	struct eb_bootinfo *bi = via_dmap(0, bootinfo_pa);
 	if (eb_handoff_fill(bi, &h, err, sizeof err))
 		eb_fail("%s", err);
-	if (b->opt.ptdump)
+	if (b->opt.ptdump) {
+		eb_audit_world(EB_WORLD_PV);
+		eb_audit_range("exec", (uint64_t)__text_start,
+			       up((uint64_t)__text_end, PAGE), "loader text");
+		eb_audit_kernel(&b->elf, 0);
+		eb_audit_table_frames(bi->table_frames, bi->frames_count,
+				      "pool (the pinned tree)");
 		ep_dump(&ctx, con_line, 0);
+	}
 	const struct eb_counters *c = &bi->counters;
 	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu\n",
 		   (unsigned long long)c->pt_frames, (unsigned long long)c->faults,

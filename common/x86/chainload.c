@@ -3,7 +3,9 @@
 
 #include <elf.h>
 
+#include "audit.h"
 #include "cpu.h"
+#include "fmt.h"
 #include "libc.h"
 #include "log.h"
 #include "serial.h"
@@ -41,39 +43,25 @@ static void ep_check(enum ep_err e, const char *what)
  */
 static void audit_facts(const struct eb_boot *b, const struct eb_bootinfo *bi)
 {
-	con_printf("earlyboot: audit world %s\n", eb_world_name(b->world));
+	eb_audit_world(b->world);
 	for (unsigned i = 0; i < b->nself; i++)
 		if (b->self[i].perms & EP_X)
-			con_printf("earlyboot: audit exec 0x%016llx-0x%016llx %s\n",
-				   (unsigned long long)b->self[i].pa,
-				   (unsigned long long)(b->self[i].pa + b->self[i].len),
-				   b->self[i].name);
-	for (unsigned i = 0; i < b->elf.nseg; i++) {
-		const struct eb_elf_seg *s = &b->elf.seg[i];
-		if (!(s->flags & PF_X))
-			continue;
-		unsigned long long lo = s->vaddr & ~(PAGE - 1);
-		unsigned long long hi = (s->vaddr + s->memsz + PAGE - 1) & ~(PAGE - 1);
-		con_printf("earlyboot: audit exec 0x%016llx-0x%016llx kernel segment %u\n",
-			   lo, hi, s->index);
-		/* The only W+X the loader maps: what the protocol demands. */
-		if ((s->flags & PF_W) && eb_boot_is_linux(b))
-			con_printf("earlyboot: audit wx 0x%016llx-0x%016llx kernel segment %u (%s: the Linux boot protocol)\n",
-				   lo, hi, s->index, eb_kernel_kind_name(b->kind));
-	}
+			eb_audit_range("exec", b->self[i].pa,
+				       b->self[i].pa + b->self[i].len, b->self[i].name);
+	char proto[64];
+	eb_snprintf(proto, sizeof proto, "%s: the Linux boot protocol",
+		    eb_kernel_kind_name(b->kind));
+	eb_audit_kernel(&b->elf, eb_boot_is_linux(b) ? proto : 0);
 	struct eb_self_region extra[EB_BOOT_MAX_EXTRA];
 	unsigned nextra = eb_boot_extra_regions(b, extra);
 	for (unsigned i = 0; i < nextra; i++)
 		if (extra[i].pa == 0)
-			con_printf("earlyboot: audit page0 0x%016llx-0x%016llx %s (the Linux boot protocol)\n",
-				   0ull, (unsigned long long)extra[i].len, extra[i].name);
+			eb_audit_range("page0", 0, extra[i].len, extra[i].name);
 	const struct eb_pool_info *pools[2] = { &bi->pool, &bi->lazy_pool };
 	for (unsigned i = 0; i < 2; i++)
 		if (pools[i]->end > pools[i]->start)
-			con_printf("earlyboot: audit tables 0x%016llx-0x%016llx %s\n",
-				   (unsigned long long)pools[i]->start,
-				   (unsigned long long)pools[i]->end,
-				   i ? "lazy pool" : "main pool");
+			eb_audit_range("tables", pools[i]->start, pools[i]->end,
+				       i ? "lazy pool" : "main pool");
 }
 
 /*

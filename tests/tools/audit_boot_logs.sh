@@ -31,6 +31,8 @@ for log in build/logs/*.log; do
 	case $name in
 	linux-*) kelf= ;;
 	esac
+	# So is stock Linux wherever it booted (the PV world's linux-vmlinux).
+	grep -aq 'EARLYBOOT-LINUX: ' "$log" && kelf=
 	# A log the current loader did not write (an old `make run`) says
 	# nothing about this tree: its dump may lack the audit lines.
 	# Nor one of an older test kernel: --kernel-elf would compare it with
@@ -61,11 +63,11 @@ for log in build/logs/*.log; do
 		fi
 		continue
 	fi
-	# UEFI and PVH print the audit facts with every dump (common/x86/
-	# chainload.c): without them their logs FAIL below. A world that does
-	# not print them yet cannot be judged: say so rather than pass it.
+	# Every world prints the audit facts with every dump (common/x86/
+	# audit.c): without them a log FAILs below. A log of another origin
+	# cannot be judged: say so rather than pass it.
 	case $name in
-	uefi-* | pvh-* | linux-uefi-* | linux-pvh-*) ;;
+	uefi-* | pvh-* | pv-* | linux-*) ;;
 	*)
 		if ! grep -aq '^earlyboot: audit world ' "$log"; then
 			echo "SKIP audit:$name: the dump has no 'earlyboot: audit' lines (this world does not print them yet)"
