@@ -7,6 +7,8 @@
 ; pv_main installs the trap table before anything else can fault.
 ;
 ; Note type numbers from <xen/elfnote.h>; pv/main.c asserts them.
+%include "gpr.inc"
+
 %define XEN_ELFNOTE_ENTRY		1
 %define XEN_ELFNOTE_HYPERCALL_PAGE	2
 %define XEN_ELFNOTE_VIRT_BASE		3
@@ -71,19 +73,8 @@ pv_jump_kernel:
 	mov rsp, rdx
 	push rdi			; the entry, on the kernel's stack: ret takes it
 	xor eax, eax
-	xor ebx, ebx
-	xor ecx, ecx
-	xor edx, edx
 	xor edi, edi
-	xor ebp, ebp
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor r12d, r12d
-	xor r13d, r13d
-	xor r14d, r14d
-	xor r15d, r15d
+	ZERO_GPRS_BUT_ARGS
 	ret				; rsp back at the stack's top
 
 section .bss nobits alloc noexec write align=16

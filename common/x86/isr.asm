@@ -51,19 +51,8 @@ x86_enter_kernel:
 	mov rax, rdi
 	mov rdi, rsi
 	mov rsp, rdx
-	xor ebx, ebx
-	xor ecx, ecx
-	xor edx, edx
+	ZERO_GPRS_BUT_ARGS
 	xor esi, esi
-	xor ebp, ebp
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor r12d, r12d
-	xor r13d, r13d
-	xor r14d, r14d
-	xor r15d, r15d
 	push 0			; as if called: rsp % 16 == 8 at entry
 	jmp rax
 
@@ -93,19 +82,8 @@ x86_enter_linux:
 	o64 retf
 .cs_reloaded:
 	mov rax, rdi
-	xor ebx, ebx
-	xor ecx, ecx
-	xor edx, edx
+	ZERO_GPRS_BUT_ARGS
 	xor edi, edi
-	xor ebp, ebp
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor r12d, r12d
-	xor r13d, r13d
-	xor r14d, r14d
-	xor r15d, r15d
 	jmp rax
 
 section .data
