@@ -30,10 +30,12 @@ case_cmd() {
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
-	pvh-bzimage | pvh-vmlinux)
-		local m=$FIX/bz-initrd.cpio
-		[ "$c" = pvh-vmlinux ] && m=$FIX/vmlinux-initrd.cpio
-		st=$(pvh_direct "$c" 512 "$m" "ptdump -- $(guest_args "$c" ttyS0 400)")
+	pvh-bzimage) # kernel, initrd and command line all in the cpio module
+		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd-cmdline.cpio" "ptdump")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" \
+			"^earlyboot: kernel command line from cpio member 'cmdline'" ;;
+	pvh-vmlinux)
+		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	pvh-xen-bzimage)
 		if [ "$have_xen" != 1 ]; then

@@ -56,6 +56,9 @@ fixtures() {
 	cp "$BZ" "$t/kernel"
 	cp "$INITRD" "$t/initrd"
 	cpio_dir "$t" "$FIX/bz-initrd.cpio" kernel initrd || return 1
+	# The whole boot in one module: the command line as a member too.
+	guest_args pvh-bzimage ttyS0 400 >"$t/cmdline"
+	cpio_dir "$t" "$FIX/bz-initrd-cmdline.cpio" kernel initrd cmdline || return 1
 	cp "$VMLINUX" "$t/kernel"
 	cpio_dir "$t" "$FIX/vmlinux-initrd.cpio" kernel initrd || return 1
 	# Bad kernels: each breaks one header check (docs/linux.md).
