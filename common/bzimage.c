@@ -15,6 +15,7 @@
 
 #include "fmt.h"
 #include "libc.h"
+#include "place.h"
 
 #define PAGE 4096ULL
 
@@ -33,15 +34,6 @@ _Static_assert(JUMP_BASE + 0x7f <= EB_LINUX_HDR_ROOM,
 
 static uint64_t page_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
 static uint64_t page_down(uint64_t v) { return v & ~(PAGE - 1); }
-
-/* v rounded up to a (a power of two); false when that passes 2^64. */
-static bool align_up(uint64_t v, uint64_t a, uint64_t *out)
-{
-	if (v > UINT64_MAX - (a - 1))
-		return false;
-	*out = (v + a - 1) & ~(a - 1);
-	return true;
-}
 
 static unsigned proto_minor(uint16_t v) { return v & 0xff; }
 static unsigned proto_major(uint16_t v) { return v >> 8; }
@@ -194,34 +186,6 @@ int eb_bzimage_parse(const void *file, uint64_t len, struct eb_bzimage *out,
 	return 0;
 }
 
-/* The lowest-addressed busy range meeting [lo, hi) (page-rounded), or NULL. */
-static const struct eb_range *busy_hit(const struct eb_range *busy, size_t nbusy,
-				       uint64_t lo, uint64_t hi)
-{
-	const struct eb_range *first = NULL;
-	for (size_t i = 0; i < nbusy; i++) {
-		if (!busy[i].len)
-			continue;
-		uint64_t b_lo = page_down(busy[i].pa);
-		uint64_t b_end = busy[i].pa + busy[i].len;
-		uint64_t b_hi = b_end < busy[i].pa || b_end > UINT64_MAX - (PAGE - 1)
-					? UINT64_MAX : page_up(b_end);
-		if (b_lo < hi && lo < b_hi &&
-		    (!first || b_lo < page_down(first->pa)))
-			first = &busy[i];
-	}
-	return first;
-}
-
-/* The page-rounded end of a busy range (saturating at 2^64 - 1). */
-static uint64_t busy_end(const struct eb_range *b)
-{
-	uint64_t e = b->pa + b->len;
-	if (e < b->pa || e > UINT64_MAX - (PAGE - 1))
-		return UINT64_MAX;
-	return page_up(e);
-}
-
 int eb_bzimage_place(const struct eb_bzimage *bz, const struct eb_memmap *m,
 		     const struct eb_range *busy, size_t nbusy, uint64_t min_pa,
 		     uint64_t *load_pa, char *err, size_t errlen)
@@ -230,7 +194,7 @@ int eb_bzimage_place(const struct eb_bzimage *bz, const struct eb_memmap *m,
 	uint64_t pref = bz->pref_address, pref_end = pref + need;
 	bool pref_ok = pref_end > pref; /* parse refuses a wrap; be sure */
 	uint64_t ram_to = pref_ok ? eb_memmap_ram_until(m, pref, pref_end) : pref;
-	const struct eb_range *hit = pref_ok ? busy_hit(busy, nbusy, pref, pref_end) : NULL;
+	const struct eb_range *hit = pref_ok ? eb_busy_first(busy, nbusy, pref, pref_end) : NULL;
 	if (pref_ok && ram_to >= pref_end && !hit) {
 		*load_pa = pref;
 		return 0;
@@ -263,27 +227,8 @@ int eb_bzimage_place(const struct eb_bzimage *bz, const struct eb_memmap *m,
 	 */
 	uint64_t floor = min_pa > pref ? min_pa : pref;
 	uint64_t a = bz->align >= PAGE && !(bz->align & (bz->align - 1)) ? bz->align : PAGE;
-	for (uint32_t i = 0; i < m->count; i++) {
-		const struct eb_mem_range *r = &m->r[i];
-		if (r->type != EB_MEM_RAM || !r->len)
-			continue;
-		uint64_t r_end = r->pa + r->len;
-		if (r_end < r->pa)
-			r_end = UINT64_MAX;
-		uint64_t cand;
-		if (!align_up(r->pa > floor ? r->pa : floor, a, &cand))
-			continue;
-		/* Each step moves past one busy range: at most nbusy + 1 steps. */
-		while (cand < r_end && r_end - cand >= need) {
-			const struct eb_range *b = busy_hit(busy, nbusy, cand, cand + need);
-			if (!b) {
-				*load_pa = cand;
-				return 0;
-			}
-			if (!align_up(busy_end(b), a, &cand))
-				break;
-		}
-	}
+	if (!eb_place_aligned(m, busy, nbusy, need, floor, a, load_pa))
+		return 0;
 	eb_snprintf(err, errlen,
 		    "no 0x%llx-byte run of RAM aligned to 0x%llx above 0x%llx for the kernel (init_size)",
 		    (unsigned long long)need, (unsigned long long)a,

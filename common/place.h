@@ -22,4 +22,20 @@ int eb_place(const struct eb_memmap *m, const struct eb_range *busy,
 	     size_t nbusy, uint64_t len, uint64_t min_pa, const char *what,
 	     uint64_t *pa, char *err, size_t errlen);
 
+/*
+ * The lowest busy range that meets [lo, hi), counted as whole pages, or
+ * NULL: what a fixed address collides with.
+ */
+const struct eb_range *eb_busy_first(const struct eb_range *busy,
+				     size_t nbusy, uint64_t lo, uint64_t hi);
+
+/*
+ * The same search with the start aligned to align (a power of two, at
+ * least 4 KiB): 0 with *pa set, or -1 when no run fits (the caller says
+ * what did not).
+ */
+int eb_place_aligned(const struct eb_memmap *m, const struct eb_range *busy,
+		     size_t nbusy, uint64_t len, uint64_t min_pa,
+		     uint64_t align, uint64_t *pa);
+
 #endif
