@@ -53,14 +53,11 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 			    "a PE/EFI application without a Linux setup header (boot_flag 0xaa55 at 0x1fe and \"HdrS\" at 0x202): only the UEFI world can start one");
 		return -1;
 	default: {
-		const uint8_t *f = file;
-		uint64_t n = b->kfile_len < 4 ? b->kfile_len : 4;
-		char first[16] = "";
-		for (uint64_t i = 0; i < n; i++)
-			eb_snprintf(first + 2 * i, sizeof first - 2 * i, "%02x", f[i]);
+		char first[32];
+		eb_fmt_bytes(first, sizeof first, file, b->kfile_len, 8);
 		eb_snprintf(err, errlen,
-			    "not an ELF, a Linux bzImage or a PE/EFI application (%llu bytes, first bytes %s)",
-			    (unsigned long long)b->kfile_len, n ? first : "none");
+			    "not an ELF, a Linux bzImage or a PE/EFI application (%llu bytes, first bytes: %s)",
+			    (unsigned long long)b->kfile_len, first);
 		return -1;
 	}
 	}

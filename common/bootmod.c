@@ -106,13 +106,11 @@ int eb_bootmod_parse(const void *mod, uint64_t len, const char *kernel_member,
 				  initrd_member && *initrd_member ? initrd_member : "initrd",
 				  bm, err, errlen);
 	}
-	char first[40] = "";
-	for (uint64_t i = 0, at = 0; i < len && i < 8; i++)
-		at += (uint64_t)eb_snprintf(first + at, sizeof first - at, "%s%02x",
-					    i ? " " : "", p[i]);
+	char first[32];
+	eb_fmt_bytes(first, sizeof first, p, len, 8);
 	eb_snprintf(err, errlen,
 		    "neither an ELF kernel nor a newc cpio (%llu bytes, first bytes: %s)",
-		    (unsigned long long)len, len ? first : "none");
+		    (unsigned long long)len, first);
 	return -1;
 }
 

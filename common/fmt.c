@@ -141,3 +141,19 @@ int eb_snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+void eb_fmt_bytes(char *out, size_t outlen, const void *p, uint64_t len,
+		  unsigned max)
+{
+	const uint8_t *b = p;
+	size_t at = 0;
+	if (outlen)
+		out[0] = '\0';
+	if (!len) {
+		eb_snprintf(out, outlen, "none");
+		return;
+	}
+	for (uint64_t i = 0; i < len && i < max && at < outlen; i++)
+		at += (size_t)eb_snprintf(out + at, outlen - at, "%s%02x",
+					  i ? " " : "", b[i]);
+}

@@ -111,7 +111,7 @@ case_cmd() {
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*cpio: no member 'kernel' \(members: initrd\)" 1 ;;
 	bad-cpio-kernel-not-elf)
 		st=$(direct "$1" 128 "$FIX/kernel-not-elf.cpio" "")
-		judge "$1" "$st" 37 "^earlyboot: error: kernel \(cpio member 'kernel'\): not an ELF, a Linux bzImage or a PE/EFI application \(44 bytes, first bytes 74686973\)" 1 ;;
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(cpio member 'kernel'\): not an ELF, a Linux bzImage or a PE/EFI application \(44 bytes, first bytes: 74 68 69 73 20 69 73 20\)" 1 ;;
 	bad-option)
 		st=$(direct "$1" 128 "$KERNEL" "frobnicate -- x")
 		judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): unknown option 'frobnicate'" 1 ;;

@@ -118,6 +118,20 @@ TEST(fmt_precision)
 	}
 }
 
+TEST(fmt_bytes)
+{
+	static const uint8_t elf[] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 9 };
+	char b[32];
+	eb_fmt_bytes(b, sizeof b, elf, sizeof elf, 8);
+	CHECK_STR(b, "7f 45 4c 46 02 01 01 00");
+	eb_fmt_bytes(b, sizeof b, elf, 2, 8);
+	CHECK_STR(b, "7f 45");
+	eb_fmt_bytes(b, sizeof b, elf, 0, 8);
+	CHECK_STR(b, "none");
+	eb_fmt_bytes(b, 6, elf, sizeof elf, 8); /* cut, still terminated */
+	CHECK_STR(b, "7f 45");
+}
+
 TEST(fmt_truncation)
 {
 	char b[8];
@@ -173,6 +187,7 @@ int main(void)
 	RUN(fmt_strings_chars_percent);
 	RUN(fmt_agrees_with_libc);
 	RUN(fmt_precision);
+	RUN(fmt_bytes);
 	RUN(fmt_truncation);
 	RUN(fmt_vsnprintf);
 	RUN(fmt_malformed);
