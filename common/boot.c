@@ -76,7 +76,7 @@ unsigned eb_boot_extra_regions(const struct eb_boot *b,
 		/*
 		 * The decompressor runs on these tables until it builds its
 		 * own: it reads the BIOS data area in page 0 and may put its
-		 * trampoline below 1 MiB (FACTS.md, docs/linux.md).
+		 * trampoline below 1 MiB (docs/linux.md).
 		 */
 		out[n++] = (struct eb_self_region){ 0, PAGE, 0,
 						    "BIOS data area (page 0)" };

@@ -82,7 +82,7 @@ enum ep_err {
 
 const char *ep_strerror(enum ep_err err);
 
-/* Explicit state of every pool frame (DESIGN.md "Per-frame state"). */
+/* Explicit state of every pool frame (docs/design.md "Every frame has a state"). */
 enum ep_frame_state {
 	EP_FRAME_FREE = 0, /* ordinary memory owned by the pool */
 	EP_FRAME_TABLE,    /* a page table, read-only where the backend says so */

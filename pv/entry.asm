@@ -23,7 +23,7 @@ extern pv_main, xen_hc_page, __bss_start, __bss_end
 
 ; One note: name "Xen", a type, a descriptor. No SUPPORTED_FEATURES note:
 ; without one Xen asks nothing; one without the dom0 bit makes it panic
-; "Kernel does not support Dom0 operation" (FACTS.md).
+; "Kernel does not support Dom0 operation" (docs/platform.md).
 %macro xen_note 2
 	align 4
 	dd 4				; namesz: "Xen\0"

@@ -34,7 +34,7 @@
  * Sized at run time with ep_pool_frames_needed; only that many are used.
  */
 #define PV_POOL_MAX 1100
-/* Xen pads the bootstrap region by at least 512 KiB (FACTS.md/DESIGN.md). */
+/* Xen pads the bootstrap region by at least 512 KiB (docs/platform.md, docs/pv.md). */
 #define PV_PADDING (512ULL << 10)
 
 static uint8_t pool[PV_POOL_MAX][PAGE] __attribute__((aligned(4096)));

@@ -2,7 +2,7 @@
  * Xen's template: the bootstrap page tables the domain starts on (pt_base).
  * Learnt by walking them from their root, entry by entry through the m2p:
  * dom0 and toolstack-built guests lay these frames out in different orders
- * (FACTS.md), so nothing here assumes which frame behind pt_base is what.
+ * (docs/platform.md), so nothing here assumes which frame behind pt_base is what.
  *
  * The walk records every template frame (the rule keeps them read-only
  * while the template is live) and, for every pool frame, where the template

@@ -3,7 +3,7 @@
  * (common/xen/hc_hvm.h: the MSR named by leaf base+2), print through
  * HYPERVISOR_console_io (a PVH dom0 cannot reach COM1, which Xen owns), and
  * ask XENMEM_memory_map for the memory map Xen does not put in the start
- * info it gives a PVH dom0 (version 0, FACTS.md). Every hypercall goes
+ * info it gives a PVH dom0 (version 0: docs/platform.md). Every hypercall goes
  * through the one counting wrapper (common/xen/hc.h).
  */
 #include "fmt.h"

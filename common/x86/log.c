@@ -1,7 +1,7 @@
 /*
  * Loader output (log.h). A verdict goes through isa-debug-exit because
  * neither UEFI's ResetSystem nor a Xen shutdown gives QEMU an exit status
- * (FACTS.md).
+ * (docs/platform.md).
  */
 #include "log.h"
 

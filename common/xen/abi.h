@@ -2,7 +2,7 @@
  * The one place the world-neutral code includes Xen's public headers from.
  * They need <stdint.h> first and __XEN_INTERFACE_VERSION__ defined before
  * them, or they fall back to the legacy interface without a word
- * (FACTS.md). Every Xen ABI structure comes from here, never retyped.
+ * (docs/platform.md). Every Xen ABI structure comes from here, never retyped.
  * Every world (PV, PVH, the test kernel) and the host tests include it.
  */
 #ifndef EARLYBOOT_XEN_ABI_H

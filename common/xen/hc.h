@@ -5,7 +5,7 @@
  * (in total, per hypercall number, failures, and in the early_paging
  * counters of the context attached) and then enters the raw call
  * xen_hypercall5(). Xen's release build keeps no hypercall counter and
- * prints nothing when an MMU hypercall fails (FACTS.md), so this is the
+ * prints nothing when an MMU hypercall fails (docs/platform.md), so this is the
  * only record of what we asked and what failed. Only pv/ (the xen backend
  * of early_paging) issues MMU hypercalls through it.
  *

@@ -1,7 +1,7 @@
 /*
  * Console output under Xen. HYPERVISOR_console_io(CONSOLEIO_write): Xen
  * prints a dom0's writes on its own console (COM1 here) unprefixed; a
- * domU's return -EPERM on a release build (FACTS.md). Until a hypercall
+ * domU's return -EPERM on a release build (docs/platform.md). Until a hypercall
  * page exists, port 0xe9: Xen intercepts it for HVM/PVH domains, dom0
  * included, and prints each line as "(d0) ...". The buffer must be mapped
  * in the live tables (stack or eagerly mapped data).

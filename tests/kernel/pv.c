@@ -7,7 +7,7 @@
  * (common/xen/hc.h) and Xen's own ABI structures (common/xen/abi.h).
  *
  * Besides the common checks (checks.c, with the walker reading machine
- * frames through the m2p), the PV handoff promises (issue 5, item 4):
+ * frames through the m2p), the PV handoff promises (docs/handoff.md):
  *   pv-ro        every table frame reachable from CR3 is read-only in every
  *                leaf entry that maps it;
  *   pv-ebusy     Xen refuses (-EBUSY) to map one table frame of each level

@@ -2,7 +2,7 @@
  * The simulated Xen: frames, types and validation, audits, guest accesses.
  * Hypercalls are in sim_xen_hcall.c, the start-of-day in sim_xen_boot.c.
  * Written from Xen's public interface and the behaviour measured in
- * FACTS.md, not from Xen's code.
+ * docs/platform.md, not from Xen's code.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "sim_xen.h"

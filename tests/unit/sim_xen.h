@@ -1,7 +1,7 @@
 /*
  * A simulated Xen for the host tests: machine memory, the p2m/m2p, Xen's
  * per-frame type accounting, and the MMU hypercalls a PV guest uses. It
- * enforces the PV rules of DESIGN.md and FACTS.md, from Xen's side:
+ * enforces the PV rules of docs/design.md and docs/platform.md, from Xen's side:
  *
  *  - a frame typed L1..L4 has no writable mapping: an L1 entry mapping it
  *    writable is refused with -EBUSY;

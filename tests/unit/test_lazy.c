@@ -1,5 +1,5 @@
 /*
- * The #PF materializer (DESIGN.md "#PF-on-demand materializer"): accesses
+ * The #PF materializer (docs/early_paging.md "The #PF materializer"): accesses
  * go through the simulated CPU; every #PF is handed to ep_lazy_fault as a
  * handler would, and the access retried. Far more pages are touched than
  * the small lazy pool can hold, so it must reset, and the eager part of the
@@ -472,8 +472,8 @@ TEST(lazy_pool_too_small_for_one_fault)
 }
 
 /*
- * DESIGN.md: the materializer "builds the missing tables from a small fixed
- * pool". Faults must not consume the main pool, whose size was computed for
+ * docs/early_paging.md: the materializer builds the missing tables from
+ * a small fixed pool. Faults must not consume the main pool, whose size was computed for
  * the eager mappings (ep_pool_frames_needed knows nothing of lazy regions)
  * and whose spare frames go back to ordinary memory at ep_finish.
  */

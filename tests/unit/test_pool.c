@@ -2,7 +2,7 @@
  * The pool (start <= end <= top, bump allocation), the explicit state of
  * every frame through the life cycle (FREE -> TABLE -> PINNED -> RELEASED
  * for spares), early/late activation, counters, and the backend discipline:
- * every table write goes through the ops (DESIGN.md "One API").
+ * every table write goes through the ops (docs/design.md "One page-table API").
  */
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /*
- * pv/start_info.c: a good dom0 start_info as Xen 4.17 hands it (FACTS.md:
+ * pv/start_info.c: a good dom0 start_info as Xen 4.17 hands it (as seen in
+ * tests/boot/pv.sh's logs:
  * 64 MiB, pt_base 0xffffffff80029000, 5 table frames), then one bad field
  * at a time, each refused with a message naming the field.
  */

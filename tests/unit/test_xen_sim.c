@@ -129,7 +129,7 @@ TEST(bootstrap_frames_come_in_different_orders)
 	clean(s);
 }
 
-/* FACTS.md, in the order it was measured on Xen 4.17. */
+/* docs/platform.md, in the order it lists Xen 4.17's rules. */
 TEST(pin_needs_read_only_and_pins_once)
 {
 	struct sim_xen *sx = sim_xen_new(NULL);
