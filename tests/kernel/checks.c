@@ -197,11 +197,11 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 {
 	const char *c = "dmap";
 	bool pv = bi->world == EB_WORLD_PV;
-	uint64_t tmpl_lo = 0, tmpl_hi = 0;
+	struct tk_pv_template tp = { 0 };
 	nfound = 0;
 	if (pv) {
 		/* Not found: nothing is exempted, and pv-template says why. */
-		(void)tk_pv_template(bi, cr3, &tmpl_lo, &tmpl_hi);
+		(void)tk_pv_template(bi, cr3, &tp);
 		nfound = tk_table_frames(cr3, found, 2 * EB_FRAMES_MAX);
 		if (nfound > 2 * EB_FRAMES_MAX)
 			nfound = 2 * EB_FRAMES_MAX; /* the tables check says so */
@@ -241,7 +241,7 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 			 * check named after that promise, not this one.
 			 */
 			bool spare = pv && pa >= bi->pool.end && pa < bi->pool.top;
-			bool tmpl = pv && pa >= tmpl_lo && pa < tmpl_hi;
+			bool tmpl = pv && tk_pv_in_template(&tp, pa);
 			if (spare || tmpl)
 				want_w = t.w;
 			if (t.w != want_w || t.x)

@@ -14,15 +14,17 @@
  *                writable: Xen, not our walker, is the judge;
  *   pv-spare     every spare pool frame [end, top) is mapped writable and
  *                takes a write (loader defect: spare);
- *   pv-template  the frames of Xen's bootstrap tables (start_info.pt_base,
- *                nr_pt_frames) are no tables any more, mapped writable
- *                everywhere and take a write (loader defect: template);
+ *   pv-template  the frames of Xen's bootstrap tables (walked from their
+ *                root, the L4 at start_info.pt_base; nr_pt_frames of them)
+ *                are no tables any more, mapped writable everywhere and
+ *                take a write (loader defect: template);
  *   pv-cr3       the late write_cr3: NEW_BASEPTR + NEW_USER_BASEPTR back to
  *                the same root in one mmuext_op, then CR3 and a walk still
  *                agree with the boot info.
  */
 #include "tk.h"
 
+#include "fmt.h"
 #include "libc.h"
 #include "x86/io.h"
 #include "x86/serial.h"
@@ -131,16 +133,100 @@ void tk_pv_init(uint64_t rdi)
 }
 
 /*
+ * Xen's old bootstrap tables (the template), found the way the loader finds
+ * them (pv/xen_template.c): walked from their root, entry by entry through
+ * the m2p. xen.h gives pt_base as the page directory in CR3 at start of
+ * day, the L4 (Linux takes it for the L4 as well), and nr_pt_frames as
+ * how many bootstrap table frames there are; it does not say in which
+ * order those frames lie behind pt_base (Xen's dom0 builder and the
+ * toolstack lay them out differently), so [pt_base, pt_base +
+ * nr_pt_frames) is not taken for the set.
+ *
+ * This reads the template as it is now, after the handoff. That is sound
+ * because nothing has changed its shape: the loader only rewrote L1
+ * entries of it while it was live (alloc_table takes away its writable
+ * mappings of pool frames: same frames, fewer rights), unpinning leaves a
+ * table's contents as they are, and the released frames are `loader`
+ * memory that neither the loader (its kernel copy and boot info lie past
+ * the bootstrap region) nor this kernel writes before the check
+ * (write_probe puts back what it wrote). The walk must also meet exactly
+ * nr_pt_frames tables: a loader that scrubbed or reused a template frame
+ * fails here, loudly, instead of shrinking the set pv-template judges and
+ * dmap exempts.
+ *
  * More template frames than this is no template Xen built (pv.sh's dom0s,
- * 32 MiB to 1 GiB, all have 7; the loader tracks at most 256): a corrupt
- * nr_pt_frames must not excuse a whole direct map from the dmap check.
+ * 32 MiB to 1 GiB, all have 7; the loader tracks at most 1024): a corrupt
+ * start_info or template must not excuse a whole direct map from the dmap
+ * check.
  */
 #define TEMPLATE_FRAMES_MAX 512
+#define PTE_P 1ULL
+#define PTE_PS (1ULL << 7)
+
+static uint64_t tmpl_frames[TEMPLATE_FRAMES_MAX];
+static char tmpl_why[200];
+
+struct tmpl_walk {
+	const struct eb_bootinfo *bi;
+	const start_info_t *si;
+	uint64_t cr3;
+	struct tk_pv_template *t;
+};
+
+/* The p2m's mfn for pfn (read through start_info.mfn_list), or ~0. */
+static uint64_t p2m_mfn(const struct tmpl_walk *w, uint64_t pfn)
+{
+	if (pfn >= w->si->nr_pages)
+		return ~0ULL;
+	uint64_t va = w->si->mfn_list + pfn * 8;
+	struct tk_walk t;
+	tk_walk(w->cr3, va, &t);
+	return t.present ? *(const volatile uint64_t *)va : ~0ULL;
+}
+
+static const char *tmpl_visit(struct tmpl_walk *w, uint64_t pa, unsigned level)
+{
+	struct tk_pv_template *t = w->t;
+	if (t->n == TEMPLATE_FRAMES_MAX) {
+		eb_snprintf(tmpl_why, sizeof tmpl_why,
+			    "the walk from pt_base meets more than %u table frames",
+			    TEMPLATE_FRAMES_MAX);
+		return tmpl_why;
+	}
+	/* Read only what the direct map shows: a bad frame gives a FAIL, not a #PF. */
+	struct tk_walk d;
+	tk_walk(w->cr3, w->bi->dmap_base + pa, &d);
+	if (!d.present || d.pa != pa) {
+		eb_snprintf(tmpl_why, sizeof tmpl_why,
+			    "L%u template frame 0x%llx is not in the direct map",
+			    level, (unsigned long long)pa);
+		return tmpl_why;
+	}
+	tmpl_frames[t->n++] = pa;
+	t->levels[level]++;
+	if (level == 1)
+		return 0;
+	const volatile uint64_t *tab = (const volatile uint64_t *)(w->bi->dmap_base + pa);
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t e = tab[i];
+		/* Xen's own L4 slots point at Xen's frames, not the domain's. */
+		if (!(e & PTE_P) || (e & PTE_PS) || (level == 4 && tk_top_slot_is_xen(i)))
+			continue;
+		uint64_t next = tk_frame_pa(e & PTE_ADDR);
+		/* A frame the domain does not own (the p2m disagrees): not followed. */
+		if (next == TK_NO_PA || p2m_mfn(w, next / PAGE) != (e & PTE_ADDR) / PAGE)
+			continue;
+		const char *why = tmpl_visit(w, next, level - 1);
+		if (why)
+			return why;
+	}
+	return 0;
+}
 
 const char *tk_pv_template(const struct eb_bootinfo *bi, uint64_t cr3,
-			   uint64_t *lo, uint64_t *hi)
+			   struct tk_pv_template *out)
 {
-	*lo = *hi = 0;
+	*out = (struct tk_pv_template){ .frame = tmpl_frames };
 	if (bi->world != EB_WORLD_PV || !bi->xen_start_info_pa ||
 	    bi->xen_start_info_va != bi->dmap_base + bi->xen_start_info_pa)
 		return "no start_info in the boot info";
@@ -154,13 +240,51 @@ const char *tk_pv_template(const struct eb_bootinfo *bi, uint64_t cr3,
 		return "start_info has the wrong magic";
 	if (!si->nr_pt_frames || si->nr_pt_frames > TEMPLATE_FRAMES_MAX)
 		return "start_info.nr_pt_frames is implausible";
-	/* pt_base is a VA that the handed-over tree still maps. */
+	/* pt_base is a VA that the handed-over tree still maps: the root. */
+	if (si->pt_base & (PAGE - 1))
+		return "start_info.pt_base is not page aligned";
 	tk_walk(cr3, si->pt_base, &t);
 	if (!t.present)
 		return "start_info.pt_base is not mapped";
-	*lo = t.pa;
-	*hi = t.pa + si->nr_pt_frames * PAGE;
+	out->root = t.pa;
+	struct tmpl_walk w = { bi, si, cr3, out };
+	const char *why = tmpl_visit(&w, t.pa, 4);
+	if (!why) {
+		tk_sort(tmpl_frames, out->n);
+		for (uint64_t i = 1; i < out->n && !why; i++)
+			if (tmpl_frames[i] == tmpl_frames[i - 1]) {
+				eb_snprintf(tmpl_why, sizeof tmpl_why,
+					    "frame 0x%llx is reached twice from pt_base: no tree",
+					    (unsigned long long)tmpl_frames[i]);
+				why = tmpl_why;
+			}
+	}
+	if (!why && out->n != si->nr_pt_frames) {
+		eb_snprintf(tmpl_why, sizeof tmpl_why,
+			    "the walk from pt_base meets %llu table frames, Xen made %llu: the template is not intact",
+			    (unsigned long long)out->n, (unsigned long long)si->nr_pt_frames);
+		why = tmpl_why;
+	}
+	if (why) {
+		out->n = 0; /* nothing exempted from dmap; pv-template says why */
+		return why;
+	}
 	return 0;
+}
+
+bool tk_pv_in_template(const struct tk_pv_template *t, uint64_t pa)
+{
+	uint64_t lo = 0, hi = t->n;
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (t->frame[mid] == pa)
+			return true;
+		if (t->frame[mid] < pa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 /* Table frames reachable from CR3, sorted: the subject of pv-ro. */
@@ -183,7 +307,7 @@ static bool is_table(uint64_t pa)
 }
 
 struct leaf_scan {
-	uint64_t tmpl_lo, tmpl_hi;     /* template frames [lo, hi) */
+	const struct tk_pv_template *tmpl; /* the template's frames */
 	const struct eb_pool_info *pools[2];
 	uint64_t table_maps, spare_maps, tmpl_maps;
 };
@@ -220,7 +344,7 @@ static void scan_leaf(void *arg, uint64_t va, uint64_t e, uint64_t pa,
 					(unsigned long long)f, (unsigned long long)fva,
 					(unsigned long long)e);
 		}
-		if (f >= s->tmpl_lo && f < s->tmpl_hi) {
+		if (tk_pv_in_template(s->tmpl, f)) {
 			s->tmpl_maps++;
 			if (!rw)
 				tk_fail("pv-template", "template frame 0x%llx is mapped read-only at 0x%llx (entry 0x%llx)",
@@ -293,8 +417,9 @@ unsigned tk_run_pv_checks(const struct eb_bootinfo *bi)
 		tk_fail("header", "start_info magic '%.14s'", si->magic);
 
 	/* The template's frames: judged here, and exempted from dmap's. */
-	struct leaf_scan s = { .pools = { &bi->pool, &bi->lazy_pool } };
-	const char *why = tk_pv_template(bi, cr3, &s.tmpl_lo, &s.tmpl_hi);
+	struct tk_pv_template tmpl;
+	struct leaf_scan s = { .tmpl = &tmpl, .pools = { &bi->pool, &bi->lazy_pool } };
+	const char *why = tk_pv_template(bi, cr3, &tmpl);
 	if (why)
 		tk_fail("pv-template", "%s (pt_base 0x%llx, nr_pt_frames %llu)", why,
 			(unsigned long long)si->pt_base,
@@ -331,15 +456,17 @@ unsigned tk_run_pv_checks(const struct eb_bootinfo *bi)
 		   (unsigned long long)spare);
 	n++;
 
-	for (uint64_t pa = s.tmpl_lo; pa < s.tmpl_hi; pa += PAGE) {
+	for (uint64_t i = 0; i < tmpl.n; i++) {
+		uint64_t pa = tmpl.frame[i];
 		if (is_table(pa))
 			tk_fail("pv-template", "template frame 0x%llx is still a table of the live tree",
 				(unsigned long long)pa);
 		write_probe("pv-template", "template", bi, cr3, pa);
 	}
-	con_printf("TESTKERNEL: pv: %llu template frames at 0x%llx writable (%llu mappings)\n",
-		   (unsigned long long)si->nr_pt_frames, (unsigned long long)s.tmpl_lo,
-		   (unsigned long long)s.tmpl_maps);
+	con_printf("TESTKERNEL: pv: %llu template frames writable (%llu mappings), found by a walk from pt_base's L4 0x%llx through the m2p (%u L4, %u L3, %u L2, %u L1; nr_pt_frames %llu)\n",
+		   (unsigned long long)tmpl.n, (unsigned long long)s.tmpl_maps,
+		   (unsigned long long)tmpl.root, tmpl.levels[4], tmpl.levels[3],
+		   tmpl.levels[2], tmpl.levels[1], (unsigned long long)si->nr_pt_frames);
 	n++;
 
 	/*

@@ -84,13 +84,26 @@ bool tk_is_pv(void);
  */
 void tk_pv_init(uint64_t rdi);
 /*
- * The frames of Xen's old bootstrap tables (start_info.pt_base,
- * nr_pt_frames) as [*lo, *hi). NULL on success, else why they cannot be
- * found (*lo = *hi = 0). Safe before the PV header checks: nothing the
- * boot info points to is read before the walk shows it mapped.
+ * The frames of Xen's old bootstrap tables (the template): every table
+ * frame reachable from its root, the L4 at start_info.pt_base, walked
+ * through the m2p (Xen's slots and frames the domain does not own not
+ * followed), never assumed to lie together behind pt_base; the walk must
+ * meet exactly nr_pt_frames of them.
+ */
+struct tk_pv_template {
+	const uint64_t *frame; /* pa of each, sorted (static storage) */
+	uint64_t n;
+	uint64_t root;         /* pa of pt_base's frame, the L4 */
+	unsigned levels[5];    /* frames met per level 1..4 */
+};
+/*
+ * NULL on success, else why the template cannot be found (then t->n = 0:
+ * nothing is exempted). Safe before the PV header checks: nothing the boot
+ * info points to is read before the walk shows it mapped.
  */
 const char *tk_pv_template(const struct eb_bootinfo *bi, uint64_t cr3,
-			   uint64_t *lo, uint64_t *hi);
+			   struct tk_pv_template *t);
+bool tk_pv_in_template(const struct tk_pv_template *t, uint64_t pa);
 /* The PV checks of the handoff (after the common ones); number passed. */
 unsigned tk_run_pv_checks(const struct eb_bootinfo *bi);
 /* Port I/O probe: true if an outb to port 0x80 went through. */
