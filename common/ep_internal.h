@@ -32,6 +32,18 @@ static inline uint64_t ep_entry_pa(const struct ep_ctx *ctx, uint64_t entry,
 	return raw;
 }
 
+/*
+ * An entry that points to the table at pa (a pseudo-physical address: the
+ * backend's set_entry turns it into its own encoding), with the core's
+ * table flags and the user bit of `flags`. Every entry that points to a
+ * table is built here from the table's pa, never by editing the bits of an
+ * entry read back from a table (under Xen PV those hold a machine frame).
+ */
+static inline uint64_t ep_table_entry(uint64_t pa, uint64_t flags)
+{
+	return pa | EP_TABLE_FLAGS | (flags & EP_PTE_US);
+}
+
 /* The va of slot 0 of the table that holds va at `level` (sign-extended). */
 static inline uint64_t ep_table_base(uint64_t va, unsigned level)
 {

@@ -66,6 +66,19 @@ static uint64_t vt_entry(const struct ep_ctx *ctx, const struct vtable *t,
 	}
 }
 
+/*
+ * The pa entry i of t points to. A split table of the dry run is virtual:
+ * its entries are built from the large leaf's pa, not in the backend's
+ * encoding, so they are never read back through entry_to_pa.
+ */
+static uint64_t vt_entry_pa(const struct ep_ctx *ctx, const struct vtable *t,
+			    unsigned i, uint64_t e)
+{
+	if (t->kind == VT_SPLIT)
+		return t->tmpl_pa + i * ep_level_size(t->level);
+	return ep_entry_pa(ctx, e, t->level);
+}
+
 static uint64_t op_pa(const struct ep_op *op, uint64_t va)
 {
 	return op->pa + (va - op->va);
@@ -133,7 +146,8 @@ static enum ep_err visit(struct walk *w, const struct vtable *t, uint64_t va,
 /* A new table for slot [s_base, +size) of level L; visit it; hook it. */
 static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 			       unsigned i, uint64_t s_base, uint64_t s_va,
-			       uint64_t s_last, bool whole, uint64_t split_leaf)
+			       uint64_t s_last, bool whole, uint64_t split_leaf,
+			       uint64_t split_pa)
 {
 	struct ep_ctx *ctx = w->ctx;
 	unsigned L = t->level;
@@ -147,7 +161,7 @@ static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 			w->need_main++;
 		child.kind = split_leaf ? VT_SPLIT : VT_EMPTY;
 		child.tmpl = split_leaf;
-		child.tmpl_pa = split_leaf ? ep_entry_pa(ctx, split_leaf, L) : 0;
+		child.tmpl_pa = split_leaf ? split_pa : 0;
 		return visit(w, &child, s_va, s_last);
 	}
 
@@ -158,7 +172,7 @@ static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 	if (e)
 		return e;
 	if (split_leaf) {
-		uint64_t pa = ep_entry_pa(ctx, split_leaf, L);
+		uint64_t pa = split_pa;
 		uint64_t flags = split_flags(split_leaf, L, L - 1);
 		e = ctx->ops->set_run(ctx, child.pa, L - 1, 0, EP_ENTRIES,
 				      pa | flags, ep_level_size(L - 1));
@@ -173,7 +187,7 @@ static enum ep_err descend_new(struct walk *w, const struct vtable *t,
 	uint64_t user = (w->op->perms & EP_U) || (split_leaf & EP_PTE_US)
 				? EP_PTE_US
 				: 0;
-	return ep_write_entry(ctx, t->pa, L, i, child.pa | EP_TABLE_FLAGS | user);
+	return ep_write_entry(ctx, t->pa, L, i, ep_table_entry(child.pa, user));
 }
 
 /*
@@ -201,7 +215,7 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 	enum ep_err err;
 
 	if (present && !ep_is_leaf(e, L) && w->dry && op->as_if_reset &&
-	    ep_pool_contains(&ctx->lazy_pool, ep_entry_pa(ctx, e, L))) {
+	    ep_pool_contains(&ctx->lazy_pool, vt_entry_pa(ctx, t, i, e))) {
 		e = 0; /* unhooked by the reset this count imagines */
 		present = false;
 	}
@@ -209,13 +223,18 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 		if (!w->dry && (err = run_flush(ctx, t->pa, run)))
 			return err;
 		struct vtable child = { .kind = VT_REAL,
-					.pa = ep_entry_pa(ctx, e, L),
+					.pa = vt_entry_pa(ctx, t, i, e),
 					.level = L - 1 };
 		err = visit(w, &child, s_va, s_last);
 		if (err || w->dry || !(op->perms & EP_U) || (e & EP_PTE_US) ||
 		    op->kind == EP_OP_UNMAP)
 			return err;
-		return ep_write_entry(ctx, t->pa, L, i, e | EP_PTE_US);
+		/*
+		 * Rebuilt from the table's pa, never from the raw entry: its
+		 * address bits are the backend's (machine frames under Xen PV).
+		 */
+		return ep_write_entry(ctx, t->pa, L, i,
+				      ep_table_entry(child.pa, e | EP_PTE_US));
 	}
 
 	switch (op->kind) {
@@ -223,7 +242,7 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 		if (present && op->skip_mapped)
 			return EP_OK;
 		if (present) {
-			uint64_t pa = ep_entry_pa(ctx, e, L) + (s_va - s_base);
+			uint64_t pa = vt_entry_pa(ctx, t, i, e) + (s_va - s_base);
 			return ep_fail(ctx, EP_ERR_OVERLAP, op->name, s_va, pa,
 				       0, L);
 		}
@@ -248,14 +267,14 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 				return EP_OK;
 			}
 			uint64_t m0 = w->need_main, l0 = w->need_lazy;
-			err = descend_new(w, t, i, s_base, s_va, s_last, whole, 0);
+			err = descend_new(w, t, i, s_base, s_va, s_last, whole, 0, 0);
 			*memo = (struct memo){ true, w->need_main - m0,
 					       w->need_lazy - l0 };
 			return err;
 		}
 		if (!w->dry && (err = run_flush(ctx, t->pa, run)))
 			return err;
-		return descend_new(w, t, i, s_base, s_va, s_last, whole, 0);
+		return descend_new(w, t, i, s_base, s_va, s_last, whole, 0, 0);
 
 	case EP_OP_PROTECT:
 		if (!present)
@@ -264,12 +283,13 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 		if (whole) {
 			if (w->dry)
 				return EP_OK;
-			uint64_t entry = ep_entry_pa(ctx, e, L) |
+			uint64_t entry = vt_entry_pa(ctx, t, i, e) |
 					 ep_leaf_flags(ctx, L, op->perms);
 			ctx->count.leaves[L - 1]++;
 			return ep_write_entry(ctx, t->pa, L, i, entry);
 		}
-		return descend_new(w, t, i, s_base, s_va, s_last, false, e);
+		return descend_new(w, t, i, s_base, s_va, s_last, false, e,
+				   vt_entry_pa(ctx, t, i, e));
 
 	case EP_OP_UNMAP:
 	default:
@@ -277,7 +297,8 @@ static enum ep_err visit_slot(struct walk *w, const struct vtable *t,
 			return EP_OK;
 		if (whole)
 			return w->dry ? EP_OK : ep_write_entry(ctx, t->pa, L, i, 0);
-		return descend_new(w, t, i, s_base, s_va, s_last, false, e);
+		return descend_new(w, t, i, s_base, s_va, s_last, false, e,
+				   vt_entry_pa(ctx, t, i, e));
 	}
 }
 
