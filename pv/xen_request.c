@@ -114,19 +114,97 @@ enum ep_err xen_invalidate_pending(struct ep_ctx *ctx, struct xen_be *be)
 	return EP_ERR_BACKEND;
 }
 
-/* Machine address of the L1 entry of va in the tree being built, or 0. */
-static uint64_t pte_ma_of(const struct ep_ctx *ctx, const struct xen_be *be,
-			  uint64_t va)
+/*
+ * The refusal log, void records dropped and the rest sorted by the machine
+ * address of their entry: heapsort, in place (no allocator here), so that
+ * forgetting the records of a range costs n log n in the records, not one
+ * pass over the log per page. Only when records were added since the last
+ * sort.
+ */
+static bool ma_less(const struct xen_be_refusal *a, const struct xen_be_refusal *b)
 {
-	uint64_t table = ctx->root;
-	for (unsigned level = 4; level > 1; level--) {
-		const uint64_t *t = ctx->phys_to_virt(ctx->env, table);
-		uint64_t e = t[ep_index(va, level)];
-		if (!(e & EP_PTE_P) || (e & EP_PTE_PS))
-			return 0;
-		table = ctx->ops->entry_to_pa(ctx, e);
+	return a->pte_ma < b->pte_ma;
+}
+
+static void sift_down(struct xen_be_refusal *r, size_t i, size_t n)
+{
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && ma_less(&r[c], &r[c + 1]))
+			c++;
+		if (!ma_less(&r[i], &r[c]))
+			return;
+		struct xen_be_refusal t = r[i];
+		r[i] = r[c];
+		r[c] = t;
+		i = c;
 	}
-	return (be_mfn(be, table) << EP_PAGE_SHIFT) | (ep_index(va, 1) * 8u);
+}
+
+static void sort_refusals(struct xen_be *be)
+{
+	struct xen_be_refusal *r = be->cfg.refusals;
+	size_t n = 0;
+	if (be->nrefusals <= be->refusals_sorted)
+		return;
+	for (size_t i = 0; i < be->nrefusals; i++)
+		if (r[i].pfn != XEN_NO_PFN)
+			r[n++] = r[i];
+	for (size_t i = n / 2; i-- > 0;)
+		sift_down(r, i, n);
+	for (size_t end = n; end > 1; end--) {
+		struct xen_be_refusal t = r[0];
+		r[0] = r[end - 1];
+		r[end - 1] = t;
+		sift_down(r, 0, end - 1);
+	}
+	be->nrefusals = be->refusals_sorted = n;
+}
+
+/* First record whose entry lies at or after ma (the log is sorted). */
+static size_t first_at_or_after(const struct xen_be *be, uint64_t ma)
+{
+	size_t lo = 0, hi = be->nrefusals;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (be->cfg.refusals[mid].pte_ma < ma)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Void the records of the entries of [va, last] in the table at table_pa
+ * (level L): every L1 of the range is visited once, and the records of its
+ * slots found by binary search.
+ */
+static void forget_in(struct ep_ctx *ctx, struct xen_be *be, uint64_t table_pa,
+		      unsigned L, uint64_t va, uint64_t last)
+{
+	unsigned first = ep_index(va, L), final = ep_index(last, L);
+	if (L == 1) {
+		uint64_t ma = be_mfn(be, table_pa) << EP_PAGE_SHIFT;
+		uint64_t lo = ma | (first * 8u), hi = ma | (final * 8u);
+		for (size_t i = first_at_or_after(be, lo);
+		     i < be->nrefusals && be->cfg.refusals[i].pte_ma <= hi; i++)
+			be->cfg.refusals[i].pfn = XEN_NO_PFN;
+		return;
+	}
+	const uint64_t *t = ctx->phys_to_virt(ctx->env, table_pa);
+	uint64_t size = ep_level_size(L), base = ep_table_base(va, L);
+	for (unsigned i = first; i <= final; i++) {
+		uint64_t s_base = base + (uint64_t)i * size;
+		uint64_t s_va = va > s_base ? va : s_base;
+		uint64_t s_last = last < s_base + (size - 1) ? last : s_base + (size - 1);
+		uint64_t e = t[i];
+		if (!(e & EP_PTE_P) || (e & EP_PTE_PS) || ep_in_hole(ctx, s_va, s_last))
+			continue;
+		forget_in(ctx, be, ctx->ops->entry_to_pa(ctx, e), L - 1, s_va, s_last);
+	}
 }
 
 void xen_forget_refusals(struct ep_ctx *ctx, struct xen_be *be, uint64_t va,
@@ -134,19 +212,6 @@ void xen_forget_refusals(struct ep_ctx *ctx, struct xen_be *be, uint64_t va,
 {
 	if (!be->nrefusals)
 		return;
-	for (uint64_t off = 0; off < len; off += EP_PAGE_SIZE) {
-		struct ep_translation t;
-		if (ep_translate(ctx, va + off, &t) != EP_OK)
-			continue;
-		uint64_t pfn = be_pfn(t.pa), ma = 0;
-		for (size_t i = 0; i < be->nrefusals; i++) {
-			struct xen_be_refusal *r = &be->cfg.refusals[i];
-			if (r->pfn != pfn)
-				continue;
-			if (!ma)
-				ma = pte_ma_of(ctx, be, va + off);
-			if (r->pte_ma == ma)
-				r->pfn = XEN_NO_PFN;
-		}
-	}
+	sort_refusals(be);
+	forget_in(ctx, be, ctx->root, ctx->levels, va, va + (len - 1));
 }
