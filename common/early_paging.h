@@ -163,7 +163,14 @@ struct ep_backend_ops {
 	 * Xen PV entries hold machine frames. NULL: the entry holds the pa.
 	 */
 	uint64_t (*entry_to_pa)(const struct ep_ctx *ctx, uint64_t entry);
-	/* Make root live; early: kernel base only, late: user base too. */
+	/*
+	 * Make root live. early: the kernel base pointer only; it never
+	 * touches user page tables (none exist yet). late: the same, and the
+	 * user base pointer where the backend has one (Xen PV): set to the
+	 * user tree the world supplied, or to none; never to root itself.
+	 * Natively both are one CR3 load. The core calls the early one until
+	 * ep_switch_to_late_activation, the late one after.
+	 */
 	enum ep_err (*activate_early)(struct ep_ctx *ctx, uint64_t root_pa);
 	enum ep_err (*activate_late)(struct ep_ctx *ctx, uint64_t root_pa);
 	/* Drop stale translations of [va, va+len) of the live tree. */
@@ -257,9 +264,19 @@ struct ep_ctx {
 /* Check cfg, set up both pools and allocate the root from the main pool. */
 enum ep_err ep_init(struct ep_ctx *ctx, const struct ep_config *cfg);
 
-/* Load the root through the current activation variant (early, then late). */
+/*
+ * Load the root through the current activation variant (early, then late).
+ *  - early: the kernel base pointer alone. Under Xen PV it never issues
+ *    NEW_USER_BASEPTR, however often it runs.
+ *  - late: also the user base pointer, which only ever names a real user
+ *    tree: the one the world supplied (xen_be_config.user_root_pa), or
+ *    none (0) without one; never the kernel's root (EP_ERR_CONFIG).
+ */
 enum ep_err ep_activate(struct ep_ctx *ctx);
-/* The single named point where the early activation gives way to the late one. */
+/*
+ * The single named point where the early activation gives way to the late
+ * one: from here on, user page tables may exist. Nothing else switches.
+ */
 void ep_switch_to_late_activation(struct ep_ctx *ctx);
 
 /*

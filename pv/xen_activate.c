@@ -90,6 +90,15 @@ static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
 	bool pin = be->pinned_pa != root_pa;
 	uint64_t old = be->pinned_pa ? be->pinned_pa
 		       : be->tmpl_live ? be->cfg.template_root_pa : 0;
+	/*
+	 * The user base pointer only ever names a real user tree: the one the
+	 * world supplied (cfg.user_root_pa), never the kernel's own root.
+	 */
+	uint64_t user = be->cfg.user_root_pa;
+	if (late && user == root_pa)
+		return ep_fail(ctx, EP_ERR_CONFIG,
+			       "xen: the user root is the kernel's root", 0,
+			       root_pa, 0, 4);
 	if (pin)
 		add_op(op, subject, &n, MMUEXT_PIN_L4_TABLE, be, root_pa);
 	if (be->base_pa != root_pa)
@@ -97,11 +106,17 @@ static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
 	/*
 	 * Only the late variant touches the user base pointer: early on, no
 	 * user page tables exist, and loading one that is not a valid L4 is
-	 * the very failure this split exists to avoid.
+	 * the very failure this split exists to avoid. The late one sets it to
+	 * the user root supplied, or to none (0) without one, once: whatever
+	 * Xen left there before is then known not to be a stale tree.
 	 */
-	if (late)
+	if (late && (!be->user_base_set || be->user_base_pa != user)) {
 		add_op(op, subject, &n, MMUEXT_NEW_USER_BASEPTR, be,
-		       be->cfg.user_root_pa ? be->cfg.user_root_pa : root_pa);
+		       user ? user : root_pa);
+		/* 0 is "none" for Xen; an error names the root it was for. */
+		if (!user)
+			op[n - 1].arg1.mfn = 0;
+	}
 	if (pin && old)
 		add_op(op, subject, &n, MMUEXT_UNPIN_TABLE, be, old);
 	if (!n)
@@ -121,8 +136,10 @@ static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
 			be->pinned_pa = subject[i];
 		else if (op[i].cmd == MMUEXT_NEW_BASEPTR)
 			be->base_pa = subject[i];
-		else if (op[i].cmd == MMUEXT_NEW_USER_BASEPTR)
+		else if (op[i].cmd == MMUEXT_NEW_USER_BASEPTR) {
 			be->user_base_set = true;
+			be->user_base_pa = user;
+		}
 	}
 	if (rc)
 		return be_fail(ctx, be, ext_name(op[failed].cmd), subject[failed], rc);

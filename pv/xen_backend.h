@@ -20,8 +20,10 @@
  *    explicit request for a writable mapping of such a frame fails with
  *    EP_ERR_REFUSED naming it;
  *  - activate pins the new L4, loads it and unpins the old one in one
- *    mmuext_op call; the early variant loads only the kernel base pointer,
- *    the late one the user base pointer too.
+ *    mmuext_op call; the early variant loads only the kernel base pointer
+ *    and never touches the user one; the late one also sets the user base
+ *    pointer, to the user root supplied (cfg.user_root_pa) or to none,
+ *    never to the kernel's root.
  *
  * Every nonzero hypercall return becomes EP_ERR_BACKEND naming the
  * operation, the frame and Xen's code (ep_format_error), and the backend
@@ -82,7 +84,11 @@ struct xen_be_config {
 	uint64_t m2p_entries;
 	/* Pseudo-physical address of the template's L4 (from pt_base). */
 	uint64_t template_root_pa;
-	/* User base pointer of the late activation; 0: the kernel root. */
+	/*
+	 * The user tree of the late activation: a valid L4 the world built
+	 * for user space, never the kernel's root. 0: none (the late
+	 * activation sets the user base pointer to none).
+	 */
 	uint64_t user_root_pa;
 	/* One slot per main-pool frame: where the template maps it writable. */
 	uint64_t *pool_template_pte;
@@ -140,7 +146,8 @@ struct xen_be {
 	/* What Xen has loaded and pinned for us. */
 	uint64_t base_pa;   /* kernel base pointer */
 	uint64_t pinned_pa; /* our pinned root, 0 before the first activation */
-	bool user_base_set;
+	bool user_base_set;     /* the late activation set the user base */
+	uint64_t user_base_pa;  /* to this user root (0: none) */
 
 	/* The mmu_update batch. */
 	mmu_update_t batch[XEN_BE_MMU_BATCH];

@@ -100,6 +100,8 @@ struct sim_xen {
 	/* Accounting. */
 	uint64_t calls, per_op[64], mmu_reqs, ext_ops, mc_entries;
 	uint64_t flushes, invlpgs, clears, emulated;
+	/* MMUEXT_NEW_USER_BASEPTR operations seen, and the last one's mfn. */
+	uint64_t user_baseptr_ops, user_baseptr_mfn;
 
 	/*
 	 * Failure injection: hypercall number fail_at (1-based) fails with

@@ -92,6 +92,10 @@ static long one_ext(struct sim_xen *sx, const struct mmuext_op *op)
 	case MMUEXT_NEW_BASEPTR:
 	case MMUEXT_NEW_USER_BASEPTR: {
 		bool user = cmd == MMUEXT_NEW_USER_BASEPTR;
+		if (user) {
+			sx->user_baseptr_ops++;
+			sx->user_baseptr_mfn = mfn;
+		}
 		uint64_t *slot = user ? &sx->user_base : &sx->base;
 		uint64_t old = *slot, now = SX_NO_MFN;
 		/* A user base pointer of 0 means none. */

@@ -269,10 +269,10 @@ static bool check_xen_state(struct xfx *x, bool pool_open, const char **why)
 			 (unsigned long long)(be->base_pa >> 12));
 		goto bad;
 	}
-	if ((sx->user_base != SX_NO_MFN) != be->user_base_set) {
+	if ((sx->user_base != SX_NO_MFN) != (be->user_base_set && be->user_base_pa)) {
 		snprintf(msg, sizeof msg, "Xen's user base pointer is %sset, the backend says %s",
 			 sx->user_base != SX_NO_MFN ? "" : "not ",
-			 be->user_base_set ? "set" : "not");
+			 be->user_base_set && be->user_base_pa ? "set" : "not");
 		goto bad;
 	}
 	if (x->ctx.live && sx->base != sx_mfn(sx, x->ctx.root >> 12)) {

@@ -49,7 +49,10 @@ TEST(full_run_builds_activates_and_finishes)
 	XREQUIRE(x, xfx_run(x), EP_OK);
 	uint64_t root_mfn = sx_mfn(sx, x->ctx.root >> 12);
 	CHECK_EQ(sx->base, root_mfn);
-	CHECK_EQ(sx->user_base, root_mfn);
+	/* No user root supplied: the late activation says "none", once. */
+	CHECK_EQ(sx->user_base, SX_NO_MFN);
+	CHECK_EQ(sx->user_baseptr_ops, 1);
+	CHECK_EQ(sx->user_baseptr_mfn, 0);
 	CHECK(sx->f[root_mfn].pinned);
 	CHECK(!sx->f[sx_mfn(sx, sx->l4_pfn)].pinned);
 	CHECK_EQ(x->ctx.count.activations, 2);
@@ -247,15 +250,66 @@ TEST(early_activation_leaves_the_user_base_alone)
 	uint64_t ops = sx->ext_ops;
 	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
 	CHECK_EQ(sx->ext_ops - ops, 3); /* pin, new baseptr, unpin: one call */
+	/* However often it runs, the early one never names a user tree. */
+	XREQUIRE(x, ep_map(&x->ctx, 0x0000100000000000ULL, 0x800000, 4096, 0), EP_OK);
+	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
+	CHECK_EQ(sx->user_baseptr_ops, 0);
 	CHECK_EQ(sx->user_base, SX_NO_MFN);
+	CHECK(!x->be.user_base_set);
 	ep_switch_to_late_activation(&x->ctx);
 	ops = sx->ext_ops;
 	uint64_t calls = sx->calls;
 	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
 	CHECK_EQ(sx->ext_ops - ops, 1); /* already pinned and loaded */
 	CHECK_EQ(sx->calls - calls, 1);
-	CHECK_EQ(sx->user_base, sx->base);
+	/* No user tree supplied: none, never the kernel's root. */
+	CHECK_EQ(sx->user_baseptr_ops, 1);
+	CHECK_EQ(sx->user_baseptr_mfn, 0);
+	CHECK_EQ(sx->user_base, SX_NO_MFN);
+	/* Said once: a second late activation has nothing left to do. */
+	calls = sx->calls;
+	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
+	CHECK_EQ(sx->calls, calls);
 	XCHECK_SIM_CLEAN(x);
+}
+
+TEST(late_activation_loads_the_user_root_supplied)
+{
+	/* A user L4 the world built: an empty table nothing maps writable. */
+	struct xfx_opts o = { .user_root_pa = (4096 - 1) << 12 };
+	struct xfx *x = xfx_new(&o);
+	struct sim_xen *sx = x->sx;
+	uint64_t user_mfn = sx_mfn(sx, 4096 - 1);
+	for (unsigned i = 0; i < 512; i++)
+		sx_write(sx, user_mfn, i, 0); /* as MMUEXT_CLEAR_PAGE would */
+	uint64_t k = sx->cfg.kernel_pages;
+	XREQUIRE(x, ep_map(&x->ctx, xfx_kva(x, 0), 0, k << 12, EP_X), EP_OK);
+	XREQUIRE(x, ep_map(&x->ctx, xfx_kva(x, k), k << 12,
+			   (sx->region_pages - k) << 12, EP_W), EP_OK);
+	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
+	CHECK_EQ(sx->user_baseptr_ops, 0);
+	CHECK_EQ(sx->user_base, SX_NO_MFN);
+	ep_switch_to_late_activation(&x->ctx);
+	XREQUIRE(x, ep_activate(&x->ctx), EP_OK);
+	CHECK_EQ(sx->user_baseptr_ops, 1);
+	CHECK_EQ(sx->user_baseptr_mfn, user_mfn);
+	CHECK_EQ(sx->user_base, user_mfn);
+	CHECK(sx->user_base != sx->base);
+	CHECK_EQ(sx->f[user_mfn].type, 4); /* Xen took it as the user L4 */
+	XEXPECT(x, ep_finish(&x->ctx), EP_OK);
+	XCHECK_SIM_CLEAN(x);
+
+	/* The kernel's own root as "user root" is refused, before any call. */
+	struct xfx_opts o2 = { .no_init = true };
+	struct xfx *y = xfx_new(&o2);
+	y->be.cfg.user_root_pa = y->pool_pa; /* the root ep_init will take */
+	XREQUIRE(y, xfx_init(y), EP_OK);
+	XREQUIRE(y, xfx_build(y), EP_OK);
+	ep_switch_to_late_activation(&y->ctx);
+	uint64_t calls = y->sx->calls;
+	XEXPECT(y, ep_activate(&y->ctx), EP_ERR_CONFIG);
+	CHECK_EQ(y->sx->calls, calls);
+	CHECK_EQ(y->sx->user_baseptr_ops, 0);
 }
 
 TEST(tables_made_after_the_switch_are_cleared_by_xen)
@@ -399,6 +453,7 @@ int main(void)
 	RUN(hypercalls_grow_with_table_pages_not_entries);
 	RUN(one_wrapper_counts_every_hypercall);
 	RUN(early_activation_leaves_the_user_base_alone);
+	RUN(late_activation_loads_the_user_root_supplied);
 	RUN(tables_made_after_the_switch_are_cleared_by_xen);
 	RUN(after_finish_xen_is_the_judge);
 	RUN(xens_slots_are_a_hole);
