@@ -175,7 +175,11 @@ struct ep_backend_ops {
 	enum ep_err (*activate_late)(struct ep_ctx *ctx, uint64_t root_pa);
 	/* Drop stale translations of [va, va+len) of the live tree. */
 	void (*invalidate)(struct ep_ctx *ctx, uint64_t va, uint64_t len);
-	/* A spare pool frame goes back to ordinary RW memory. */
+	/*
+	 * A spare pool frame goes back to ordinary RW memory. Called by the
+	 * core for every spare frame, once the pool is closed and the tree is
+	 * live, then flush; the frames are RELEASED only when all went well.
+	 */
 	enum ep_err (*release_spare)(struct ep_ctx *ctx, uint64_t pa);
 	/*
 	 * Optional. Make a pool frame that is about to become a table read as
@@ -251,7 +255,9 @@ struct ep_ctx {
 	struct ep_pool lazy_pool;
 	uint64_t root;            /* pa of the top-level table */
 	bool live;                /* root is the one the CPU uses */
-	bool finished;            /* ep_finish has run */
+	bool finished;            /* ep_finish has run: the pool is closed */
+	bool release_pending;     /* finished before live: spares go back at
+				     the first activation */
 	ep_activate_fn activate;  /* early until ep_switch_to_late_activation */
 	struct ep_lazy_region lazy[EP_MAX_LAZY];
 	unsigned nlazy;
@@ -280,8 +286,13 @@ enum ep_err ep_activate(struct ep_ctx *ctx);
 void ep_switch_to_late_activation(struct ep_ctx *ctx);
 
 /*
- * Construction is over: used frames stay reserved (TABLE/PINNED), spare
- * frames [end, top) of the main pool are released to ordinary RW memory.
+ * Construction is over: the main pool hands out nothing more; used frames
+ * stay reserved (TABLE/PINNED), spare frames [end, top) are released to
+ * ordinary RW memory (RELEASED) through the backend's release_spare. A
+ * spare frame is given back only once the tree is live: called before the
+ * first successful ep_activate, ep_finish closes the pool and the spare
+ * frames stay FREE (still table frames for the xen backend's rule) until
+ * that activation has pinned the tree and releases them.
  */
 enum ep_err ep_finish(struct ep_ctx *ctx);
 

@@ -355,31 +355,13 @@ static void pin_pool(struct ep_pool *p)
 			p->state[i] = EP_FRAME_PINNED;
 }
 
-enum ep_err ep_activate(struct ep_ctx *ctx)
+/*
+ * Give the spare frames [end, top) of the main pool back to ordinary RW
+ * memory. Only ever once the tree is live: until its pin has completed a
+ * spare frame is still a table frame under the xen backend's rule.
+ */
+static enum ep_err release_spares(struct ep_ctx *ctx)
 {
-	enum ep_err e = ctx->ops->flush ? ctx->ops->flush(ctx) : EP_OK;
-	if (e)
-		return e;
-	e = ctx->activate(ctx, ctx->root);
-	if (e)
-		return e;
-	ctx->live = true;
-	ctx->count.activations++;
-	pin_pool(&ctx->pool);
-	if (ctx->lazy_pool.state)
-		pin_pool(&ctx->lazy_pool);
-	return EP_OK;
-}
-
-void ep_switch_to_late_activation(struct ep_ctx *ctx)
-{
-	ctx->activate = ctx->ops->activate_late;
-}
-
-enum ep_err ep_finish(struct ep_ctx *ctx)
-{
-	if (ctx->finished)
-		return ep_fail(ctx, EP_ERR_STATE, "finish", 0, 0, 0, 0);
 	struct ep_pool *p = &ctx->pool;
 	enum ep_err e = EP_OK;
 	for (uint64_t pa = p->end; pa < p->top && ctx->ops->release_spare;
@@ -395,13 +377,60 @@ enum ep_err ep_finish(struct ep_ctx *ctx)
 	 * Only now is every spare frame ordinary memory again. A backend that
 	 * failed on the way (a give-back batch half sent) leaves them free:
 	 * still the pool's, never handed on as "released" while some are not
-	 * writable yet, and the pool is not closed.
+	 * writable yet.
 	 */
 	for (uint64_t pa = p->end; pa < p->top; pa += EP_PAGE_SIZE) {
 		uint8_t *st = &p->state[(pa - p->start) >> EP_PAGE_SHIFT];
 		if (*st == EP_FRAME_FREE)
 			*st = EP_FRAME_RELEASED;
 	}
+	ctx->release_pending = false;
+	return EP_OK;
+}
+
+enum ep_err ep_activate(struct ep_ctx *ctx)
+{
+	enum ep_err e = ctx->ops->flush ? ctx->ops->flush(ctx) : EP_OK;
+	if (e)
+		return e;
+	e = ctx->activate(ctx, ctx->root);
+	if (e)
+		return e;
+	ctx->live = true;
+	ctx->count.activations++;
+	pin_pool(&ctx->pool);
+	if (ctx->lazy_pool.state)
+		pin_pool(&ctx->lazy_pool);
+	/* Finished before it was live: the spare frames go back now. */
+	return ctx->release_pending ? release_spares(ctx) : EP_OK;
+}
+
+void ep_switch_to_late_activation(struct ep_ctx *ctx)
+{
+	ctx->activate = ctx->ops->activate_late;
+}
+
+enum ep_err ep_finish(struct ep_ctx *ctx)
+{
+	if (ctx->finished)
+		return ep_fail(ctx, EP_ERR_STATE, "finish", 0, 0, 0, 0);
+	if (!ctx->live) {
+		/*
+		 * The pool closes now; its spare frames stay free (and under
+		 * the xen backend's rule) until the first activation has
+		 * pinned the tree, which gives them back. What is queued goes
+		 * out now, and a backend that cannot go on says so.
+		 */
+		enum ep_err e = ctx->ops->flush ? ctx->ops->flush(ctx) : EP_OK;
+		if (e)
+			return e;
+		ctx->finished = true;
+		ctx->release_pending = true;
+		return EP_OK;
+	}
+	enum ep_err e = release_spares(ctx);
+	if (e)
+		return e; /* not finished: the spare frames are still free */
 	ctx->finished = true;
 	return EP_OK;
 }

@@ -159,9 +159,12 @@ enum ep_err xen_activate_late(struct ep_ctx *ctx, uint64_t root_pa)
 }
 
 /*
- * A pool frame that never became a table: every entry the rule wrote
- * read-only over it goes back to what was asked. Called once per spare
- * frame by ep_finish, which flushes after the last one.
+ * The pool frames that never became tables: every entry the rule wrote
+ * read-only over one goes back to what was asked. The core calls this for
+ * each spare frame once the pool is closed and the tree is live (then
+ * flushes); the first call gives back the records of every spare frame in
+ * one pass over the log, so a finish costs one pass, not one per frame, and
+ * the later calls find nothing left.
  */
 enum ep_err xen_release_spare(struct ep_ctx *ctx, uint64_t pa)
 {
@@ -169,14 +172,25 @@ enum ep_err xen_release_spare(struct ep_ctx *ctx, uint64_t pa)
 	struct xen_be *be = be_get(ctx, &e);
 	if (!be)
 		return e;
+	/* Until the pin has completed a spare frame is a table frame. */
+	if (!be->pinned_pa)
+		return ep_fail(ctx, EP_ERR_STATE,
+			       "xen: spare frame given back before the pin", 0, pa,
+			       0, 0);
+	if (be->spares_released)
+		return EP_OK;
 	/* Entries are read back below: what they were asked to be must be in. */
 	if (be->pending_writes && (e = be_flush(ctx, be)))
 		return e;
-	uint64_t pfn = be_pfn(pa);
 	for (size_t i = 0; i < be->nrefusals; i++) {
 		struct xen_be_refusal *r = &be->cfg.refusals[i];
-		if (r->pfn == pfn && (e = give_back(ctx, be, r, XEN_WHY_SPARE)))
+		uint64_t rpa = r->pfn << EP_PAGE_SHIFT;
+		if (r->pfn == XEN_NO_PFN || rpa < pa || rpa >= ctx->pool.top ||
+		    ep_frame_state(ctx, rpa) != EP_FRAME_FREE)
+			continue;
+		if ((e = give_back(ctx, be, r, XEN_WHY_SPARE)))
 			return e;
 	}
+	be->spares_released = true;
 	return EP_OK;
 }

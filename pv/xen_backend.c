@@ -141,16 +141,21 @@ uint64_t be_read_ma(const struct ep_ctx *ctx, const struct xen_be *be,
 }
 
 /*
- * THE RULE, as a predicate: a pool frame while the pool is open (used or
- * spare: a spare frame may still become a table, so it must never be
- * writable anywhere until ep_finish releases it) or a frame of the template
- * until the template is unpinned. After that Xen is the judge.
+ * THE RULE, as a predicate on the state of the frame, never on the phase
+ * of the context: every pool frame that is not released — free (it may
+ * still become a table; a spare frame stays free until the pin has
+ * completed, see ep_finish), a table, or a pinned table — and every frame
+ * of the template while the template is pinned. A released frame is
+ * ordinary memory. (Xen also refuses a pinned frame writable, with -EBUSY;
+ * refusing it here first keeps such a request an error by name that
+ * leaves the tree as it was, instead of a half-sent batch.)
  */
 bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa)
 {
 	const struct xen_be *be = be_of(ctx);
-	if (!ctx->finished && ep_pool_contains(&ctx->pool, pa))
-		return true;
+	if (ep_pool_contains(&ctx->pool, pa))
+		return ctx->pool.state[(pa - ctx->pool.start) >> EP_PAGE_SHIFT] !=
+		       EP_FRAME_RELEASED;
 	if (!be->tmpl_live)
 		return false;
 	int i = xen_tmpl_find(be, be_pfn(pa));

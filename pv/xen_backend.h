@@ -158,6 +158,7 @@ struct xen_be {
 	uint64_t inval_va, inval_len; /* to invalidate after the batch */
 
 	size_t nrefusals;
+	bool spares_released; /* release_spare gave back every spare frame */
 	size_t refusals_sorted; /* records [0, this) are sorted by pte_ma */
 	/* Counts beyond ep_counters. */
 	uint64_t stored;      /* entries written by plain store (under construction) */

@@ -12,13 +12,13 @@ static uint64_t table_frames_in(const struct ep_ctx *ctx,
 {
 	uint64_t n = 0;
 	*first = XEN_NO_PFN;
-	if (!ctx->finished) {
-		uint64_t plo = be_pfn(ctx->pool.start), phi = be_pfn(ctx->pool.top);
-		uint64_t a = lo > plo ? lo : plo, b = hi < phi ? hi : phi;
-		if (a < b) {
-			n += b - a;
-			*first = a;
-		}
+	uint64_t plo = be_pfn(ctx->pool.start), phi = be_pfn(ctx->pool.top);
+	uint64_t a = lo > plo ? lo : plo, b = hi < phi ? hi : phi;
+	for (uint64_t pfn = a; pfn < b; pfn++) {
+		if (!xen_be_is_table_frame(ctx, pfn << EP_PAGE_SHIFT))
+			continue;
+		if (!n++)
+			*first = pfn;
 	}
 	if (be->tmpl_live) {
 		uint64_t tfirst;

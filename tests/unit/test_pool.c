@@ -174,10 +174,20 @@ TEST(finish_without_activate_keeps_tables)
 	struct fx *f = fx_new(&o);
 	MAP(f, 0x1000, 0x1000, PAGE, 0);
 	REQUIRE_EP(f, ep_finish(&f->ctx), EP_OK);
+	/*
+	 * The pool is closed, but a spare frame goes back only once the tree
+	 * is live (under Xen PV: once its pin has completed).
+	 */
 	expect_states(f, f->ctx.pool.start, f->ctx.pool.end, EP_FRAME_TABLE);
+	expect_states(f, f->ctx.pool.end, f->ctx.pool.top, EP_FRAME_FREE);
+	CHECK_EQ(f->rec.releases, 0);
+	CHECK(!f->ctx.live);
+	CHECK_EQ(ep_map(&f->ctx, GiB, 0, PAGE, 0), EP_ERR_STATE);
+	REQUIRE_EP(f, ep_activate(&f->ctx), EP_OK);
+	expect_states(f, f->ctx.pool.start, f->ctx.pool.end, EP_FRAME_PINNED);
 	expect_states(f, f->ctx.pool.end, f->ctx.pool.top, EP_FRAME_RELEASED);
 	CHECK_EQ(f->rec.releases, 4);
-	CHECK(!f->ctx.live);
+	CHECK_EQ(ep_finish(&f->ctx), EP_ERR_STATE);
 }
 
 /* Released frames are ordinary memory now: no new table may come from them. */
