@@ -13,7 +13,9 @@
  *    through batched mmu_update, except into a table still under
  *    construction (its read-only update not yet sent), where a plain store
  *    is legal and free;
- *  - THE RULE: while a frame may be or become a page table, no entry that
+ *  - THE RULE: while a frame may be or become a page table (by its state:
+ *    a pool frame until released, which is never before the pin of its
+ *    tree; a template frame until the template is unpinned), no entry that
  *    maps it is written writable; the entry is written read-only, the
  *    refusal counted and remembered, and given back when the frame becomes
  *    ordinary memory (release_spare; the template once unpinned). An
@@ -212,7 +214,11 @@ enum ep_err xen_be_m2p_update(struct ep_ctx *ctx, uint64_t count,
 					   uint64_t *pfn),
 			      void *env, struct xen_be_m2p_report *rep);
 
-/* Is pa a table frame under the rule right now (pool open, template live)? */
+/*
+ * Is pa a table frame under the rule right now? By the frame's state: a
+ * pool frame not released (free, table, pinned), a template frame while
+ * the template is pinned.
+ */
 bool xen_be_is_table_frame(const struct ep_ctx *ctx, uint64_t pa);
 /* The template frame at pa (its level and state), or NULL. */
 const struct xen_be_tframe *xen_be_template_frame(const struct xen_be *be,

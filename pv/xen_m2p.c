@@ -50,7 +50,7 @@ enum ep_err xen_be_m2p_update(struct ep_ctx *ctx, uint64_t count,
 	struct xen_be *be = be_get(ctx, &e);
 	if (!be)
 		return e;
-	if (!ctx->finished || be->nbatch)
+	if (!ctx->finished || ctx->release_pending || be->nbatch)
 		return ep_fail(ctx, EP_ERR_STATE,
 			       "xen: m2p update before the tree is finished", 0, 0, 0, 0);
 	/* From here on the m2p no longer describes the tree we built. */

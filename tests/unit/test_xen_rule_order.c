@@ -18,6 +18,8 @@
  *    the hardware walker give its frame, its execute permission, user when
  *    asked, and write exactly when asked and the frame is ordinary memory
  *    now (a refused entry is read-only until its frame is given back);
+ *  - the user base pointer: untouched until a late activation, and never
+ *    set to a tree (no user tree is supplied here: it stays none);
  *  - a call that fails fails with an error the API documents for it, and
  *    never with a backend failure (a refused hypercall would mean the
  *    backend let something through that Xen had to catch).
@@ -327,6 +329,7 @@ static uint64_t run_sequence(const enum op *ops, unsigned n, uint64_t seed)
 	struct page m[WPAGES];
 	struct rng r = { seed * 0x9e3779b97f4a7c15ULL + 12345 };
 	uint64_t checks = 0;
+	bool late = false;
 	memset(m, 0, sizeof m);
 	restore();
 	for (unsigned i = 0; i < n; i++) {
@@ -345,6 +348,19 @@ static uint64_t run_sequence(const enum op *ops, unsigned n, uint64_t seed)
 		}
 		if (!check_step(m, ops, n, i, seed))
 			return checks;
+		/*
+		 * No user tree was supplied: the user base pointer is never
+		 * set to anything, and only a late activation says so.
+		 */
+		late |= c.op == OP_LATE;
+		if (X->sx->user_base != SX_NO_MFN || (!late && X->sx->user_baseptr_ops)) {
+			th_fail(__FILE__, __LINE__,
+				"sequence %llu (%s), after step %u: user base mfn 0x%llx, %llu NEW_USER_BASEPTR",
+				(unsigned long long)seed, seq_str(ops, n), i,
+				(unsigned long long)X->sx->user_base,
+				(unsigned long long)X->sx->user_baseptr_ops);
+			return checks;
+		}
 		checks++;
 	}
 	return checks;
