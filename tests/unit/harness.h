@@ -52,6 +52,14 @@ _Noreturn void th_skip(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 /* Record a check that passed (what CHECK does when its condition holds). */
 void th_pass(void);
+/*
+ * A fixture's setup (ep_fixture.c, xen_fixture.c) asserts that the fixture
+ * came up, which is no check of the case's own: it takes th_checks() before
+ * and th_checks_reset() to that after, so a case that only builds a fixture
+ * still "made no check".
+ */
+unsigned long th_checks(void);
+void th_checks_reset(unsigned long n);
 /* True once the running case has recorded a failure: loops stop early. */
 bool th_failed(void);
 /* Run fn(arg) when the running case ends, last registered first. */
