@@ -24,7 +24,9 @@
  *	FAIL <file>:<case>: made no check
  * A helper that judges with `if (bad) th_fail(...)` makes no check when all
  * is well: it must say so, with CHECKF(!bad, ...) or th_pass() on the good
- * path, so the cases that assert only through it count.
+ * path, so the cases that assert only through it count. The REQUIREs a
+ * fixture makes while it is built (fx_new, xfx_new) do not count: a case
+ * that only builds one has checked nothing (th_checks_reset below).
  *
  * A skip names why (the missing file, the package that provides it). With
  * CI=true in the environment a skip is a FAIL, since CI has everything
