@@ -12,7 +12,7 @@ tool=$root/tools/linux-image
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/bin" "$tmp/boot"
-for k in 1.2.0-7-amd64 1.2.0-7-rt-amd64 1.2.0-7-cloud-amd64 1.2.0-8-amd64 1.2.0-8-rt-amd64; do
+for k in 0.0.0-fixture7-amd64 0.0.0-fixture7-rt-amd64 0.0.0-fixture7-cloud-amd64 0.0.0-fixture8-amd64 0.0.0-fixture8-rt-amd64; do
 	echo "$k" >"$tmp/boot/vmlinuz-$k"
 done
 
@@ -39,7 +39,7 @@ echo "/lib/modules/$rel/kernel/drivers/firmware/google/memconsole-coreboot.ko"
 D
 chmod +x "$tmp/bin/dpkg-query" "$tmp/bin/dpkg"
 
-all="linux-image-amd64 linux-image-1.2.0-7-amd64 linux-image-1.2.0-7-rt-amd64 linux-image-1.2.0-7-cloud-amd64 linux-image-1.2.0-8-amd64 linux-image-1.2.0-8-rt-amd64"
+all="linux-image-amd64 linux-image-0.0.0-fixture7-amd64 linux-image-0.0.0-fixture7-rt-amd64 linux-image-0.0.0-fixture7-cloud-amd64 linux-image-0.0.0-fixture8-amd64 linux-image-0.0.0-fixture8-rt-amd64"
 
 # The fake database describes the root $tmp (DPKG_ROOT, as for dpkg).
 run() { # run DEPENDS INSTALLED [VAR=VALUE...]: the tool's stdout+stderr, status
@@ -63,22 +63,22 @@ result() { # result NAME WANT_STATUS(0|1) PATTERN DEPENDS INSTALLED [VAR=VALUE..
 	fi
 }
 
-result by-package 0 "$tmp/boot/vmlinuz-1.2.0-7-amd64" \
-	"linux-image-1.2.0-7-amd64 (= 1.2-1)" "$all"
-result alternatives 0 "$tmp/boot/vmlinuz-1.2.0-8-amd64" \
-	"linux-image-1.2.0-8-amd64 (= 1.2-2), initramfs-tools" "$all"
-result override 0 "$tmp/boot/vmlinuz-1.2.0-8-rt-amd64" \
-	"linux-image-1.2.0-7-amd64 (= 1.2-1)" "$all" LINUX_BZIMAGE="$tmp/boot/vmlinuz-1.2.0-8-rt-amd64"
+result by-package 0 "$tmp/boot/vmlinuz-0.0.0-fixture7-amd64" \
+	"linux-image-0.0.0-fixture7-amd64 (= 0.0-1)" "$all"
+result alternatives 0 "$tmp/boot/vmlinuz-0.0.0-fixture8-amd64" \
+	"linux-image-0.0.0-fixture8-amd64 (= 0.0-2), initramfs-tools" "$all"
+result override 0 "$tmp/boot/vmlinuz-0.0.0-fixture8-rt-amd64" \
+	"linux-image-0.0.0-fixture7-amd64 (= 0.0-1)" "$all" LINUX_BZIMAGE="$tmp/boot/vmlinuz-0.0.0-fixture8-rt-amd64"
 result override-missing 1 "linux-image: error: LINUX_BZIMAGE=$tmp/nope is not a readable file" \
-	"linux-image-1.2.0-7-amd64 (= 1.2-1)" "$all" LINUX_BZIMAGE="$tmp/nope"
+	"linux-image-0.0.0-fixture7-amd64 (= 0.0-1)" "$all" LINUX_BZIMAGE="$tmp/nope"
 result not-installed 1 "linux-image: error: linux-image-amd64 is not installed (apt-get install linux-image-amd64)" \
-	"" "linux-image-1.2.0-7-amd64"
+	"" "linux-image-0.0.0-fixture7-amd64"
 result no-kernel-dep 1 "linux-image: error: linux-image-amd64 depends on 0 linux-image-\* packages, not one (Depends: initramfs-tools)" \
 	"initramfs-tools" "$all"
-result dep-not-installed 1 "linux-image: error: linux-image-1.2.0-9-amd64, the kernel linux-image-amd64 depends on, is not installed (apt-get install linux-image-amd64)" \
-	"linux-image-1.2.0-9-amd64 (= 1.2-3)" "$all"
-rm "$tmp/boot/vmlinuz-1.2.0-7-amd64"
-result file-gone 1 "linux-image: error: $tmp/boot/vmlinuz-1.2.0-7-amd64 of package linux-image-1.2.0-7-amd64 is missing or unreadable (apt-get install --reinstall linux-image-1.2.0-7-amd64)" \
-	"linux-image-1.2.0-7-amd64 (= 1.2-1)" "$all"
-result two-kernels 1 "linux-image: error: linux-image-amd64 depends on 2 linux-image-\* packages, not one (Depends: linux-image-1.2.0-7-amd64, linux-image-1.2.0-8-amd64)" \
-	"linux-image-1.2.0-7-amd64, linux-image-1.2.0-8-amd64" "$all"
+result dep-not-installed 1 "linux-image: error: linux-image-0.0.0-fixture9-amd64, the kernel linux-image-amd64 depends on, is not installed (apt-get install linux-image-amd64)" \
+	"linux-image-0.0.0-fixture9-amd64 (= 0.0-3)" "$all"
+rm "$tmp/boot/vmlinuz-0.0.0-fixture7-amd64"
+result file-gone 1 "linux-image: error: $tmp/boot/vmlinuz-0.0.0-fixture7-amd64 of package linux-image-0.0.0-fixture7-amd64 is missing or unreadable (apt-get install --reinstall linux-image-0.0.0-fixture7-amd64)" \
+	"linux-image-0.0.0-fixture7-amd64 (= 0.0-1)" "$all"
+result two-kernels 1 "linux-image: error: linux-image-amd64 depends on 2 linux-image-\* packages, not one (Depends: linux-image-0.0.0-fixture7-amd64, linux-image-0.0.0-fixture8-amd64)" \
+	"linux-image-0.0.0-fixture7-amd64, linux-image-0.0.0-fixture8-amd64" "$all"
