@@ -235,8 +235,11 @@ LINUX_INITRAMFS=build/linux/initramfs.cpio
 LINUX_MOD=$FIX/linux-vmlinux.cpio
 LINUX_SKIP=
 linux_fixture() {
-	if ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1; then
-		LINUX_SKIP="no /boot/vmlinuz-*-amd64 (linux-image-amd64)"
+	# The kernel make chose (tools/linux-image: linux-image-amd64's, by
+	# package); when there is none, its one-line error says why.
+	local why
+	if ! why=$(tools/linux-image 2>&1 >/dev/null); then
+		LINUX_SKIP=${why:-tools/linux-image found no kernel of linux-image-amd64}
 		rm -f "$LINUX_MOD"
 		return 0
 	fi
