@@ -122,16 +122,18 @@ show_run() {
 	[ "$st" = 33 ] && [ "${verdict#TESTKERNEL: PASS}" != "$verdict" ] && ok=1
 
 	echo "== boot log: $log (QEMU exit status $st) =="
-	# Up to the verdict; when the kernel did not pass, every line of it.
-	clean_log "$log" | awk -v quiet="$ok" '
-		/^ptdump:/ { nd++; next }
-		quiet && /^\(XEN\)/ { nx++; next }
-		{ print }
+	# Up to the verdict (every line when the kernel did not pass). Each run
+	# of ptdump lines (and, when the kernel passed, of Xen's own boot lines)
+	# becomes one bracketed line in its place.
+	clean_log "$log" | awk -v quiet="$ok" \
+		-v dump="ptdump: lines, the dump shown as a table below" \
+		-v xen="lines of Xen's own boot output, in the log" '
+		function note(what) { if (n) printf "   [%d %s]\n", n, what; n = 0 }
+		/^ptdump:/ { if (run != "d") note(xen); run = "d"; n++; next }
+		quiet && /^\(XEN\)/ { if (run != "x") note(dump); run = "x"; n++; next }
+		{ note(run == "d" ? dump : xen); run = ""; print }
 		quiet && /^TESTKERNEL: (PASS|FAIL)/ { exit }
-		END {
-			if (nx) printf "   [%d lines of Xen'"'"'s own boot output left out: see the log]\n", nx
-			if (nd) printf "   [%d ptdump: lines: the table below]\n", nd
-		}'
+		END { note(run == "d" ? dump : xen) }'
 	echo
 	echo "== verdict =="
 	if [ -n "$verdict" ]; then
