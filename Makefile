@@ -46,8 +46,10 @@ include mk/linux.mk
 include mk/unit.mk
 include mk/fuzz.mk
 
-# The headers each object read, written by the compiler (mk/common.mk).
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# The headers each object and host program read, written by the compiler
+# beside it as a .d file (mk/common.mk): where make finds them.
+DEP_DIRS := efi kernel pvh host bench unit fuzz tools
+-include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
 # Keep every object, even those only a pattern rule names (build/host/):
 # make would otherwise delete them after each link, and rebuild them next time.
