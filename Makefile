@@ -51,10 +51,6 @@ include mk/fuzz.mk
 DEP_DIRS := efi kernel pvh host bench unit fuzz tools
 -include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
-# Keep every object, even those only a pattern rule names (build/host/):
-# make would otherwise delete them after each link, and rebuild them next time.
-.SECONDARY:
-
 .PHONY: all images test clean deps help
 all: images unit
 

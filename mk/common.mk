@@ -6,7 +6,8 @@
 # tree into $(BUILD)/DIR/X.o with $(CC) $(CFLAGS), and any X.asm with
 # $(NASM) $(NASMFLAGS). Each object gets an X.d beside it listing the
 # headers (or NASM includes) it read, so a changed header rebuilds it: the
-# top-level Makefile includes every .d file. One directory per way of
+# top-level Makefile includes every .d file. (NASM 2.16's -MD leaves the
+# %include files out, so NASM writes the list in a run of its own, -M.) One directory per way of
 # compiling:
 #   build/efi/     GNU-EFI's ABI, -fpic          (mk/uefi.mk)
 #   build/kernel/  -mcmodel=kernel               (mk/testkernel.mk, mk/pv.mk)
@@ -37,7 +38,8 @@ $$(BUILD)/$(1)/%.o: %.c
 
 $$(BUILD)/$(1)/%.o: %.asm
 	@mkdir -p $$(@D)
-	$$(NASM) $$(NASMFLAGS) -MD $$(@:.o=.d) -MP -o $$@ $$<
+	$$(NASM) $$(NASMFLAGS) -M -MT $$@ -MP -MF $$(@:.o=.d) $$<
+	$$(NASM) $$(NASMFLAGS) -o $$@ $$<
 endef
 
 # Built aside and renamed: a link running meanwhile (another make in the
