@@ -4,7 +4,7 @@
 #
 # Linked at VIRT_BASE 0xffffffff80000000 (kernel code model), so compiled
 # like the test kernel: objects in build/kernel/, common/ from
-# build/kernel/libcommon.a (mk/testkernel.mk, mk/common.mk). Only what the
+# build/kernel/libcommon.a (mk/common.mk's kernel flavour). Only what the
 # PV world uses comes out of the archive: the native CPU-table code
 # (common/x86/cpu.c, traps.c, chainload.c) is never pulled, since a PV
 # kernel runs in ring 3 on Xen's trap table.

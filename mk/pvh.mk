@@ -3,16 +3,12 @@
 #
 # Linked at its physical address (1 MiB, va == pa), so compiled for the
 # small code model, not the kernel one: objects in build/pvh/, common/ from
-# build/pvh/libcommon.a (mk/common.mk). The link fails unless the
+# build/pvh/libcommon.a (mk/common.mk's pvh flavour). The link fails unless the
 # XEN_ELFNOTE_PHYS32_ENTRY note survived and equals the entry point
 # (tools/check-pvh-note).
 
-PVH_CFLAGS := $(filter-out -mcmodel=kernel,$(KCFLAGS)) -mcmodel=small
-$(eval $(call objdir,pvh,CC,PVH_CFLAGS))
-$(eval $(call common_lib,pvh,$(COMMON_C) $(COMMON_ASM) $(COMMON_XEN_C) $(COMMON_XEN_ASM)))
-
 PVH_SRCS := $(wildcard pvh/*.c) pvh/entry.asm
-# The hypercall page is named: Xen fills it through its address.
+# The hypercall page is named (mk/common.mk): Xen fills it through its address.
 PVH_OBJS := $(addprefix $(BUILD)/pvh/,$(addsuffix .o,$(basename $(PVH_SRCS)))) \
             $(BUILD)/pvh/common/xen/hc_page.o
 

@@ -1,14 +1,12 @@
 # build/testkernel.elf: the test kernel every world chainloads; it judges
 # the handoff from inside (tests/kernel/, docs/handoff.md). Included from
-# the top-level Makefile. Objects in build/kernel/ (mk/pv.mk compiles the
-# PV world there too, with the same flags); common/ from
-# build/kernel/libcommon.a (mk/common.mk).
-
-$(eval $(call objdir,kernel,CC,KCFLAGS))
-$(eval $(call common_lib,kernel,$(COMMON_C) $(COMMON_ASM) $(COMMON_XEN_C) $(COMMON_XEN_ASM)))
+# the top-level Makefile. Objects in build/kernel/, common/ from
+# build/kernel/libcommon.a: mk/common.mk's kernel flavour, which the PV
+# world shares.
 
 TK_SRCS := $(wildcard tests/kernel/*.c) tests/kernel/entry.asm tests/kernel/pv_traps.asm
-# The hypercall page: found by its address, not called by name.
+# The hypercall page is named (mk/common.mk): Xen fills it through its
+# address.
 TK_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(TK_SRCS)))) \
            $(BUILD)/kernel/common/xen/hc_page.o
 

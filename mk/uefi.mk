@@ -3,17 +3,10 @@
 # top-level Makefile. Objects in build/efi/; common/ from
 # build/efi/libcommon.a (mk/common.mk).
 
-# ---- GNU-EFI: its x86-64 application flags and link --------------------
-EFI_INC    := /usr/include/efi
+# ---- GNU-EFI's link (its compile flags: mk/common.mk's efi flavour) ------
 EFI_LIBDIR := /usr/lib
 EFI_CRT0   := $(EFI_LIBDIR)/crt0-efi-x86_64.o
 EFI_LDS    := $(EFI_LIBDIR)/elf_x86_64_efi.lds
-EFI_CFLAGS := $(WARN) -O2 -g -fpic -fshort-wchar -mno-red-zone -ffreestanding \
-              -fno-stack-protector -mgeneral-regs-only -fno-asynchronous-unwind-tables \
-              -DGNU_EFI_USE_MS_ABI -I$(EFI_INC) -I$(EFI_INC)/x86_64 -Icommon -Iefi
-
-$(eval $(call objdir,efi,CC,EFI_CFLAGS))
-$(eval $(call common_lib,efi,$(COMMON_C) $(COMMON_ASM)))
 
 # Every GNU-EFI application: build/NAME.efi from build/efi/NAME.so, which
 # links crt0, the objects listed as its prerequisites (below), then
