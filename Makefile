@@ -27,7 +27,8 @@ OBJCOPY ?= objcopy
 
 WARN   := -std=c11 -Wall -Wextra -Werror
 # Freestanding image code: no libc, no red zone (interrupts share the stack),
-# no SIMD state (nobody saves it). Worlds adjust the code model.
+# no SIMD state (nobody saves it). mk/common.mk's pvh flavour swaps the
+# code model.
 KCFLAGS := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
            -mgeneral-regs-only -fno-stack-protector -fno-pic -fno-pie \
            -mcmodel=kernel -fno-asynchronous-unwind-tables -Icommon
@@ -78,6 +79,7 @@ help:
 	@echo 'make run-pv         the same for Xen PV dom0'
 	@echo 'make test           every test (unit, boot, tools, fuzz smoke); ends with a count'
 	@echo 'make test-unit      the host unit tests only'
+	@echo 'make test-boot-uefi one world'"'"'s QEMU boot tests (also test-boot-pvh, test-boot-pv)'
 	@echo 'make bench          time the page-table code on the host (docs/perf.md)'
 	@echo 'make bench-boot     time stock Linux to its initramfs, earlyboot vs other loaders'
 	@echo 'make fuzz           run each libFuzzer harness FUZZ_SECONDS (60) (docs/fuzzing.md)'
