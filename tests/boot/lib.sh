@@ -108,13 +108,52 @@ judge() {
 	fi
 }
 
-# show_run NAME STATUS: a `run` boot's log on stdout, then its status;
-# succeeds when the kernel passed (33).
+# show_run NAME STATUS: what a `run` boot did (make run, run-pvh,
+# run-pvh-xen, run-pv), in four parts: the boot log up to the test
+# kernel's verdict (its ptdump lines, and Xen's own boot lines when the
+# kernel passed, summed up in one line each), the verdict, the address
+# space handed to the kernel as a table (tools/ptdump-view), and the path
+# of the same as a picture, build/run/WORLD[-xen].svg. Succeeds when the
+# kernel passed (QEMU exit status 33) and the view read the dump.
 show_run() {
-	local log=$LOGS/$WORLD-$1.log
-	clean_log "$log"
-	echo "(QEMU exit status $2; log in $log)"
-	[ "$2" = 33 ]
+	local name=$1 st=$2 log=$LOGS/$WORLD-$1.log
+	local svg=build/run/$WORLD${1#run}.svg verdict ok=0 view_rc
+	verdict=$(clean_log "$log" | grep -aE '^TESTKERNEL: (PASS|FAIL)' | tail -n 1)
+	[ "$st" = 33 ] && [ "${verdict#TESTKERNEL: PASS}" != "$verdict" ] && ok=1
+
+	echo "== boot log: $log (QEMU exit status $st) =="
+	# Up to the verdict (every line when the kernel did not pass). Each run
+	# of ptdump lines (and, when the kernel passed, of Xen's own boot lines)
+	# becomes one bracketed line in its place.
+	clean_log "$log" | awk -v quiet="$ok" \
+		-v dump="ptdump: lines, the dump shown as a table below" \
+		-v xen="lines of Xen's own boot output, in the log" '
+		function note(what) { if (n) printf "   [%d %s]\n", n, what; n = 0 }
+		/^ptdump:/ { if (run != "d") note(xen); run = "d"; n++; next }
+		quiet && /^\(XEN\)/ { if (run != "x") note(dump); run = "x"; n++; next }
+		{ note(run == "d" ? dump : xen); run = ""; print }
+		quiet && /^TESTKERNEL: (PASS|FAIL)/ { exit }
+		END { note(run == "d" ? dump : xen) }'
+	echo
+	echo "== verdict =="
+	if [ -n "$verdict" ]; then
+		echo "$verdict"
+	else
+		echo "no TESTKERNEL verdict in the log (QEMU exit status $st: 33 kernel PASS, 35 kernel FAIL, 37 loader error, 124 timed out)"
+	fi
+	echo
+	echo "== address space handed to the kernel: tools/ptdump-view $log =="
+	mkdir -p "$(dirname "$svg")"
+	rm -f "$svg"
+	tools/ptdump-view "$log" --svg "$svg"
+	view_rc=$?
+	echo
+	if [ "$view_rc" = 0 ]; then
+		echo "== picture: $svg (open it in a browser) =="
+	else
+		echo "== no picture: tools/ptdump-view failed (exit status $view_rc) =="
+	fi
+	[ "$ok" = 1 ] && [ "$view_rc" = 0 ]
 }
 
 # run_cases FUNC CASE...: FUNC CASE for every case, at most $JOBS at once,

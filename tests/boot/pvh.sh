@@ -9,8 +9,9 @@
 # the same way.
 #
 #   tests/boot/pvh.sh          every case, one PASS/FAIL line each
-#   tests/boot/pvh.sh run      one direct boot (1 GiB) with ptdump, log on stdout
-#   tests/boot/pvh.sh run-xen  the same as Xen's dom0 (64 MiB)
+#   tests/boot/pvh.sh run      one direct boot (1 GiB) with ptdump: log, verdict,
+#                              table, SVG (lib.sh's show_run; make run-pvh)
+#   tests/boot/pvh.sh run-xen  the same as Xen's dom0 (64 MiB; make run-pvh-xen)
 #   tests/boot/pvh.sh CASE...  only the named cases (e.g. 128m xen-64m)
 #
 # Serial logs stay in build/logs/pvh-<case>.log, boot modules in

@@ -6,7 +6,8 @@
 # status (isa-debug-exit: 33 kernel PASS, 35 kernel FAIL, 37 loader error).
 #
 #   tests/boot/uefi.sh          every case, one PASS/FAIL line each
-#   tests/boot/uefi.sh run      one boot with ptdump, log on stdout
+#   tests/boot/uefi.sh run      one boot with ptdump: log, verdict, table, SVG
+#                               (lib.sh's show_run; make run)
 #   tests/boot/uefi.sh CASE...  only the named cases (e.g. 256m-1cpu bad-not-elf)
 #
 # Serial logs stay in build/logs/uefi-<case>.log; ESP folders in build/esp/.
@@ -23,7 +24,13 @@ OVMF=/usr/share/ovmf/OVMF.fd
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
-need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
+# `run` (make run) uses the loader, the test kernel and the initrd maker;
+# the cases also the PE/EFI application.
+if [ "${1:-}" = run ]; then
+	need_built "$EFI" "$KERNEL" "$FIXTURE"
+else
+	need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
+fi
 if [ ! -e "$OVMF" ] || ! command -v qemu-system-x86_64 >/dev/null; then
 	echo "SKIP boot:uefi: qemu-system-x86_64 or $OVMF not installed"
 	exit 0
