@@ -1,7 +1,7 @@
 # A test that cannot run because something is not installed: one shared
 # rule for every test script (tests/lib/boot.bash, tests/fuzz/smoke.sh).
-# Sourced, never run: tests/run-tests.sh runs only tests/*/*.sh and
-# tests/tools/*.py, and nothing under tests/lib/.
+# Sourced, never run: tests/run-tests.sh looks for tests in tests/boot,
+# tests/tools and tests/fuzz, never in tests/lib/.
 #
 # Outside CI a missing dependency is a SKIP that names the Debian package to
 # install. Under CI=true nothing may be skipped: a CI machine without the
