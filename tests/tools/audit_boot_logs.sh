@@ -52,8 +52,11 @@ for log in build/logs/*.log; do
 	case $name in
 	linux-*) kelf= ;;
 	esac
-	# So is stock Linux wherever it booted (the PV world's linux-vmlinux).
+	# So is stock Linux wherever it booted (the PV world's linux-vmlinux),
+	# known by the loader's account of the kernel, not only by the guest's
+	# verdict: a Linux boot that timed out is still no test kernel's.
 	grep -aq 'EARLYBOOT-LINUX: ' "$log" && kelf=
+	grep -aqE '^earlyboot: kernel [^:]*: Linux ' "$log" && kelf=
 	# A log the current loader did not write (an old `make run`) says
 	# nothing about this tree: its dump may lack the audit lines.
 	# Nor one of an older test kernel: --kernel-elf would compare it with
