@@ -31,7 +31,8 @@ FUZZ_LIB_SRCS := $(sort $(COMMON_PORTABLE) $(PVH_PORTABLE) $(PV_PORTABLE) \
 FUZZ_LIB      := $(BUILD)/fuzz/libparsers.a
 FUZZ_HARNESS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-# Is clang's libFuzzer runtime there? Without it the smoke test SKIPs.
+# Is clang's libFuzzer runtime there? Without it the smoke test reports
+# the missing package (a SKIP, or a FAIL under CI=true).
 FUZZ_AVAILABLE := $(shell printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
 	$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo yes)
 

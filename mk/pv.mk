@@ -22,7 +22,7 @@ $(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld
 
 # pvstart.elf: the judge of a PV start of day (tests/pvstart/), a PV kernel
 # laid out like Linux's vmlinux, booted by earlyboot's PV world and, as the
-# reference, by Xen itself (tests/boot/pv.sh pvstart, pvstart-xen). Its
+# reference, by Xen itself (tests/boot/pv.sh pvstart, xen-builder-pvstart). Its
 # hypercall page is its own (tests/pvstart/entry.asm).
 PVSTART_SRCS := tests/pvstart/main.c tests/pvstart/entry.asm
 PVSTART_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PVSTART_SRCS))))
@@ -46,7 +46,7 @@ HOST_INCS   += -Ipv
 
 # ---- booting it -----------------------------------------------------------
 .PHONY: test-boot-pv run-pv
-# `make run-pv`: one boot with ptdump (tests/boot/pv.sh run, lib.sh's show_run).
+# `make run-pv`: one boot with ptdump (tests/boot/pv.sh run, tests/lib/boot.bash's show_run).
 run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf
 	@tests/boot/pv.sh run
 test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture \

@@ -29,7 +29,7 @@ HOST_INCS    += -Ipvh
 # ---- booting it -----------------------------------------------------------
 .PHONY: test-boot-pvh run-pvh run-pvh-xen
 # `make run-pvh` / `make run-pvh-xen`: one boot with ptdump
-# (tests/boot/pvh.sh run / run-xen, lib.sh's show_run).
+# (tests/boot/pvh.sh run / run-xen, tests/lib/boot.bash's show_run).
 run-pvh: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pvh.sh run
 run-pvh-xen: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture

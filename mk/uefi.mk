@@ -33,7 +33,7 @@ EFI_PORTABLE := efi/fwmap.c efi/loadopts.c
 HOST_INCS    += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
 
 # ---- booting it -----------------------------------------------------------
-# `make run`: one boot with ptdump (tests/boot/uefi.sh run, lib.sh's show_run).
+# `make run`: one boot with ptdump (tests/boot/uefi.sh run, tests/lib/boot.bash's show_run).
 .PHONY: run run-uefi test-boot-uefi
 run: deps
 	@$(MAKE) --no-print-directory run-uefi

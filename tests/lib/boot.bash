@@ -1,6 +1,7 @@
-# Shared machinery of the QEMU boot tests (tests/boot/{uefi,pvh,pv}.sh).
-# Sourced, never run: it is not executable, so tests/run-tests.sh (which
-# runs the executable tests/boot/*.sh) does not take it for a test.
+# Shared machinery of the QEMU boot tests (tests/boot/*.sh, and
+# tools/bench-boot). Sourced, never run: it lives in tests/lib/, where
+# tests/run-tests.sh looks for no tests (it fails any tests/boot/*.sh that
+# is not executable, so a helper there would be a false failure).
 #
 # The sourcing script sets WORLD (uefi, pvh, pv: the prefix of its case
 # names, boot:WORLD-CASE, and of its logs, build/logs/WORLD-CASE.log) and,
@@ -12,6 +13,7 @@
 # (default 2) boots run at once.
 
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+. tests/lib/deps.bash
 
 KERNEL=build/testkernel.elf
 FIXTURE=build/tools/bootfixture
@@ -32,16 +34,46 @@ need_built() {
 	done
 }
 
-# need_qemu: without qemu-system-x86_64, one SKIP line and exit 0.
+# need_qemu: without qemu-system-x86_64 the whole world cannot run: one
+# SKIP line and exit 0, or under CI=true one FAIL and exit 1 (missing_dep).
 need_qemu() {
 	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
-		echo "SKIP boot:$WORLD: qemu-system-x86_64 not installed"
-		exit 0
+		missing_dep "boot:$WORLD" qemu-system-x86_64 qemu-system-x86
+		exit
 	fi
 }
 
-# prepare_xen: QEMU's multiboot loader wants the hypervisor decompressed
-# (FACTS.md): build/xen.elf from $XEN_GZ, redone when that is newer.
+# Debian's package of the hypervisor $XEN_GZ, for missing_dep.
+XEN_PKG=xen-hypervisor-4.17-amd64
+
+# ---- what a good boot's verdict must say ---------------------------------
+# The test kernel counts the checks it ran (tests/kernel/checks.c, pv.c)
+# and prints "TESTKERNEL: PASS <world> <n> checks"; each good boot pins n
+# from what it handed over, so a check that quietly stops running (or a
+# module that quietly goes missing) fails the case.
+TK_CHECKS_COMMON=6 # header memmap nx segments dmap tables
+TK_CHECKS_INITRD=1 # initrd: run when a module "initrd" is there
+TK_CHECKS_PV=5     # pv-ro pv-ebusy pv-spare pv-template pv-cr3 (Xen PV only)
+
+# tk_pass_re WORLD INITRD: the regex of a good boot's verdict line. WORLD
+# is the name the kernel prints (uefi, pvh, pvh-xen, pv); INITRD is the
+# initrd file handed to the loader, "" for none.
+tk_pass_re() {
+	local n=$TK_CHECKS_COMMON
+	[ -n "$2" ] && n=$((n + TK_CHECKS_INITRD))
+	[ "$1" = pv ] && n=$((n + TK_CHECKS_PV))
+	echo "^TESTKERNEL: PASS $1 $n checks"
+}
+
+# tk_initrd_arg FILE: the kernel command-line switch that promises the test
+# kernel an initrd of FILE's length (tk.initrd=<bytes>, docs/handoff.md):
+# without it a loader that drops the initrd would only lower the count.
+tk_initrd_arg() {
+	echo "tk.initrd=$(stat -c %s "$1")"
+}
+
+# prepare_xen: QEMU's multiboot loader wants the hypervisor decompressed:
+# build/xen.elf from $XEN_GZ, redone when that is newer.
 # Succeeds when build/xen.elf is there to boot.
 prepare_xen() {
 	if [ -e "$XEN_GZ" ] && { [ ! -s "$XEN" ] || [ "$XEN_GZ" -nt "$XEN" ]; }; then
