@@ -17,7 +17,10 @@
 # a crash, a timeout) counts as one more FAIL named after the program, with
 # the last lines of its output; so does one that prints no result at all.
 # Other lines (e.g. "# ..." comments) are not results and are not shown.
-# The last line is "N passed, N failed" (", N skipped" when any were), and
+# "PASS reference:..." lines (a run of the world's own loader, without
+# earlyboot: the yardstick a case is compared with) are shown and counted
+# apart, never as passes. The last line is "N passed, N failed" (", N
+# skipped" when any were), and
 # the exit status is 0 exactly when nothing failed.
 #
 # Under CI=true nothing may be skipped: the test scripts then print FAIL
@@ -38,6 +41,7 @@ timeout_s=${RUN_TESTS_TIMEOUT:-600}
 tail_lines=${RUN_TESTS_TAIL:-15}
 
 passed=0
+references=0 # PASS reference:*: runs without earlyboot, the yardstick
 failed=0
 skipped=0
 
@@ -66,6 +70,7 @@ run_one() {
 	rc=$?
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in
+		"PASS reference:"*) references=$((references + 1)); nlines=$((nlines + 1)); echo "$line" ;;
 		"PASS "*) passed=$((passed + 1)); nlines=$((nlines + 1)); echo "$line" ;;
 		"FAIL "*) failed=$((failed + 1)); nlines=$((nlines + 1)); saw_fail=1; echo "$line" ;;
 		"SKIP "*)
@@ -138,6 +143,11 @@ all)
 *) usage ;;
 esac
 
+# A reference run (the world's own loader, no earlyboot) is reported, but
+# is no pass of earlyboot's: it stays out of the count.
+if [ "$references" -gt 0 ]; then
+	echo "# $references reference run(s) without earlyboot passed (not counted below)"
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else
