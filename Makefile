@@ -52,7 +52,7 @@ include mk/fuzz.mk
 DEP_DIRS := efi kernel pvh host bench unit fuzz tools
 -include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
-.PHONY: all images test clean deps help
+.PHONY: all images test clean deps help run run-pvh run-pvh-xen run-pv
 all: images unit
 
 images: $(IMAGES)
@@ -62,6 +62,14 @@ images: $(IMAGES)
 # run or make test ever makes.
 deps:
 	@tools/install-deps
+
+# make run (UEFI), run-pvh, run-pvh-xen, run-pv: install what is missing,
+# then the world's boot-run-* target (mk/uefi.mk, pvh.mk, pv.mk) builds what
+# its boot needs and boots it.
+run: deps
+	@$(MAKE) --no-print-directory boot-run-uefi
+run-pvh run-pvh-xen run-pv: deps
+	@$(MAKE) --no-print-directory boot-$@
 
 test: deps
 	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
@@ -86,7 +94,7 @@ help:
 	@echo 'make fuzz-build     build the libFuzzer harnesses only'
 	@echo 'make linux          stock Linux for the chainload tests (build/linux/)'
 	@echo 'make images         the boot images only; make unit: the unit test binaries only'
-	@echo 'make deps           install missing Debian packages (tools/deps.txt); run, test,'
-	@echo '                    bench and bench-boot do this first'
+	@echo 'make deps           install missing Debian packages (tools/deps.txt); the run'
+	@echo '                    targets, test, bench and bench-boot do this first'
 	@echo 'make clean          remove build/'
 	@echo 'make help           this list'

@@ -45,9 +45,9 @@ PV_PORTABLE := pv/xen_backend.c pv/xen_template.c pv/xen_activate.c \
 HOST_INCS   += -Ipv
 
 # ---- booting it -----------------------------------------------------------
-.PHONY: test-boot-pv run-pv
+.PHONY: test-boot-pv boot-run-pv
 # `make run-pv`: one boot with ptdump (tests/boot/pv.sh run, tests/lib/boot.bash's show_run).
-run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf
+boot-run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf
 	@tests/boot/pv.sh run
 test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture \
               $(BUILD)/pvstart.elf $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio

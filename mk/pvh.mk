@@ -27,12 +27,12 @@ PVH_PORTABLE := pvh/hvm_start_info.c common/xen/hc.c common/xen/hc_raw.c
 HOST_INCS    += -Ipvh
 
 # ---- booting it -----------------------------------------------------------
-.PHONY: test-boot-pvh run-pvh run-pvh-xen
+.PHONY: test-boot-pvh boot-run-pvh boot-run-pvh-xen
 # `make run-pvh` / `make run-pvh-xen`: one boot with ptdump
 # (tests/boot/pvh.sh run / run-xen, tests/lib/boot.bash's show_run).
-run-pvh: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+boot-run-pvh: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pvh.sh run
-run-pvh-xen: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+boot-run-pvh-xen: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pvh.sh run-xen
 test-boot-pvh: $(BUILD)/earlyboot-pvh.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/pvh.sh

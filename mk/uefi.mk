@@ -34,10 +34,9 @@ HOST_INCS    += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
 
 # ---- booting it -----------------------------------------------------------
 # `make run`: one boot with ptdump (tests/boot/uefi.sh run, tests/lib/boot.bash's show_run).
-.PHONY: run run-uefi test-boot-uefi
-run: deps
-	@$(MAKE) --no-print-directory run-uefi
-run-uefi: $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+# Makefile's `run` installs missing packages, then makes boot-run-uefi.
+.PHONY: boot-run-uefi test-boot-uefi
+boot-run-uefi: $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
 	@tests/boot/uefi.sh run
 
 test-boot-uefi: $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/testkernel.elf \
