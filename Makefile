@@ -1,96 +1,100 @@
-# earlyboot: one entry point. `make` builds every image into build/,
-# `make test` runs every test and ends with "N passed, N failed[, N skipped]".
-BUILD      := build
-HOSTCC     ?= gcc
-CC         := gcc
+# earlyboot: the one entry point. `make help` lists the targets.
+#
+#   make            build every image, host test and fuzz harness into build/
+#   make run        build, boot the UEFI world in QEMU, show what happened
+#   make test       every test; ends with "N passed, N failed[, N skipped]"
+#
+# Where things are:
+#   Makefile          flags, the includes below, the top-level targets
+#   mk/common.mk      how objects are compiled (one directory per flag set,
+#                     header dependencies) and common/ as an archive per image
+#   mk/uefi.mk        UEFI world: build/earlyboot.efi, build/efiapp.efi
+#   mk/pvh.mk         PVH world: build/earlyboot-pvh.elf
+#   mk/pv.mk          Xen PV world: build/earlyboot-pv.elf, build/pvstart.elf
+#   mk/testkernel.mk  build/testkernel.elf, the kernel every world boots
+#   mk/host-tools.mk  build/tools/bootfixture (boot-test fixtures)
+#   mk/linux.mk       stock Linux for the chainload tests: make linux
+#   mk/unit.mk        host unit tests (build/unit/) and make bench
+#   mk/fuzz.mk        libFuzzer harnesses: make fuzz
+# Every boot target runs a script, tests/boot/WORLD.sh; its `run` mode is
+# what make run, run-pvh, run-pvh-xen and run-pv call.
 
-WARN       := -std=c11 -Wall -Wextra -Werror
+BUILD  := build
+CC     := gcc
+HOSTCC ?= gcc
+LD     ?= ld
+OBJCOPY ?= objcopy
+
+WARN   := -std=c11 -Wall -Wextra -Werror
 # Freestanding image code: no libc, no red zone (interrupts share the stack),
-# no SIMD state (nobody saves it).
-KCFLAGS    := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
-              -mgeneral-regs-only -fno-stack-protector -fno-pic -fno-pie \
-              -mcmodel=kernel -fno-asynchronous-unwind-tables -Icommon
-# Host tests: the same common/ sources, under ASan and UBSan.
-HOSTCFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
-              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icommon -Itests/unit
-BENCHFLAGS := $(WARN) -O2 -g -Icommon
-
-# common/ code that runs both in images and on the host.
-COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c))
-COMMON_HDRS     := $(wildcard common/*.h)
-# The bench measures common/ compiled as the images compile it (no SIMD).
-BENCH_OBJS := $(patsubst common/%.c,$(BUILD)/bench/%.o,$(COMMON_PORTABLE))
-
-UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
-UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
-# Compiled once, linked into every unit test binary.
-HOST_OBJS    := $(patsubst %.c,$(BUILD)/host/%.o,$(COMMON_PORTABLE) $(UNIT_SUPPORT))
-
-# ---- Xen PV (pv/) ----------------------------------------------------------
-# Code that runs both in the image and on the host (the xen backend; the one
-# counted hypercall door common/xen/hc.c is in mk/pvh.mk's PVH_PORTABLE) is
-# linked into every unit test, against the simulated Xen in
-# tests/unit/sim_xen*.c, which stands in for the raw call xen_hypercall5.
-# common/xen/hc_call.c (the real raw call) is image-only: never in the host
-# link.
-PV_PORTABLE := pv/xen_backend.c pv/xen_template.c pv/xen_activate.c \
-               pv/xen_request.c pv/xen_m2p.c pv/start_info.c pv/xen_notes.c \
-               pv/linux_layout.c pv/linux_tree.c
-PV_HDRS     := $(wildcard pv/*.h)
-HOSTCFLAGS  += -Ipv
-HOST_OBJS   += $(patsubst %.c,$(BUILD)/host/%.o,$(PV_PORTABLE))
-$(HOST_OBJS): $(PV_HDRS)
-# ----------------------------------------------------------------------------
+# no SIMD state (nobody saves it). mk/common.mk's pvh flavour swaps the
+# code model.
+KCFLAGS := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
+           -mgeneral-regs-only -fno-stack-protector -fno-pic -fno-pie \
+           -mcmodel=kernel -fno-asynchronous-unwind-tables -Icommon
 
 IMAGES :=
 .DEFAULT_GOAL := all
-include mk/images.mk
+include mk/common.mk
+include mk/uefi.mk
+include mk/testkernel.mk
 include mk/pvh.mk
 include mk/pv.mk
+include mk/host-tools.mk
 include mk/linux.mk
-# Last: it archives the *_PORTABLE lists the world makefiles define.
+# Last: they gather the *_PORTABLE lists (code that also runs on the host)
+# the world makefiles define.
+include mk/unit.mk
 include mk/fuzz.mk
 
-.PHONY: all images unit test test-unit bench bench-boot run clean deps
-all: images unit
+# The headers each object and host program read, written by the compiler
+# beside it as a .d file (mk/common.mk): where make finds them.
+DEP_DIRS := efi kernel pvh host bench unit fuzz tools
+-include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
-# Both README commands start here: install whatever Debian package is missing.
-deps:
-	@tools/install-deps
+.PHONY: all images test clean deps help run run-pvh run-pvh-xen run-pv
+all: images unit
 
 images: $(IMAGES)
 
-unit: $(UNIT_TESTS)
+# Install whatever Debian package tools/deps.txt lists and is missing; it
+# names them before installing. The only change outside build/ that make
+# run or make test ever makes.
+deps:
+	@tools/install-deps
 
-$(BUILD)/host/%.o: %.c $(COMMON_HDRS) $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -c -o $@ $<
-
-$(BUILD)/unit/%: tests/unit/%.c $(HOST_OBJS) $(COMMON_HDRS) $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(HOST_OBJS)
-
-$(BUILD)/bench/%.o: common/%.c $(COMMON_HDRS)
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(BENCHFLAGS) -mgeneral-regs-only -c -o $@ $<
-
-$(BUILD)/bench/bench_paging: tools/bench_paging.c $(BENCH_OBJS)
-	$(HOSTCC) $(BENCHFLAGS) -o $@ $^
-
-test-unit: unit
-	@tests/run-tests.sh unit
+# make run (UEFI), run-pvh, run-pvh-xen, run-pv: install what is missing,
+# then the world's boot-run-* target (mk/uefi.mk, pvh.mk, pv.mk) builds what
+# its boot needs and boots it.
+run: deps
+	@$(MAKE) --no-print-directory boot-run-uefi
+run-pvh run-pvh-xen run-pv: deps
+	@$(MAKE) --no-print-directory boot-$@
 
 test: deps
 	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
 	@tests/run-tests.sh all
 
-bench: deps $(BUILD)/bench/bench_paging
-	$(BUILD)/bench/bench_paging
-
-# Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
-bench-boot: deps
-	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
-	tools/bench-boot
-
 clean:
 	rm -rf $(BUILD)
+
+help:
+	@echo 'make                build every image, unit test and fuzz harness into build/'
+	@echo 'make run            build, boot the UEFI world in QEMU with ptdump: log, verdict,'
+	@echo '                    address-space table, SVG path (build/run/uefi.svg)'
+	@echo 'make run-pvh        the same for PVH straight from QEMU'
+	@echo 'make run-pvh-xen    the same for PVH as Xen dom0'
+	@echo 'make run-pv         the same for Xen PV dom0'
+	@echo 'make test           every test (unit, boot, tools, fuzz smoke); ends with a count'
+	@echo 'make test-unit      the host unit tests only'
+	@echo 'make test-boot-uefi one world'"'"'s QEMU boot tests (also test-boot-pvh, test-boot-pv)'
+	@echo 'make bench          time the page-table code on the host (docs/perf.md)'
+	@echo 'make bench-boot     time stock Linux to its initramfs, earlyboot vs other loaders'
+	@echo 'make fuzz           run each libFuzzer harness FUZZ_SECONDS (60) (docs/fuzzing.md)'
+	@echo 'make fuzz-build     build the libFuzzer harnesses only'
+	@echo 'make linux          stock Linux for the chainload tests (build/linux/)'
+	@echo 'make images         the boot images only; make unit: the unit test binaries only'
+	@echo 'make deps           install missing Debian packages (tools/deps.txt); the run'
+	@echo '                    targets, test, bench and bench-boot do this first'
+	@echo 'make clean          remove build/'
+	@echo 'make help           this list'

@@ -1,6 +1,6 @@
 # Fuzzing: libFuzzer harnesses for every parser of untrusted input
 # (tests/fuzz/fuzz_*.c, docs/fuzzing.md). Included from the top-level
-# Makefile after the world makefiles, whose *_PORTABLE lists it reuses.
+# Makefile last, after mk/unit.mk: it reuses the *_PORTABLE lists.
 #
 #   make fuzz          run each harness FUZZ_SECONDS (default 60) on a
 #                      working corpus in build/fuzz/work/, print executions
@@ -19,24 +19,22 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS  := $(WARN) -O1 -g -fno-omit-frame-pointer \
                 -fsanitize=fuzzer-no-link,address,undefined \
-                -fno-sanitize-recover=all -Icommon -Ipvh -Ipv -Iefi \
+                -fno-sanitize-recover=all -Icommon -Ipvh -Ipv -Iefi -Itests/fuzz \
                 -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+$(eval $(call objdir,fuzz/obj,FUZZ_CC,FUZZ_CFLAGS))
 
-# Every portable parser the worlds define. PV_PORTABLE (Makefile) comes in
-# whole, so the PV start_info parser is there once the PV world lists it.
+# Every portable parser the worlds define (mk/unit.mk's COMMON_PORTABLE and
+# the worlds' *_PORTABLE lists), whole.
 FUZZ_LIB_SRCS := $(sort $(COMMON_PORTABLE) $(PVH_PORTABLE) $(PV_PORTABLE) \
                  $(EFI_PORTABLE))
 FUZZ_LIB      := $(BUILD)/fuzz/libparsers.a
 FUZZ_HARNESS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-# Is clang's libFuzzer runtime there? Without it the smoke test SKIPs.
+# Is clang's libFuzzer runtime there? Without it the smoke test reports
+# the missing package (a SKIP, or a FAIL under CI=true).
 FUZZ_AVAILABLE := $(shell printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' | \
 	$(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 && echo yes)
-
-$(BUILD)/fuzz/obj/%.o: %.c $(COMMON_HDRS) $(PV_HDRS) $(wildcard pvh/*.h efi/fwmap.h efi/loadopts.h common/xen/*.h)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 # Built aside and renamed: a harness linking meanwhile (another make in the
 # same tree) never sees a missing or half-written archive.
@@ -44,8 +42,8 @@ $(FUZZ_LIB): $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIB_SRCS))
 	@rm -f $@.$$$$.tmp
 	ar rcs $@.$$$$.tmp $^ && mv -f $@.$$$$.tmp $@
 
-$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIB)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz $(FUZZ_LDFLAGS) -o $@ $< $(FUZZ_LIB)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -MMD -MP -o $@ $< $(FUZZ_LIB)
 
 .PHONY: fuzz fuzz-build
 ifeq ($(FUZZ_AVAILABLE),yes)

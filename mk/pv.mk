@@ -1,67 +1,54 @@
 # The Xen PV world: build/earlyboot-pv.elf (a 64-bit PV kernel: Xen's dom0
-# or any PV domain). Included from the top-level Makefile.
+# or any PV domain), and build/pvstart.elf, the judge of Xen's PV start of
+# day. Included from the top-level Makefile.
 #
-# Linked at VIRT_BASE 0xffffffff80000000 (kernel code model). common/ is
-# linked from an archive so only what the PV world uses comes in: the
-# native CPU-table code (common/x86/cpu.c, traps.c, chainload.c) is never
-# pulled, since a PV kernel runs in ring 3 on Xen's trap table.
+# Linked at VIRT_BASE 0xffffffff80000000 (kernel code model), so compiled
+# like the test kernel: objects in build/kernel/, common/ from
+# build/kernel/libcommon.a (mk/common.mk's kernel flavour). Only what the
+# PV world uses comes out of the archive: the native CPU-table code
+# (common/x86/cpu.c, traps.c, chainload.c) is never pulled, since a PV
+# kernel runs in ring 3 on Xen's trap table.
 
-PV_IMG_C   := $(wildcard pv/*.c)
-PV_IMG_ASM := pv/entry.asm pv/trap_entry.asm
-PV_LIB_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) $(wildcard common/xen/*.c)
-PV_LIB_OBJS := $(patsubst %.c,$(BUILD)/pv-img/%.o,$(PV_LIB_C)) \
-               $(BUILD)/pv-img/common/xen/hc_page.o
-PV_IMG_OBJS := $(patsubst %.c,$(BUILD)/pv-img/%.o,$(PV_IMG_C)) \
-               $(patsubst %.asm,$(BUILD)/pv-img/%.o,$(PV_IMG_ASM))
-PV_IMG_HDRS := $(COMMON_ALL_HDRS) $(wildcard pv/*.h)
+PV_SRCS := $(wildcard pv/*.c) pv/entry.asm pv/trap_entry.asm
+# hc_page.o (the hypercall page) is named: nothing in the PV world calls
+# it by name, only the HYPERCALL_PAGE note gives its address, so as an
+# archive member it would be left out.
+PV_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PV_SRCS)))) \
+           $(BUILD)/kernel/common/xen/hc_page.o
 
-$(BUILD)/pv-img/%.o: %.c $(PV_IMG_HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -Ipv -c -o $@ $<
-
-$(BUILD)/pv-img/%.o: %.asm common/x86/gpr.inc
-	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -o $@ $<
-
-$(BUILD)/pv-img/libcommon.a: $(PV_LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
-
-# hc_page.o (the hypercall page) is named on the command line: nothing
-# references it by a call, only the HYPERCALL_PAGE note, so an archive
-# member would be left out.
-$(BUILD)/earlyboot-pv.elf: $(PV_IMG_OBJS) $(BUILD)/pv-img/libcommon.a linker/pv.ld
+$(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pv.ld -o $@ $(PV_IMG_OBJS) $(BUILD)/pv-img/common/xen/hc_page.o \
-	    $(BUILD)/pv-img/libcommon.a
-
-IMAGES += $(BUILD)/earlyboot-pv.elf
-
-.PHONY: test-boot-pv run-pv
-run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
-	@tests/boot/pv.sh run
-test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture $(BUILD)/pvstart.elf \
-	      $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio
-	@tests/boot/pv.sh
+	    -T linker/pv.ld -o $@ $(PV_OBJS) $(BUILD)/kernel/libcommon.a
 
 # pvstart.elf: the judge of a PV start of day (tests/pvstart/), a PV kernel
 # laid out like Linux's vmlinux, booted by earlyboot's PV world and, as the
-# reference, by Xen itself (tests/boot/pv.sh pvstart, pvstart-xen).
-PVSTART_C    := tests/pvstart/main.c common/fmt.c common/libc.c common/crc32.c \
-                common/xen/hc_raw.c
-PVSTART_OBJS := $(patsubst %.c,$(BUILD)/pvstart/%.o,$(PVSTART_C)) \
-                $(BUILD)/pvstart/tests/pvstart/entry.o
+# reference, by Xen itself (tests/boot/pv.sh pvstart, xen-builder-pvstart). Its
+# hypercall page is its own (tests/pvstart/entry.asm).
+PVSTART_SRCS := tests/pvstart/main.c tests/pvstart/entry.asm
+PVSTART_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PVSTART_SRCS))))
 
-$(BUILD)/pvstart/%.o: %.c $(COMMON_ALL_HDRS)
-	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c -o $@ $<
-
-$(BUILD)/pvstart/%.o: %.asm
-	@mkdir -p $(dir $@)
-	$(NASM) $(NASMFLAGS) -o $@ $<
-
-$(BUILD)/pvstart.elf: $(PVSTART_OBJS) linker/pvstart.ld
+$(BUILD)/pvstart.elf: $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a linker/pvstart.ld
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pvstart.ld -o $@ $(PVSTART_OBJS)
+	    -T linker/pvstart.ld -o $@ $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a
 
-IMAGES += $(BUILD)/pvstart.elf
+IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
+
+# Code that runs both in the image and on the host (the xen backend; the
+# one counted hypercall door common/xen/hc.c is in mk/pvh.mk's
+# PVH_PORTABLE) is linked into every unit test, against the simulated Xen
+# in tests/unit/sim_xen*.c, which stands in for the raw call
+# xen_hypercall5. common/xen/hc_call.c (the real raw call) is image-only:
+# never in the host link.
+PV_PORTABLE := pv/xen_backend.c pv/xen_template.c pv/xen_activate.c \
+               pv/xen_request.c pv/xen_m2p.c pv/start_info.c pv/xen_notes.c \
+               pv/linux_layout.c pv/linux_tree.c
+HOST_INCS   += -Ipv
+
+# ---- booting it -----------------------------------------------------------
+.PHONY: test-boot-pv boot-run-pv
+# `make run-pv`: one boot with ptdump (tests/boot/pv.sh run, tests/lib/boot.bash's show_run).
+boot-run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf
+	@tests/boot/pv.sh run
+test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture \
+              $(BUILD)/pvstart.elf $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio
+	@tests/boot/pv.sh

@@ -170,7 +170,7 @@ static void fill_kernel(const struct pv_boot *b)
 	 * each 32-byte stub is `mov $nr, %eax; syscall; ret` (push/pop of
 	 * rcx and r11 around it, and the iret stub is `push %rax; mov $nr,
 	 * %eax; syscall`), with no address in it, and Xen never looks at the
-	 * page's address again. Debian's 6.1 vmlinux names none (it issues
+	 * page's address again. Debian 12's generic vmlinux names none (it issues
 	 * syscall itself), so this runs only for kernels that still do.
 	 */
 	if (pv_note_has(&b->notes, XEN_ELFNOTE_HYPERCALL_PAGE))

@@ -14,7 +14,7 @@
  * ENTRY and VIRT_BASE, XEN_VERSION "xen-3.0", and LOADER "generic" or
  * GUEST_OS "linux" (the two checks Xen's libelf makes before it loads a PV
  * image). HYPERCALL_PAGE is optional, as it is for Xen: Linux stopped
- * asking for one (its 2024 hypercall rework, in Debian's 6.1.0-56: it
+ * asking for one (its 2024 hypercall rework, in Debian 12's kernel: it
  * issues `syscall` itself), so requiring it would refuse the very kernel
  * this path exists for. Defaults as libelf's: PADDR_OFFSET 0 (the notes'
  * interface, not the legacy __xen_guest one).

@@ -2,17 +2,35 @@
 # Run earlyboot's tests and summarise them.
 #
 #   tests/run-tests.sh unit   every build/unit/test_* binary (make unit first)
-#   tests/run-tests.sh all    unit, then every executable tests/boot/*.sh,
+#   tests/run-tests.sh all    unit, then every tests/boot/*.sh (the boot
+#                             tests, first: the audit judges their logs),
 #                             tests/tools/*.sh, tests/tools/*.py and
 #                             tests/fuzz/*.sh (the fuzz smoke test)
+#
+# Every file those patterns match is a test: one without its run bit is a
+# FAIL naming it, not left out (a lost chmod must not shrink the suite
+# silently). Sourced helpers live in tests/lib/, which holds no tests.
 #
 # Every test program prints one line per case: "PASS name", "FAIL name: why"
 # or "SKIP name: why". This script echoes those lines and counts them. A
 # program that exits nonzero without printing a FAIL line (a sanitizer abort,
 # a crash, a timeout) counts as one more FAIL named after the program, with
 # the last lines of its output; so does one that prints no result at all.
-# The last line is "N passed, N failed" (", N skipped" when any were), and
+# Other lines (e.g. "# ..." comments) are not results and are not shown.
+# "PASS reference:..." lines (a run of the world's own loader, without
+# earlyboot: the yardstick a case is compared with) are shown and counted
+# apart, never as passes. The last line is "N passed, N failed" (", N
+# skipped" when any were), and
 # the exit status is 0 exactly when nothing failed.
+#
+# Under CI=true nothing may be skipped: the test scripts then print FAIL
+# for a missing dependency themselves (tests/lib/deps.bash), and as a
+# backstop (e.g. for the C unit harness) any SKIP line is counted here as a
+# FAIL, shown as "FAIL <name>: ... [SKIP counted as FAIL: CI=true]".
+#
+# BOOT_LOGS_SINCE: exported to every program, a file made before the first
+# boot test runs; tests/tools/audit_boot_logs.sh judges only the boot logs
+# newer than it, i.e. written by this run.
 #
 # RUN_TESTS_TIMEOUT (seconds, default 600) bounds each program.
 set -u
@@ -23,6 +41,7 @@ timeout_s=${RUN_TESTS_TIMEOUT:-600}
 tail_lines=${RUN_TESTS_TAIL:-15}
 
 passed=0
+references=0 # PASS reference:*: runs without earlyboot, the yardstick
 failed=0
 skipped=0
 
@@ -51,9 +70,17 @@ run_one() {
 	rc=$?
 	while IFS= read -r line || [ -n "$line" ]; do
 		case $line in
+		"PASS reference:"*) references=$((references + 1)); nlines=$((nlines + 1)); echo "$line" ;;
 		"PASS "*) passed=$((passed + 1)); nlines=$((nlines + 1)); echo "$line" ;;
 		"FAIL "*) failed=$((failed + 1)); nlines=$((nlines + 1)); saw_fail=1; echo "$line" ;;
-		"SKIP "*) skipped=$((skipped + 1)); nlines=$((nlines + 1)); echo "$line" ;;
+		"SKIP "*)
+			nlines=$((nlines + 1))
+			if [ "${CI:-}" = true ]; then
+				failed=$((failed + 1)); saw_fail=1
+				echo "FAIL ${line#SKIP } [SKIP counted as FAIL: CI=true]"
+			else
+				skipped=$((skipped + 1)); echo "$line"
+			fi ;;
 		esac
 	done <"$out"
 	local why=""
@@ -90,11 +117,20 @@ run_unit() {
 }
 
 run_scripts() {
-	local s
+	local s since
+	# The boot logs of this run are those newer than this file.
+	since=$(mktemp) || exit 2
+	export BOOT_LOGS_SINCE=$since
 	for s in tests/boot/*.sh tests/tools/*.sh tests/tools/*.py tests/fuzz/*.sh; do
-		[ -f "$s" ] && [ -x "$s" ] || continue
+		[ -e "$s" ] || continue
+		if [ ! -f "$s" ] || [ ! -x "$s" ]; then
+			extra_fail "$s" "not an executable file (chmod +x it, or move a sourced helper to tests/lib/)"
+			continue
+		fi
 		run_one "$s" "./$s"
 	done
+	rm -f "$since"
+	unset BOOT_LOGS_SINCE
 }
 
 [ $# -eq 1 ] || usage
@@ -107,6 +143,11 @@ all)
 *) usage ;;
 esac
 
+# A reference run (the world's own loader, no earlyboot) is reported, but
+# is no pass of earlyboot's: it stays out of the count.
+if [ "$references" -gt 0 ]; then
+	echo "# $references reference run(s) without earlyboot passed (not counted below)"
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

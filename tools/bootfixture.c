@@ -161,7 +161,7 @@ static int elf_notes(const char *in, const char *out, int n, char **spec)
 			return 1;
 		}
 		if (strcmp(spec[i], "linux") == 0) {
-			put_note(notes, &nlen, "Linux", 0x100, "6.1.0-fixture", 14);
+			put_note(notes, &nlen, "Linux", 0x100, "0.0.0-fixture", 14);
 			continue;
 		}
 		unsigned type;

@@ -10,17 +10,23 @@
 #   tests/boot/linux.sh CASE...    only those (e.g. uefi-bzimage bad-magic)
 #
 # Logs: build/logs/linux-<case>.log. BOOT_TIMEOUT defaults to 150 s here:
-# the kernel decompresses itself under emulation (FACTS.md: ~2.9 s of XZ).
+# the kernel decompresses itself under emulation (seconds of XZ alone).
 set -u
 WORLD=linux
 BOOT_STRIP_ESC=1
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-150}
-. "$(dirname "$0")/lib.sh"
-
-. "$(dirname "$0")/linux_env.sh"
+. "$(dirname "$0")/../lib/boot.bash"
+. tests/lib/linux_env.bash
 
 case_cmd() {
 	local c=$1 st
+	case $c in
+	uefi-* | bad-initrd-too-big) # booted by OVMF
+		if [ ! -e "$OVMF" ]; then
+			missing_dep "boot:linux-$c" "$OVMF" ovmf
+			return
+		fi ;;
+	esac
 	case $c in
 	uefi-bzimage | uefi-vmlinux)
 		local k=$BZ
@@ -39,7 +45,7 @@ case_cmd() {
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	pvh-xen-bzimage)
 		if [ "$have_xen" != 1 ]; then
-			echo "SKIP boot:linux-$c: $XEN_GZ not installed"
+			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
 			return
 		fi
 		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" hvc0 400)")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot tests of the PVH world: build/earlyboot-pvh.elf straight from QEMU
 # (-M pc -kernel, the boot module through -initrd) and as Xen 4.17's PVH
-# dom0 (q35, SVM+NPT, an IOMMU: FACTS.md). It chainloads
+# dom0 (q35, SVM+NPT, an IOMMU). It chainloads
 # build/testkernel.elf, which judges the handoff. Every case is judged from
 # the guest's verdict line AND QEMU's exit status (isa-debug-exit: 33 kernel
 # PASS, 35 kernel FAIL, 37 loader error); a PVH dom0 reaches port 0xf4
@@ -9,8 +9,9 @@
 # the same way.
 #
 #   tests/boot/pvh.sh          every case, one PASS/FAIL line each
-#   tests/boot/pvh.sh run      one direct boot (1 GiB) with ptdump, log on stdout
-#   tests/boot/pvh.sh run-xen  the same as Xen's dom0 (64 MiB)
+#   tests/boot/pvh.sh run      one direct boot (1 GiB) with ptdump: log, verdict,
+#                              table, SVG (tests/lib/boot.bash's show_run; make run-pvh)
+#   tests/boot/pvh.sh run-xen  the same as Xen's dom0 (64 MiB; make run-pvh-xen)
 #   tests/boot/pvh.sh CASE...  only the named cases (e.g. 128m xen-64m)
 #
 # Serial logs stay in build/logs/pvh-<case>.log, boot modules in
@@ -18,11 +19,11 @@
 # (default 60) bounds each.
 set -u
 WORLD=pvh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/boot.bash"
 
 PVH=build/earlyboot-pvh.elf
 FIX=build/pvh-fixtures
-# FACTS.md's Xen command line, plus dom0=pvh; dom0_mem is per case.
+# Xen's command line (serial console, all logs), plus dom0=pvh; dom0_mem is per case.
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0=pvh"
 mkdir -p "$LOGS" "$FIX"
 
@@ -61,7 +62,10 @@ fixtures() {
 	mkdir -p "$FIX/tree"
 	cp "$KERNEL" "$FIX/tree/kernel"
 	"$FIXTURE" initrd "$FIX/tree/initrd" 1048613 || return 1
-	printf 'tk.fault=pf\n' >"$FIX/tree/cmdline"
+	# The cpio's own command line: it promises the initrd beside it, and
+	# tk.fault=pf shows it arrived (the kernel fails on purpose after its
+	# checks).
+	printf '%s tk.fault=pf\n' "$(tk_initrd_arg "$FIX/tree/initrd")" >"$FIX/tree/cmdline"
 	echo "this is neither a kernel nor a cpio archive" >"$FIX/tree/junk"
 	cp "$FIX/tree/junk" "$FIX/not-kernel.bin"
 	cpio_of "$FIX/kernel-initrd.cpio" kernel initrd || return 1
@@ -77,7 +81,10 @@ fixtures() {
 	head -c 40000 "$FIX/kernel-initrd.cpio" >"$FIX/truncated.cpio"
 }
 
-T='^TESTKERNEL: PASS'
+# The verdicts of good boots, without and with the cpio's initrd
+# (tk_pass_re), and the switch that promises that initrd to the kernel.
+PASS_PLAIN=$(tk_pass_re pvh "")
+PASS_XEN=$(tk_pass_re pvh-xen "")
 # Where common/x86/traps.c's debug= switches read (docs/handoff.md).
 FAULT_CR2=0xffff88ffdead0000
 
@@ -87,16 +94,19 @@ case_cmd() {
 	case $1 in
 	128m | 1g | 5g) # good boots dump their tables: tests/tools/audit_boot_logs.sh
 		st=$(direct "$1" "${1^^}" "$KERNEL" "ptdump -- console=ttyS0")
-		judge "$1" "$st" 33 "$T pvh [0-9]+ checks" 0 "^earlyboot: memory map: .* from the start info" ;;
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "^earlyboot: memory map: .* from the start info" ;;
 	cpio)
-		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0")
-		judge "$1" "$st" 33 "$T pvh 7 checks" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0 $INITRD_ARG")
+		judge "$1" "$st" 33 "$PASS_INITRD" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
 	cpio-cmdline) # the cpio's cmdline reaches the kernel (tk.fault=pf: it fails on purpose)
 		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "")
 		judge "$1" "$st" 35 '^TESTKERNEL: FAIL page-fault: ' 0 "^earlyboot: kernel command line from cpio member 'cmdline'" ;;
 	cpio-dashdash-wins) # "--" on the loader's line overrides the cpio's cmdline
-		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "--")
-		judge "$1" "$st" 33 "$T pvh 7 checks" ;;
+		st=$(direct "$1" 256 "$FIX/with-cmdline.cpio" "-- $INITRD_ARG")
+		judge "$1" "$st" 33 "$PASS_INITRD" ;;
+	initrd-promised-not-given) # the promise can fail: tk.initrd= but no initrd
+		st=$(direct "$1" 128 "$KERNEL" "-- $INITRD_ARG")
+		judge "$1" "$st" 35 "^TESTKERNEL: FAIL initrd: tk\.initrd=[0-9]+, but no module named 'initrd' was handed over" ;;
 	bad-no-module)
 		st=$(direct "$1" 128 "" "-- x")
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.nr_modules is 0" 1 ;;
@@ -134,18 +144,18 @@ case_cmd() {
 		local d=${1#defect-} check=${1#defect-}
 		[ "$d" = magic ] && check=header
 		# ptdump: the audit must see defect=nx's W+X (tests/tools/audit_boot_logs.sh)
-		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "defect=$d ptdump -- x")
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "defect=$d ptdump -- $INITRD_ARG")
 		judge "$1" "$st" 35 "^TESTKERNEL: FAIL $check: " ;;
 	xen-*)
 		if [ "$have_xen" != 1 ]; then
-			echo "SKIP boot:pvh-$1: $XEN_GZ not installed"
+			missing_dep "boot:pvh-$1" "$XEN_GZ" "$XEN_PKG"
 			return
 		fi
 		case $1 in
 		xen-64m | xen-512m)
 			local m=${1#xen-} verdict ram
 			st=$(xen "$1" "${m^^}" "$KERNEL" "ptdump -- console=hvc0")
-			verdict=$(judge "$1" "$st" 33 "$T pvh-xen [0-9]+ checks" 0 \
+			verdict=$(judge "$1" "$st" 33 "$PASS_XEN" 0 \
 				"^earlyboot: memory map: .* from XENMEM_memory_map")
 			# dom0_mem took effect: the map Xen gave holds that much RAM,
 			# less what Xen keeps for itself (at most a tenth).
@@ -158,8 +168,11 @@ case_cmd() {
 			fi
 			echo "$verdict" ;;
 		xen-cpio)
-			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0")
-			judge "$1" "$st" 33 "$T pvh-xen 7 checks" ;;
+			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0 $INITRD_ARG")
+			judge "$1" "$st" 33 "$PASS_XEN_INITRD" ;;
+		xen-initrd-promised-not-given) # the promise can fail as Xen's dom0 too
+			st=$(xen "$1" 64M "$KERNEL" "-- console=hvc0 $INITRD_ARG")
+			judge "$1" "$st" 35 "^TESTKERNEL: FAIL initrd: tk\.initrd=[0-9]+, but no module named 'initrd' was handed over" ;;
 		xen-fault-in-handler) # the #DF path as Xen's dom0
 			st=$(xen "$1" 64M "$KERNEL" "debug=fault-in-handler -- x")
 			judge "$1" "$st" 37 '^earlyboot: error: double fault \(a fault while delivering a fault\): .* handler on its IST1 stack ' 1 ;;
@@ -174,21 +187,26 @@ case_cmd() {
 
 # Xen cases first: they are the slowest, so they start while the quick ones fill in.
 ALL="xen-64m xen-512m xen-cpio xen-bad-option xen-fault-in-handler
-128m 1g 5g cpio cpio-cmdline cpio-dashdash-wins
+xen-initrd-promised-not-given
+128m 1g 5g cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
 bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
 bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap defect-nx defect-segments defect-dmap
 defect-tables defect-initrd"
 
 fixtures || { echo "FAIL boot:pvh-setup: fixtures"; exit 1; }
+# The cpio modules' initrd, when a case hands one over.
+INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
+PASS_INITRD=$(tk_pass_re pvh "$FIX/tree/initrd")
+PASS_XEN_INITRD=$(tk_pass_re pvh-xen "$FIX/tree/initrd")
 
 case ${1:-} in
 run | run-xen)
 	if [ "$1" = run ]; then
-		st=$(direct run 1G "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0")
+		st=$(direct run 1G "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0 $INITRD_ARG")
 	else
 		[ "$have_xen" = 1 ] || { echo "no $XEN_GZ"; exit 1; }
-		st=$(xen run-xen 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0")
+		st=$(xen run-xen 64M "$FIX/kernel-initrd.cpio" "ptdump -- console=hvc0 $INITRD_ARG")
 	fi
 	show_run "$1" "$st"
 	exit

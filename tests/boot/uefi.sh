@@ -6,7 +6,8 @@
 # status (isa-debug-exit: 33 kernel PASS, 35 kernel FAIL, 37 loader error).
 #
 #   tests/boot/uefi.sh          every case, one PASS/FAIL line each
-#   tests/boot/uefi.sh run      one boot with ptdump, log on stdout
+#   tests/boot/uefi.sh run      one boot with ptdump: log, verdict, table, SVG
+#                               (tests/lib/boot.bash's show_run; make run)
 #   tests/boot/uefi.sh CASE...  only the named cases (e.g. 256m-1cpu bad-not-elf)
 #
 # Serial logs stay in build/logs/uefi-<case>.log; ESP folders in build/esp/.
@@ -15,7 +16,7 @@
 set -u
 WORLD=uefi
 BOOT_STRIP_ESC=1
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/boot.bash"
 
 EFI=build/earlyboot.efi
 EFIAPP=build/efiapp.efi
@@ -23,11 +24,23 @@ OVMF=/usr/share/ovmf/OVMF.fd
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
-need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
-if [ ! -e "$OVMF" ] || ! command -v qemu-system-x86_64 >/dev/null; then
-	echo "SKIP boot:uefi: qemu-system-x86_64 or $OVMF not installed"
-	exit 0
+# `run` (make run) uses the loader, the test kernel and the initrd maker;
+# the cases also the PE/EFI application.
+if [ "${1:-}" = run ]; then
+	need_built "$EFI" "$KERNEL" "$FIXTURE"
+else
+	need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
 fi
+need_qemu
+if [ ! -e "$OVMF" ]; then
+	missing_dep boot:uefi "$OVMF" ovmf
+	exit
+fi
+
+# Every folder holds this test initrd (as initrd.img); a CFG that hands it
+# over says so to the kernel with $INITRD_ARG.
+INITRD_BYTES=1048613
+INITRD_ARG=tk.initrd=$INITRD_BYTES
 
 # make_esp DIR CFG [KERNEL_FILE]: a boot folder with the loader, the test
 # kernel as kernel.elf, a test initrd, and CFG as \earlyboot.cfg.
@@ -37,7 +50,7 @@ make_esp() {
 	mkdir -p "$dir/EFI/BOOT"
 	cp "$EFI" "$dir/EFI/BOOT/BOOTX64.EFI"
 	cp "$kfile" "$dir/kernel.elf"
-	"$FIXTURE" initrd "$dir/initrd.img" 1048613 || return 1
+	"$FIXTURE" initrd "$dir/initrd.img" "$INITRD_BYTES" || return 1
 	printf '%s\n' "$cfg" >"$dir/earlyboot.cfg"
 }
 
@@ -54,7 +67,7 @@ make_shell_esp() {
 	mkdir -p "$dir"
 	cp "$EFI" "$dir/earlyboot.efi"
 	cp "$KERNEL" "$dir/kernel.elf"
-	"$FIXTURE" initrd "$dir/initrd.img" 1048613 || return 1
+	"$FIXTURE" initrd "$dir/initrd.img" "$INITRD_BYTES" || return 1
 	printf '%s\r\nreset -s\r\n' "$line" >"$dir/startup.nsh"
 	if [ -n "$cfg" ]; then
 		printf '%s\n' "$cfg" >"$dir/earlyboot.cfg"
@@ -69,14 +82,15 @@ boot() {
 }
 
 # ptdump: tests/tools/audit_boot_logs.sh audits every good boot's tables.
-GOOD_CFG="kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 tk.verbose"
+GOOD_CFG="kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 tk.verbose $INITRD_ARG"
+PASS_INITRD=$(tk_pass_re uefi initrd.img)
 
 # ---- the cases: each function prints exactly one result line ----------
 good() { # good NAME MEM SMP [CPU]
 	make_esp "$ESPS/$1" "$GOOD_CFG" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
-	local t0=$SECONDS st
+	local st
 	st=$(boot "$1" "$2" "$3" "${4:-}")
-	judge "$1" "$st" 33 '^TESTKERNEL: PASS uefi [0-9]+ checks'
+	judge "$1" "$st" 33 "$PASS_INITRD"
 }
 
 bad() { # bad NAME CFG PATTERN [KERNEL_FILE]: loader must refuse
@@ -87,6 +101,7 @@ bad() { # bad NAME CFG PATTERN [KERNEL_FILE]: loader must refuse
 }
 
 kfault() { # kfault NAME SWITCH PATTERN: the test kernel's own fault handling
+	# (a test of the judge, not of earlyboot: the case is named testkernel-selftest-*)
 	make_esp "$ESPS/$1" "kernel=kernel.elf -- $2" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
 	local st
 	st=$(boot "$1" 256 1)
@@ -94,25 +109,35 @@ kfault() { # kfault NAME SWITCH PATTERN: the test kernel's own fault handling
 }
 
 defect() { # defect NAME CHECK: loader breaks one promise, kernel names the check
-	make_esp "$ESPS/defect-$1" "kernel=kernel.elf initrd=initrd.img defect=$1 -- x" ||
+	make_esp "$ESPS/defect-$1" "kernel=kernel.elf initrd=initrd.img defect=$1 -- $INITRD_ARG" ||
 		{ echo "FAIL boot:uefi-defect-$1: ESP setup"; return; }
 	local st
 	st=$(boot "defect-$1" 256 1)
 	judge "defect-$1" "$st" 35 "^TESTKERNEL: FAIL $2: "
 }
 
+# The initrd promise can fail: the kernel is told of an initrd (tk.initrd=)
+# that the loader was not given (none: no initrd= option), or one of
+# another length.
+initrd_promise() { # initrd_promise NAME CFG PATTERN
+	make_esp "$ESPS/$1" "$2" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st
+	st=$(boot "$1" 256 1)
+	judge "$1" "$st" 35 "^TESTKERNEL: FAIL initrd: $3"
+}
+
 # Started from the UEFI shell with arguments: the command line must come
 # from LoadOptions. The folder has no \earlyboot.cfg, or (over-cfg) one
 # that would end the run with a loader error if it were read.
-SHELL_LINE='fs0:\earlyboot.efi kernel=kernel.elf initrd=initrd.img -- console=ttyS0 tk.from-loadoptions'
+SHELL_LINE="fs0:\\earlyboot.efi kernel=kernel.elf initrd=initrd.img -- console=ttyS0 tk.from-loadoptions $INITRD_ARG"
 shellboot() { # shellboot NAME [CFG]
 	make_shell_esp "$ESPS/$1" "$SHELL_LINE" "${2:-}" ||
 		{ echo "FAIL boot:uefi-$1: ESP setup"; return; }
 	local st
 	st=$(boot "$1" 256 1)
-	judge "$1" "$st" 33 '^TESTKERNEL: PASS uefi [0-9]+ checks' 0 \
-		"^earlyboot: command line from LoadOptions; kernel command line 'console=ttyS0 tk\.from-loadoptions'" \
-		'^earlyboot: initrd initrd\.img: 1048613 bytes'
+	judge "$1" "$st" 33 "$PASS_INITRD" 0 \
+		"^earlyboot: command line from LoadOptions; kernel command line 'console=ttyS0 tk\.from-loadoptions tk\.initrd=$INITRD_BYTES'" \
+		"^earlyboot: initrd initrd\.img: $INITRD_BYTES bytes"
 }
 
 # The loader's own handlers (debug=, docs/handoff.md). The addresses are
@@ -186,8 +211,14 @@ case_cmd() {
 		long=$(printf 'x%.0s' $(seq 1 3000))
 		bad cmdline-too-long "kernel=kernel.elf -- $long" "command line is [0-9]+ bytes, limit is" ;;
 	bad-unknown-option) bad unknown-option "kernel=kernel.elf frobnicate -- x" "unknown option 'frobnicate'" ;;
-	kernel-pf) kfault "$1" tk.fault=pf '^TESTKERNEL: FAIL page-fault: .*#PF' ;;
-	kernel-df) kfault "$1" tk.fault=df '^TESTKERNEL: FAIL double-fault: .*#DF' ;;
+	testkernel-selftest-pf) kfault "$1" tk.fault=pf '^TESTKERNEL: FAIL page-fault: .*#PF' ;;
+	testkernel-selftest-df) kfault "$1" tk.fault=df '^TESTKERNEL: FAIL double-fault: .*#DF' ;;
+	initrd-promised-not-given)
+		initrd_promise "$1" "kernel=kernel.elf -- $INITRD_ARG" \
+			"tk\.initrd=$INITRD_BYTES, but no module named 'initrd' was handed over \(0 modules\)" ;;
+	initrd-promised-other-length)
+		initrd_promise "$1" "kernel=kernel.elf initrd=initrd.img -- tk.initrd=$((INITRD_BYTES + 1))" \
+			"module 'initrd' has $INITRD_BYTES bytes, tk\.initrd=$((INITRD_BYTES + 1))" ;;
 	shell-loadoptions) shellboot "$1" ;;
 	shell-loadoptions-over-cfg) shellboot "$1" "kernel=missing.elf frobnicate -- from-cfg" ;;
 	loader-fault-outside)
@@ -229,13 +260,14 @@ case_cmd() {
 ALL="256m-1cpu 256m-2cpu 2g-1cpu 2g-2cpu 5g-1cpu 5g-2cpu 5g-1g-leaves
 bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
 bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
-kernel-pf kernel-df shell-loadoptions shell-loadoptions-over-cfg
+testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given
+initrd-promised-other-length shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
 defect-nx defect-segments defect-dmap defect-tables defect-initrd
 pe-app-returns pe-app-exitdata pe-bad"
 
 if [ "${1:-}" = run ]; then
-	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0" || exit 1
+	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 $INITRD_ARG" || exit 1
 	st=$(boot run 2G 2)
 	show_run run "$st"
 	exit

@@ -157,14 +157,14 @@ def note(name, ntype, desc):
 
 def vmlinux(entry=0x1000000):
     """vmlinux-shaped: text R+X, data RW, percpu at vaddr 0, init RWX (like
-    Debian's 6.1, shrunk), a PT_NOTE with "Xen" and "Linux" notes, physical
+    Debian 12's kernel, shrunk), a PT_NOTE with "Xen" and "Linux" notes, physical
     e_entry."""
     kv = 0xffffffff81000000
     segs = [(kv, 0x1000000, PF_R | PF_X, 0x1000),
             (kv + 0x1a00000, 0x2a00000, PF_R | PF_W, 0x2000),
             (0, 0x3044000, PF_R | PF_W, 0x1000),
             (kv + 0x2079000, 0x3079000, PF_R | PF_W | PF_X, 0x3000)]
-    notes = note("Xen", 6, b"linux\0\0\0") + note("Linux", 0x100, b"6.1\0")
+    notes = note("Xen", 6, b"linux\0\0\0") + note("Linux", 0x100, b"0.0\0")
     phoff, nph = 64, len(segs) + 1
     note_at = phoff + 56 * nph
     data_at = 0x1000
@@ -222,7 +222,7 @@ LINUX_XEN_NOTES = [
     ("Xen", 17, struct.pack("<I", 0x8801)), ("Xen", 9, b"yes\0"),
     ("Xen", 8, b"generic\0"), ("Xen", 14, struct.pack("<I", 1)),
     ("Xen", 16, struct.pack("<I", 1)), ("Xen", 12, q(0xffff800000000000)),
-    ("Xen", 4, q(0)), ("Linux", 0x100, b"6.1.0-56-amd64\0"),
+    ("Xen", 4, q(0)), ("Linux", 0x100, b"0.0.0-fixture\0"),
     ("Xen", 18, struct.pack("<I", 0x1000850)),
 ]
 
@@ -291,13 +291,13 @@ SEEDS = {
         "domU": pv_start_info(flags=0, cmdline=b""),
     },
     "fuzz_xen_notes": {
-        "linux-6.1": notes_elf(LINUX_XEN_NOTES),
+        "linux-generic": notes_elf(LINUX_XEN_NOTES),
         "earlyboot": notes_elf([
             ("Xen", 6, b"earlyboot\0"), ("Xen", 5, b"xen-3.0\0"),
             ("Xen", 8, b"generic\0"), ("Xen", 3, q(0xffffffff80000000)),
             ("Xen", 4, q(0xffffffff80000000)), ("Xen", 1, q(0xffffffff80000000)),
             ("Xen", 2, q(0xffffffff80001000))]),
-        "no-xen-notes": notes_elf([("Linux", 0x100, b"6.1.0\0")]),
+        "no-xen-notes": notes_elf([("Linux", 0x100, b"0.0.0\0")]),
         "bad-descsz": notes_elf([("Xen", 1, b"abc")] + LINUX_XEN_NOTES[:4]),
     },
     "fuzz_pvh_start_info": {

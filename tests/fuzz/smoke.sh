@@ -3,7 +3,10 @@
 # time and print one line per harness:
 #   PASS fuzz:<harness>: N executions in S s (corpus C)
 #   FAIL fuzz:<harness>: <crash kind>; reproducer <path> (rerun: <command>)
-#   SKIP fuzz:<harness>: <why>           (clang has no libFuzzer runtime)
+#   FAIL fuzz:<harness>: no executions (log <path>)   (a run that fuzzed
+#                        nothing tested nothing, whatever its status)
+#   SKIP fuzz:<harness>: <why>           (clang has no libFuzzer runtime;
+#                        a FAIL under CI=true: tests/lib/deps.bash)
 #
 # tests/run-tests.sh runs it as a smoke test (FUZZ_SECONDS default 3 each).
 # `make fuzz` runs it with FUZZ_SECONDS=60 and FUZZ_WORK=build/fuzz/work, a
@@ -14,6 +17,7 @@
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
+. tests/lib/deps.bash
 secs=${FUZZ_SECONDS:-3}
 work=${FUZZ_WORK:-}
 crashes=build/fuzz/crashes
@@ -40,7 +44,8 @@ for src in tests/fuzz/fuzz_*.c; do
 			echo "FAIL fuzz:$h: $bin not built (make fuzz-build)"
 			status=1
 		else
-			echo "SKIP fuzz:$h: ${FUZZ_CC:-clang} has no libFuzzer runtime (Debian package clang)"
+			missing_dep "fuzz:$h" "the libFuzzer runtime of ${FUZZ_CC:-clang}" \
+				"clang, and libclang-rt-14-dev for clang 14" || status=1
 		fi
 		continue
 	fi
@@ -59,12 +64,16 @@ for src in tests/fuzz/fuzz_*.c; do
 		"$dir" "$seeds" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	execs=${execs:-0}
-	total=$((total + execs))
+	total=$((total + ${execs:-0}))
 	if [ "$rc" -ne 0 ]; then
 		repro=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
 		kind=$(grep -m1 -oE 'ERROR: (AddressSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-zA-Z-]+|runtime error: .*|promise broken: .*' "$log")
 		echo "FAIL fuzz:$h: ${kind:-exit status $rc}; reproducer ${repro:-none} (rerun: $bin ${repro:-}; log $log)"
+		status=1
+		continue
+	fi
+	if [ -z "$execs" ] || [ "$execs" = 0 ]; then
+		echo "FAIL fuzz:$h: ${execs:-no} executions (no stat::number_of_executed_units > 0 in the log; log $log)"
 		status=1
 		continue
 	fi

@@ -315,16 +315,57 @@ static void check_tables(const struct eb_bootinfo *bi, uint64_t cr3)
 	}
 }
 
-/* Returns 1 if checked, 0 if there is no initrd. */
+/*
+ * tk.initrd=<bytes> on the command line: the value, and *given = true (the
+ * boot scripts add it whenever they hand the loader an initrd). A value
+ * that is not a decimal byte count fails the check: a typo must not turn
+ * the promise into no promise.
+ */
+static uint64_t initrd_promise(const char *cmdline, bool *given)
+{
+	static const char key[] = "tk.initrd=";
+	const size_t klen = sizeof key - 1;
+	*given = false;
+	for (const char *p = cmdline; *p; p++) {
+		if ((p != cmdline && p[-1] != ' ') || strncmp(p, key, klen) != 0)
+			continue;
+		const char *v = p + klen;
+		uint64_t n = 0;
+		const char *q = v;
+		for (; *q >= '0' && *q <= '9'; q++) {
+			if (n > (~0ULL - 9) / 10)
+				tk_fail("initrd", "tk.initrd=%.24s is too large", v);
+			n = n * 10 + (uint64_t)(*q - '0');
+		}
+		if (q == v || (*q != ' ' && *q != '\0'))
+			tk_fail("initrd", "tk.initrd=%.24s is not a byte count", v);
+		*given = true;
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * Returns 1 if checked, 0 if there is no initrd and none was promised
+ * (tk.initrd=): an initrd the loader was given but did not hand over fails.
+ */
 static unsigned check_initrd(const struct eb_bootinfo *bi)
 {
 	const char *c = "initrd";
 	const struct eb_module *md = 0;
+	bool promised;
+	uint64_t want = initrd_promise(bi->cmdline, &promised);
 	for (uint32_t i = 0; i < bi->mod_count; i++)
 		if (strcmp(bi->mods[i].name, "initrd") == 0)
 			md = &bi->mods[i];
+	if (!md && promised)
+		tk_fail(c, "tk.initrd=%llu, but no module named 'initrd' was handed over (%u modules)",
+			(unsigned long long)want, bi->mod_count);
 	if (!md)
 		return 0;
+	if (promised && md->len != want)
+		tk_fail(c, "module 'initrd' has %llu bytes, tk.initrd=%llu",
+			(unsigned long long)md->len, (unsigned long long)want);
 	if (md->va != bi->dmap_base + md->pa)
 		tk_fail(c, "module va 0x%llx is not the direct-map address of 0x%llx",
 			(unsigned long long)md->va, (unsigned long long)md->pa);

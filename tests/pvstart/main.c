@@ -116,7 +116,7 @@ static uint64_t entry_pfn(const struct walk *w, uint64_t e)
  * by their order; what is checked against [pt_base, pt_base + nr_pt_frames)
  * is only that each lies in xen.h's "bootstrap page tables" element, which
  * the loader builds from pt_base on (docs/pv.md) and Xen's dom0 builder
- * does too (pvstart-xen passes the same checks).
+ * does too (reference:xen-builder-pvstart passes the same checks).
  */
 static const uint64_t *table_at(struct walk *w, uint64_t e, const char *level)
 {

@@ -7,7 +7,9 @@ audit must fail naming that rule and the dump line; the facts it relies on
 Prints "PASS ptdump_audit:<case>" / "FAIL ptdump_audit:<case>: <detail>".
 """
 
+import atexit
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -78,6 +80,8 @@ def elf(exec_segs):
 
 
 TMP = tempfile.mkdtemp(prefix="ptdump-audit-test.")
+# Removed at exit: a test run leaves nothing outside build/.
+atexit.register(shutil.rmtree, TMP, ignore_errors=True)
 
 
 def run(text, *args, name="t.log"):

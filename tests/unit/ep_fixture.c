@@ -201,8 +201,10 @@ struct fx *fx_new(const struct fx_opts *opts)
 		.lazy_pool_state = f->lazy_state,
 	};
 	if (!o.no_init) {
+		unsigned long checks = th_checks();
 		enum ep_err e = ep_init(&f->ctx, &f->cfg);
 		REQUIREF(e == EP_OK, "ep_init: %s: %s", fx_err_name(e), fx_errline(f));
+		th_checks_reset(checks); /* the fixture's, not the case's (harness.h) */
 		fx_use_root(f);
 	}
 	return f;
@@ -237,8 +239,10 @@ const char *fx_errline(struct fx *f)
 bool fx_expect_ep(const char *file, int line, struct fx *f, const char *what,
 		  enum ep_err got, enum ep_err want, bool fatal)
 {
-	if (got == want)
+	if (got == want) {
+		th_pass();
 		return true;
+	}
 	if (got != EP_OK)
 		th_fail(file, line, "%s: expected %s, got %s (%s)", what,
 			fx_err_name(want), fx_err_name(got), fx_errline(f));
@@ -358,6 +362,7 @@ bool fx_check_mapped(const char *file, int line, struct fx *f, uint64_t va,
 			}
 		}
 	}
+	th_pass(); /* one check, however many pages */
 	return true;
 }
 
@@ -379,6 +384,7 @@ bool fx_check_unmapped(const char *file, int line, struct fx *f, uint64_t va,
 			return false;
 		}
 	}
+	th_pass(); /* one check, however many pages */
 	return true;
 }
 
@@ -515,10 +521,13 @@ bool fx_check_same(const char *file, int line, struct fx *f, const struct fx_sna
 				s->lstate[i], f->lazy_state[i]);
 			return false;
 		}
-	return same_mem(file, line, "main pool", f->cfg.pool_pa, s->pool, f->pool_mem,
-			f->cfg.pool_frames * PAGE) &&
-	       same_mem(file, line, "lazy pool", f->cfg.lazy_pool_pa, s->lazy,
-			f->lazy_mem, f->cfg.lazy_pool_frames * PAGE);
+	bool ok = same_mem(file, line, "main pool", f->cfg.pool_pa, s->pool,
+			   f->pool_mem, f->cfg.pool_frames * PAGE) &&
+		  same_mem(file, line, "lazy pool", f->cfg.lazy_pool_pa, s->lazy,
+			   f->lazy_mem, f->cfg.lazy_pool_frames * PAGE);
+	if (ok)
+		th_pass();
+	return ok;
 }
 
 static bool shadow_pool_ok(const char *file, int line, const char *what,
@@ -537,7 +546,7 @@ static bool shadow_pool_ok(const char *file, int line, const char *what,
 
 bool fx_check_shadow(const char *file, int line, struct fx *f)
 {
-	return shadow_pool_ok(file, line,
+	bool ok = shadow_pool_ok(file, line,
 			      "table memory written behind set_entry/set_run (shadow vs real)",
 			      f->cfg.pool_pa, f->cfg.pool_frames, f->pool_state,
 			      f->pool_mem, f->shadow_pool) &&
@@ -545,6 +554,9 @@ bool fx_check_shadow(const char *file, int line, struct fx *f)
 			      "lazy table memory written behind set_entry/set_run (shadow vs real)",
 			      f->cfg.lazy_pool_pa, f->cfg.lazy_pool_frames,
 			      f->lazy_state, f->lazy_mem, f->shadow_lazy);
+	if (ok)
+		th_pass();
+	return ok;
 }
 
 uint64_t rng_next(struct rng *r)

@@ -16,6 +16,22 @@
  * going on would only crash. Cleanups registered with th_defer run after the
  * case however it ended. th_done() returns the exit status: nonzero if any
  * case failed.
+ *
+ * Every case must check something. The harness counts the checks a case
+ * makes: each CHECK*, REQUIRE*, th_check_eq/th_check_str, th_pass and
+ * th_fail is one. A case that ends without any check and without skipping
+ * can never fail, which is a defect of the test, so it FAILs:
+ *	FAIL <file>:<case>: made no check
+ * A helper that judges with `if (bad) th_fail(...)` makes no check when all
+ * is well: it must say so, with CHECKF(!bad, ...) or th_pass() on the good
+ * path, so the cases that assert only through it count. The REQUIREs a
+ * fixture makes while it is built (fx_new, xfx_new) do not count: a case
+ * that only builds one has checked nothing (th_checks_reset below).
+ *
+ * A skip names why (the missing file, the package that provides it). With
+ * CI=true in the environment a skip is a FAIL, since CI has everything
+ * installed and a skip there hides a test that did not run:
+ *	FAIL <file>:<case>: skipped under CI: <why>
  */
 #ifndef EARLYBOOT_TEST_HARNESS_H
 #define EARLYBOOT_TEST_HARNESS_H
@@ -28,13 +44,24 @@ typedef void (*th_case_fn)(void);
 void th_run_case(const char *file, const char *name, th_case_fn fn);
 int th_done(void);
 
-/* Record a failure of the running case (only the first one is printed). */
+/* Record a failure of the running case (only the first one is printed);
+ * counts as a check. */
 void th_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* End the running case now (after th_fail, or to skip). */
 _Noreturn void th_abort(void);
 _Noreturn void th_skip(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
+/* Record a check that passed (what CHECK does when its condition holds). */
+void th_pass(void);
+/*
+ * A fixture's setup (ep_fixture.c, xen_fixture.c) asserts that the fixture
+ * came up, which is no check of the case's own: it takes th_checks() before
+ * and th_checks_reset() to that after, so a case that only builds a fixture
+ * still "made no check".
+ */
+unsigned long th_checks(void);
+void th_checks_reset(unsigned long n);
 /* True once the running case has recorded a failure: loops stop early. */
 bool th_failed(void);
 /* Run fn(arg) when the running case ends, last registered first. */
@@ -46,14 +73,15 @@ void *th_alloc(uint64_t size);
 #define RUN(name) th_run_case(__FILE__, #name, name)
 
 #define CHECK(c) \
-	((c) ? (void)0 : th_fail(__FILE__, __LINE__, "check failed: %s", #c))
-#define CHECKF(c, ...) ((c) ? (void)0 : th_fail(__FILE__, __LINE__, __VA_ARGS__))
+	((c) ? th_pass() : th_fail(__FILE__, __LINE__, "check failed: %s", #c))
+#define CHECKF(c, ...) ((c) ? th_pass() : th_fail(__FILE__, __LINE__, __VA_ARGS__))
 #define REQUIRE(c)                                                           \
 	do {                                                                 \
 		if (!(c)) {                                                  \
 			th_fail(__FILE__, __LINE__, "required: %s", #c);     \
 			th_abort();                                          \
 		}                                                            \
+		th_pass();                                                   \
 	} while (0)
 #define REQUIREF(c, ...)                                      \
 	do {                                                  \
@@ -61,6 +89,7 @@ void *th_alloc(uint64_t size);
 			th_fail(__FILE__, __LINE__, __VA_ARGS__); \
 			th_abort();                           \
 		}                                             \
+		th_pass();                                    \
 	} while (0)
 
 /* Integer equality, both values shown in hex and decimal. */

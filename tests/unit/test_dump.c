@@ -39,17 +39,18 @@ static struct lines *dump(struct fx *f)
 	return l;
 }
 
+/* Two checks: the number of lines, then every line (the first that differs). */
 static void expect_lines(struct lines *l, const char *const *want, size_t n)
 {
-	if (l->n != n)
-		th_fail(__FILE__, __LINE__, "dump has %zu lines, expected %zu; first: \"%s\"",
-			l->n, n, l->n ? l->v[0] : "");
+	CHECKF(l->n == n, "dump has %zu lines, expected %zu; first: \"%s\"",
+	       l->n, n, l->n ? l->v[0] : "");
 	for (size_t i = 0; i < n && i < l->n; i++)
 		if (strcmp(l->v[i], want[i]) != 0) {
 			th_fail(__FILE__, __LINE__, "dump line %zu:\n got \"%s\"\nwant \"%s\"", i,
 				l->v[i], want[i]);
 			return;
 		}
+	th_pass();
 }
 
 TEST(dump_empty_tree)

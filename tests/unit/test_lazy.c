@@ -98,6 +98,7 @@ static void touch_and_check(struct fx *f, const struct region *r, uint64_t va,
 			(unsigned long long)p.pa, p.level, p.perms);
 		th_abort();
 	}
+	th_pass(); /* served, and translates as the region says */
 }
 
 struct eager {
@@ -136,6 +137,7 @@ static void check_eager_quick(struct fx *f, const struct eager *e, size_t n,
 			}
 		}
 	}
+	th_pass(); /* every eager page as it was */
 }
 
 /* Tables reachable from the root: each is a used main-pool frame or a lazy
@@ -623,6 +625,7 @@ static void check_complete(struct fx *f)
 			}
 		}
 	}
+	th_pass(); /* every sampled page completed as its region says */
 }
 
 TEST(lazy_complete_maps_every_page)

@@ -159,7 +159,7 @@ static void check_p2m(const struct pv_layout *l, const xen_pfn_t *old)
 	CHECK(memcmp(a, b, l->nr_pages * sizeof *a) == 0);
 }
 
-/* The real run: Debian's 6.1 vmlinux, busybox initramfs, 512 MiB dom0. */
+/* The real run: Debian 12's generic vmlinux, busybox initramfs, 512 MiB dom0. */
 static struct pv_layout_in real_run(void)
 {
 	return (struct pv_layout_in){

@@ -23,6 +23,7 @@ static void expect_states(struct fx *f, uint64_t from, uint64_t to, int want)
 			return;
 		}
 	}
+	th_pass();
 }
 
 TEST(init_pool_layout)

@@ -59,6 +59,7 @@ static void check_sizing(int line, const struct sizing *s, uint64_t seed)
 			(unsigned long long)ep_pool_used(&f->ctx.pool));
 		th_abort();
 	}
+	th_pass(); /* need frames were enough, and every one was used */
 	/* One fewer frame must not be enough (the answer is the least). */
 	if (need > 1) {
 		e = map_all(s, need - 1, &f);
@@ -67,6 +68,8 @@ static void check_sizing(int line, const struct sizing *s, uint64_t seed)
 				"seed %llu: sized %llu frames, but %llu frames gave %s",
 				(unsigned long long)seed, (unsigned long long)need,
 				(unsigned long long)(need - 1), fx_err_name(e));
+		else
+			th_pass();
 	}
 }
 

@@ -1,10 +1,11 @@
 /*
  * pv/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
- * note by note: Linux's set (as Debian's 6.1 vmlinux carries it: no
+ * note by note: Linux's set (as Debian 12's generic vmlinux carries it: no
  * HYPERCALL_PAGE, FEATURES without a NUL), earlyboot's own, then one thing
  * wrong at a time, each refused with a message naming what. When make has
- * built them, the real build/linux/vmlinux and build/earlyboot-pv.elf are
- * read too (SKIP otherwise).
+ * built them, the real build/linux/vmlinux (the kernel tools/linux-image
+ * names, mk/linux.mk) and build/earlyboot-pv.elf are read too (SKIP
+ * otherwise).
  */
 #define _DEFAULT_SOURCE
 #include <elf.h>
@@ -81,7 +82,8 @@ static uint8_t *make_elf(const struct note *notes, unsigned n, unsigned segs,
 static const char linux_features[41] = "!writable_page_tables|pae_pgdir_above_4gb";
 static const uint32_t linux_supported = 0x8801, one = 1;
 
-/* Debian 6.1.0-56's vmlinux (readelf -n), in its order. */
+/* Debian 12's generic vmlinux (readelf -n), in its order; its release
+ * string (the "Linux" note) replaced by a made-up one. */
 static unsigned linux_notes(struct note *o)
 {
 	struct note v[] = {
@@ -100,7 +102,7 @@ static unsigned linux_notes(struct note *o)
 		N(XEN_ELFNOTE_HV_START_LOW, 0xffff800000000000ULL),
 		N(XEN_ELFNOTE_PADDR_OFFSET, 0),
 		{ "GNU", 3, "0123456789abcdefghij", 20 },
-		{ "Linux", 0x100, "6.1.0-56-amd64", 15 },
+		{ "Linux", 0x100, "0.0.0-fixture", 14 },
 		N(XEN_ELFNOTE_PHYS32_ENTRY, 0x1000850),
 	};
 	memcpy(o, v, sizeof v);
@@ -192,7 +194,7 @@ TEST(small_numeric_descriptors)
 
 TEST(no_xen_notes)
 {
-	struct note v[] = { { "Linux", 0x100, "6.1.0", 6 }, { "GNU", 3, "abcd", 4 } };
+	struct note v[] = { { "Linux", 0x100, "0.0.0", 6 }, { "GNU", 3, "abcd", 4 } };
 	uint64_t len;
 	uint8_t *f = make_elf(v, 2, 1, &len);
 	EXPECT_BAD(f, len, "no Xen ELF notes");
@@ -323,7 +325,7 @@ TEST(real_debian_vmlinux)
 	uint64_t len;
 	uint8_t *f = slurp("build/linux/vmlinux", &len);
 	if (!f)
-		th_skip("build/linux/vmlinux not built (make linux)");
+		th_skip("build/linux/vmlinux not built: run `make linux` (the kernel of package linux-image-amd64, named by tools/linux-image)");
 	REQUIRE_EQ(parse(f, len), 0);
 	CHECK_EQ(out.virt_base, VB);
 	CHECK_EQ(out.paddr_offset, 0);

@@ -1,6 +1,7 @@
 # Stock Linux in every world: the files, fixtures and QEMU command lines
 # shared by the boot tests (tests/boot/linux.sh) and the side-by-side boot
-# timing (tools/bench-boot). Sourced after tests/boot/lib.sh, never run.
+# timing (tools/bench-boot). Sourced after tests/lib/boot.bash, never run
+# (tests/lib/ holds no tests).
 
 EFI=build/earlyboot.efi
 PVH=build/earlyboot-pvh.elf
@@ -13,6 +14,12 @@ FIX=build/linux-fixtures
 XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 mkdir -p "$LOGS" "$FIX"
 
+# make linux takes the kernel from Debian's package: without it there is
+# nothing to build, which is a missing dependency, not a build to rerun.
+if [ ! -f "$BZ" ] && ! ls /boot/vmlinuz-*-amd64 >/dev/null 2>&1; then
+	missing_dep "boot:$WORLD" "a Debian kernel image (/boot/vmlinuz-*-amd64)" linux-image-amd64
+	exit
+fi
 need_built "$EFI" "$PVH" "$BZ" "$VMLINUX" "$INITRD"
 need_qemu
 have_xen=0

@@ -1,0 +1,9 @@
+# Host tools the build makes: build/tools/bootfixture writes the boot
+# tests' fixtures (a CRC-checked initrd, ELF files with a field changed, a
+# corrupt PE). Included from the top-level Makefile.
+
+$(BUILD)/tools/bootfixture: tools/bootfixture.c common/crc32.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(WARN) -O1 -g -Icommon -MMD -MP -o $@ tools/bootfixture.c common/crc32.c
+
+IMAGES += $(BUILD)/tools/bootfixture

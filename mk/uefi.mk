@@ -1,0 +1,44 @@
+# The UEFI world: build/earlyboot.efi, and build/efiapp.efi (a PE/EFI
+# application the boot tests hand earlyboot as kernel=). Included from the
+# top-level Makefile. Objects in build/efi/; common/ from
+# build/efi/libcommon.a (mk/common.mk).
+
+# ---- GNU-EFI's link (its compile flags: mk/common.mk's efi flavour) ------
+EFI_LIBDIR := /usr/lib
+EFI_CRT0   := $(EFI_LIBDIR)/crt0-efi-x86_64.o
+EFI_LDS    := $(EFI_LIBDIR)/elf_x86_64_efi.lds
+
+# Every GNU-EFI application: build/NAME.efi from build/efi/NAME.so, which
+# links crt0, the objects listed as its prerequisites (below), then
+# build/efi/libcommon.a. A shared object may keep undefined symbols, so
+# --no-undefined turns a missing one into a link error.
+$(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS) $(BUILD)/efi/libcommon.a
+	$(LD) -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic --no-undefined \
+	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(filter %.o,$(filter-out $(EFI_CRT0),$^)) \
+	    $(BUILD)/efi/libcommon.a -lefi -lgnuefi -o $@
+
+$(BUILD)/%.efi: $(BUILD)/efi/%.so
+	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+	    -j .rela -j .rel.* -j .rela.* -j .reloc \
+	    --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
+$(BUILD)/efi/efiapp.so: $(BUILD)/efi/tests/efiapp/efiapp.o
+
+IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
+
+# The firmware-map and load-options parsers are portable: host tests and
+# fuzzers link them (mk/unit.mk, mk/fuzz.mk).
+EFI_PORTABLE := efi/fwmap.c efi/loadopts.c
+HOST_INCS    += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
+
+# ---- booting it -----------------------------------------------------------
+# `make run`: one boot with ptdump (tests/boot/uefi.sh run, tests/lib/boot.bash's show_run).
+# Makefile's `run` installs missing packages, then makes boot-run-uefi.
+.PHONY: boot-run-uefi test-boot-uefi
+boot-run-uefi: $(BUILD)/earlyboot.efi $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture
+	@tests/boot/uefi.sh run
+
+test-boot-uefi: $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/testkernel.elf \
+                $(BUILD)/tools/bootfixture
+	@tests/boot/uefi.sh

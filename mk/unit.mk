@@ -1,0 +1,47 @@
+# Host unit tests (build/unit/test_*, tests/unit/) and the page-table bench
+# (make bench). Included from the top-level Makefile after the world
+# makefiles, whose *_PORTABLE lists (code that runs both in an image and on
+# the host) it links, with the include directories they add to HOST_INCS.
+
+# Host tests: the same sources, under ASan and UBSan.
+HOSTCFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
+              -fno-sanitize-recover=all -fno-omit-frame-pointer -Icommon -Itests/unit \
+              $(HOST_INCS)
+$(eval $(call objdir,host,HOSTCC,HOSTCFLAGS))
+
+# common/ code that runs both in images and on the host.
+COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c))
+UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+# Compiled once, linked into every unit test binary.
+HOST_OBJS    := $(patsubst %.c,$(BUILD)/host/%.o,$(sort $(COMMON_PORTABLE) \
+                $(EFI_PORTABLE) $(PVH_PORTABLE) $(PV_PORTABLE)) $(UNIT_SUPPORT))
+
+# (Named here, not in the pattern, so make keeps the objects after a link.)
+$(UNIT_TESTS): $(HOST_OBJS)
+$(BUILD)/unit/%: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS)
+
+.PHONY: unit test-unit bench bench-boot
+unit: $(UNIT_TESTS)
+
+test-unit: unit
+	@tests/run-tests.sh unit
+
+# The bench measures common/ compiled as the images compile it (no SIMD).
+BENCHFLAGS     := $(WARN) -O2 -g -Icommon
+BENCH_OBJFLAGS := $(BENCHFLAGS) -mgeneral-regs-only
+$(eval $(call objdir,bench,HOSTCC,BENCH_OBJFLAGS))
+BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(COMMON_PORTABLE))
+
+$(BUILD)/bench/bench_paging: tools/bench_paging.c $(BENCH_OBJS)
+	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(BENCH_OBJS)
+
+bench: deps $(BUILD)/bench/bench_paging
+	$(BUILD)/bench/bench_paging
+
+# Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
+bench-boot: deps
+	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
+	tools/bench-boot

@@ -1,0 +1,207 @@
+# Shared machinery of the QEMU boot tests (tests/boot/*.sh, and
+# tools/bench-boot). Sourced, never run: it lives in tests/lib/, where
+# tests/run-tests.sh looks for no tests (it fails any tests/boot/*.sh that
+# is not executable, so a helper there would be a false failure).
+#
+# The sourcing script sets WORLD (uefi, pvh, pv: the prefix of its case
+# names, boot:WORLD-CASE, and of its logs, build/logs/WORLD-CASE.log) and,
+# for firmware output, BOOT_STRIP_ESC=1. Sourcing moves to the tree's root.
+#
+# Every boot runs QEMU under timeout (BOOT_TIMEOUT, default 60 s) with
+# isa-debug-exit at port 0xf4 (status 33 kernel PASS, 35 kernel FAIL,
+# 37 loader error) and the serial port in the case's log; BOOT_JOBS
+# (default 2) boots run at once.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
+. tests/lib/deps.bash
+
+KERNEL=build/testkernel.elf
+FIXTURE=build/tools/bootfixture
+XEN_GZ=/boot/xen-4.17-amd64.gz
+XEN=build/xen.elf
+LOGS=build/logs
+JOBS=${BOOT_JOBS:-2}
+TIMEOUT=${BOOT_TIMEOUT:-60}
+
+# need_built FILE...: each must exist, else one FAIL line and exit 1.
+need_built() {
+	local f
+	for f in "$@"; do
+		if [ ! -f "$f" ]; then
+			echo "FAIL boot:$WORLD-setup: $f missing (run make)"
+			exit 1
+		fi
+	done
+}
+
+# need_qemu: without qemu-system-x86_64 the whole world cannot run: one
+# SKIP line and exit 0, or under CI=true one FAIL and exit 1 (missing_dep).
+need_qemu() {
+	if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+		missing_dep "boot:$WORLD" qemu-system-x86_64 qemu-system-x86
+		exit
+	fi
+}
+
+# Debian's package of the hypervisor $XEN_GZ, for missing_dep.
+XEN_PKG=xen-hypervisor-4.17-amd64
+
+# ---- what a good boot's verdict must say ---------------------------------
+# The test kernel counts the checks it ran (tests/kernel/checks.c, pv.c)
+# and prints "TESTKERNEL: PASS <world> <n> checks"; each good boot pins n
+# from what it handed over, so a check that quietly stops running (or a
+# module that quietly goes missing) fails the case.
+TK_CHECKS_COMMON=6 # header memmap nx segments dmap tables
+TK_CHECKS_INITRD=1 # initrd: run when a module "initrd" is there
+TK_CHECKS_PV=5     # pv-ro pv-ebusy pv-spare pv-template pv-cr3 (Xen PV only)
+
+# tk_pass_re WORLD INITRD: the regex of a good boot's verdict line. WORLD
+# is the name the kernel prints (uefi, pvh, pvh-xen, pv); INITRD is the
+# initrd file handed to the loader, "" for none.
+tk_pass_re() {
+	local n=$TK_CHECKS_COMMON
+	[ -n "$2" ] && n=$((n + TK_CHECKS_INITRD))
+	[ "$1" = pv ] && n=$((n + TK_CHECKS_PV))
+	echo "^TESTKERNEL: PASS $1 $n checks"
+}
+
+# tk_initrd_arg FILE: the kernel command-line switch that promises the test
+# kernel an initrd of FILE's length (tk.initrd=<bytes>, docs/handoff.md):
+# without it a loader that drops the initrd would only lower the count.
+tk_initrd_arg() {
+	echo "tk.initrd=$(stat -c %s "$1")"
+}
+
+# prepare_xen: QEMU's multiboot loader wants the hypervisor decompressed:
+# build/xen.elf from $XEN_GZ, redone when that is newer.
+# Succeeds when build/xen.elf is there to boot.
+prepare_xen() {
+	if [ -e "$XEN_GZ" ] && { [ ! -s "$XEN" ] || [ "$XEN_GZ" -nt "$XEN" ]; }; then
+		zcat "$XEN_GZ" >"$XEN.tmp" && mv "$XEN.tmp" "$XEN"
+	fi
+	[ -s "$XEN" ]
+}
+
+# qemu_boot NAME QEMU_ARG...: one boot of qemu-system-x86_64 with the
+# machine-specific QEMU_ARGs plus the common ones (no reboot, no display,
+# no network, serial into the case's log, isa-debug-exit). Prints QEMU's
+# exit status (124 or 137: timed out).
+qemu_boot() {
+	local log=$LOGS/$WORLD-$1.log
+	shift
+	rm -f "$log"
+	timeout --kill-after=5 "$TIMEOUT" qemu-system-x86_64 "$@" \
+		-no-reboot -display none -monitor none -serial "file:$log" -net none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null >/dev/null 2>&1
+	echo $?
+}
+
+# clean_log FILE: the log's nonempty lines, carriage returns dropped (and,
+# with BOOT_STRIP_ESC=1, firmware screen control).
+clean_log() {
+	if [ "${BOOT_STRIP_ESC:-0}" = 1 ]; then
+		tr -d '\r' <"$1" 2>/dev/null | sed 's/\x1b\[[0-9;=]*[A-Za-z]//g' | grep -av '^$'
+	else
+		tr -d '\r' <"$1" 2>/dev/null | grep -av '^$'
+	fi
+}
+
+# tail_of FILE [N]: the last N (4) lines of a log on one line.
+tail_of() {
+	clean_log "$1" | tail -n "${2:-4}" | tr '\n' '|' | sed 's/|$//'
+}
+
+# judge NAME STATUS WANT_STATUS PATTERN [ERRORS [PATTERN...]]: one result
+# line. ERRORS is how many "earlyboot: error:" lines the log must hold
+# (default 0); every PATTERN (extended regex) must match some line.
+judge() {
+	local name=$1 st=$2 want=$3 pat=$4 nerr=${5:-0}
+	shift 4
+	shift $(($# > 0 ? 1 : 0))
+	local log=$LOGS/$WORLD-$name.log
+	local got_err missing= p
+	got_err=$(grep -ac '^earlyboot: error: ' "$log" 2>/dev/null)
+	for p in "$pat" "$@"; do
+		if ! grep -aqE "$p" "$log" 2>/dev/null; then
+			missing=$p
+			break
+		fi
+	done
+	if [ "$st" = 124 ] || [ "$st" = 137 ]; then
+		echo "FAIL boot:$WORLD-$name: timed out after ${TIMEOUT}s; last lines: $(tail_of "$log")"
+	elif [ "$st" != "$want" ]; then
+		echo "FAIL boot:$WORLD-$name: QEMU exit status $st, want $want; last lines: $(tail_of "$log")"
+	elif [ -n "$missing" ]; then
+		echo "FAIL boot:$WORLD-$name: no line matching '$missing'; last lines: $(tail_of "$log")"
+	elif [ "$got_err" != "$nerr" ]; then
+		echo "FAIL boot:$WORLD-$name: $got_err 'earlyboot: error:' lines, want $nerr; last lines: $(tail_of "$log")"
+	else
+		echo "PASS boot:$WORLD-$name"
+	fi
+}
+
+# show_run NAME STATUS: what a `run` boot did (make run, run-pvh,
+# run-pvh-xen, run-pv), in four parts: the boot log up to the test
+# kernel's verdict (its ptdump lines, and Xen's own boot lines when the
+# kernel passed, summed up in one line each), the verdict, the address
+# space handed to the kernel as a table (tools/ptdump-view), and the path
+# of the same as a picture, build/run/WORLD[-xen].svg. Succeeds when the
+# kernel passed (QEMU exit status 33) and the view read the dump.
+show_run() {
+	local name=$1 st=$2 log=$LOGS/$WORLD-$1.log
+	local svg=build/run/$WORLD${1#run}.svg verdict ok=0 view_rc
+	verdict=$(clean_log "$log" | grep -aE '^TESTKERNEL: (PASS|FAIL)' | tail -n 1)
+	[ "$st" = 33 ] && [ "${verdict#TESTKERNEL: PASS}" != "$verdict" ] && ok=1
+
+	echo "== boot log: $log (QEMU exit status $st) =="
+	# Up to the verdict (every line when the kernel did not pass). Each run
+	# of ptdump lines (and, when the kernel passed, of Xen's own boot lines)
+	# becomes one bracketed line in its place.
+	clean_log "$log" | awk -v quiet="$ok" \
+		-v dump="ptdump: lines, the dump shown as a table below" \
+		-v xen="lines of Xen's own boot output, in the log" '
+		function note(what) { if (n) printf "   [%d %s]\n", n, what; n = 0 }
+		/^ptdump:/ { if (run != "d") note(xen); run = "d"; n++; next }
+		quiet && /^\(XEN\)/ { if (run != "x") note(dump); run = "x"; n++; next }
+		{ note(run == "d" ? dump : xen); run = ""; print }
+		quiet && /^TESTKERNEL: (PASS|FAIL)/ { exit }
+		END { note(run == "d" ? dump : xen) }'
+	echo
+	echo "== verdict =="
+	if [ -n "$verdict" ]; then
+		echo "$verdict"
+	else
+		echo "no TESTKERNEL verdict in the log (QEMU exit status $st: 33 kernel PASS, 35 kernel FAIL, 37 loader error, 124 timed out)"
+	fi
+	echo
+	echo "== address space handed to the kernel: tools/ptdump-view $log =="
+	mkdir -p "$(dirname "$svg")"
+	rm -f "$svg"
+	tools/ptdump-view "$log" --svg "$svg"
+	view_rc=$?
+	echo
+	if [ "$view_rc" = 0 ]; then
+		echo "== picture: $svg (open it in a browser) =="
+	else
+		echo "== no picture: tools/ptdump-view failed (exit status $view_rc) =="
+	fi
+	[ "$ok" = 1 ] && [ "$view_rc" = 0 ]
+}
+
+# run_cases FUNC CASE...: FUNC CASE for every case, at most $JOBS at once,
+# each printing its result lines; they come out in case order.
+run_cases() {
+	local func=$1 c i=0
+	shift
+	boot_tmp=$(mktemp -d) || exit 2
+	trap 'rm -rf "$boot_tmp"' EXIT
+	for c in "$@"; do
+		while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+			wait -n
+		done
+		"$func" "$c" >"$boot_tmp/$(printf %03d $i)" &
+		i=$((i + 1))
+	done
+	wait
+	cat "$boot_tmp"/* 2>/dev/null
+}
