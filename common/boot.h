@@ -14,7 +14,7 @@
 #include "bootinfo.h"
 #include "cmdline.h"
 #include "dmap.h"
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "elf_load.h"
 #include "handoff.h"
 #include "linux_boot.h"

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "memmap.h"
 
 /* Fixed base, the same in every world (Linux's x86-64 default, 4 levels). */

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "bootinfo.h"
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "memmap.h"
 
 struct eb_handoff_module {

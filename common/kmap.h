@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "elf_load.h"
 
 /* enum ep_perm for a segment's p_flags. */

@@ -7,7 +7,7 @@
 #include "boot.h"
 #include "bootinfo.h"
 #include "dmap.h"
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "fwmap.h"
 #include "libc.h"
 #include "loader.h"

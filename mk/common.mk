@@ -53,8 +53,12 @@ $$(BUILD)/$(1)/libcommon.a: $$(addprefix $$(BUILD)/$(1)/,$$(addsuffix .o,$$(base
 endef
 
 # ---- the image flavours ----------------------------------------------------
-COMMON_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) common/x86/isr.asm
-COMMON_XEN := $(wildcard common/xen/*.c) common/xen/hc_page.asm
+# common/paging/ is the page-table API with its native backend (every
+# world) and its xen backend (common/paging/xen/, with the hypercall door).
+COMMON_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) common/x86/isr.asm \
+              $(wildcard common/paging/*.c) $(wildcard common/paging/native/*.c)
+COMMON_XEN := $(wildcard common/xen/*.c) common/xen/hc_page.asm \
+              $(wildcard common/paging/xen/*.c)
 
 # efi: GNU-EFI's x86-64 application flags (a position-independent shared
 # object, Microsoft ABI at the firmware calls). The UEFI world uses no Xen.

@@ -9,7 +9,9 @@
 # (common/x86/cpu.c, traps.c, chainload.c) is never pulled, since a PV
 # kernel runs in ring 3 on Xen's trap table.
 
-PV_SRCS := $(wildcard pv/*.c) pv/entry.asm pv/trap_entry.asm
+# pv/start_of_day/: what the PV world builds for the next PV kernel (its
+# Xen notes, the layout Xen's builder would make, the kernel's tree).
+PV_SRCS := $(wildcard pv/*.c) $(wildcard pv/start_of_day/*.c) pv/entry.asm pv/trap_entry.asm
 # hc_page.o (the hypercall page) is named: nothing in the PV world calls
 # it by name, only the HYPERCALL_PAGE note gives its address, so as an
 # archive member it would be left out.
@@ -33,15 +35,17 @@ $(BUILD)/pvstart.elf: $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a linker/pvstart
 
 IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
 
-# Code that runs both in the image and on the host (the xen backend; the
+# Code that runs both in the image and on the host (the xen backend of
+# common/paging/xen/, which needs the hypercall door, so the bench leaves it
+# out; the
 # one counted hypercall door common/xen/hc.c is in mk/pvh.mk's
 # PVH_PORTABLE) is linked into every unit test, against the simulated Xen
 # in tests/unit/sim_xen*.c, which stands in for the raw call
 # xen_hypercall5. common/xen/hc_call.c (the real raw call) is image-only:
 # never in the host link.
-PV_PORTABLE := pv/xen_backend.c pv/xen_template.c pv/xen_activate.c \
-               pv/xen_request.c pv/xen_m2p.c pv/start_info.c pv/xen_notes.c \
-               pv/linux_layout.c pv/linux_tree.c
+PV_PORTABLE := $(wildcard common/paging/xen/*.c) pv/start_info.c \
+               pv/start_of_day/xen_notes.c pv/start_of_day/linux_layout.c \
+               pv/start_of_day/linux_tree.c
 HOST_INCS   += -Ipv
 
 # ---- booting it -----------------------------------------------------------

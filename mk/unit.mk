@@ -10,7 +10,8 @@ HOSTCFLAGS := $(WARN) -O1 -g -fsanitize=address,undefined \
 $(eval $(call objdir,host,HOSTCC,HOSTCFLAGS))
 
 # common/ code that runs both in images and on the host.
-COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c))
+COMMON_PORTABLE := $(filter-out common/libc.c common/arch_x86.c,$(wildcard common/*.c)) \
+                   $(wildcard common/paging/*.c) $(wildcard common/paging/native/*.c)
 UNIT_SUPPORT := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
 UNIT_TESTS   := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 # Compiled once, linked into every unit test binary.

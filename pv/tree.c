@@ -26,7 +26,7 @@
 #include "x86/audit.h"
 #include "x86/log.h"
 #include "x86/serial.h"
-#include "xen_backend.h"
+#include "paging/xen/xen_backend.h"
 
 #define PAGE 4096ULL
 /*

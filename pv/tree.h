@@ -7,8 +7,8 @@
 #include "cmdline.h"
 #include "elf_load.h"
 #include "pv.h"
-#include "xen_backend.h"
-#include "xen_notes.h"
+#include "paging/xen/xen_backend.h"
+#include "start_of_day/xen_notes.h"
 
 struct pv_boot {
 	struct eb_options opt;

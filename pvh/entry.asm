@@ -3,8 +3,9 @@
 ; flat CS/DS/ES/SS, paging off, ebx = physical address of struct
 ; hvm_start_info, no stack, nothing else promised. We do the least long
 ; mode needs: zero .bss, take our stack, identity-map this image with 2 MiB
-; pages (a throwaway map: pvh/bootstrap.c replaces it at once with a tree
-; built through common/early_paging.h), turn on PAE, LME (and NXE when the
+; pages (a throwaway map, the one piece of page-table code outside
+; common/paging/, because no C can run yet: pvh/bootstrap.c replaces it at
+; once with a tree built through common/paging/early_paging.h), turn on PAE, LME (and NXE when the
 ; CPU has NX), paging and WP, load a GDT with a 64-bit code segment, and
 ; call pvh_main(start_info_pa).
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "boot.h"
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "hvm_start_info.h"
 
 /* linker/pvh.ld */

@@ -5,7 +5,7 @@
  * what each means.
  */
 #define _POSIX_C_SOURCE 200809L
-#include "early_paging.h"
+#include "paging/early_paging.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 #include "cpu.h"
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "libc.h"
 
 /* isr.asm: one stub per exception vector. */

@@ -6,7 +6,7 @@
 #include "cmdline.h"
 #include "cpu.h"
 #include "dmap.h"
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "libc.h"
 #include "log.h"
 #include "serial.h"

@@ -31,7 +31,7 @@
 
 #include <stdint.h>
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "xen/abi.h"
 
 #define XEN_HC_STUB_SIZE 32

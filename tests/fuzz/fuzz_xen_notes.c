@@ -1,17 +1,17 @@
 /*
- * The Xen ELF notes of a PV kernel (pv/xen_notes.c), as the PV world reads
+ * The Xen ELF notes of a PV kernel (pv/start_of_day/xen_notes.c), as the PV world reads
  * the kernel file it is handed: any bytes as an ELF. Beyond the sanitizers
  * (the notes and their segments must stay inside the file), a successful
  * parse must hold what xen_notes.h promises: ENTRY, VIRT_BASE and
  * XEN_VERSION "xen-3.0" present, LOADER "generic" or GUEST_OS "linux",
  * strings terminated inside their buffers. Then the notes feed the start-
- * of-day planner (pv/linux_layout.c) the way pv/linux_enter.c does, on a
+ * of-day planner (pv/start_of_day/linux_layout.c) the way pv/linux_enter.c does, on a
  * small domain, and its layout must be packed, 4 MiB aligned and its
  * permutation its own inverse.
  */
 #include "fuzz.h"
-#include "linux_layout.h"
-#include "xen_notes.h"
+#include "start_of_day/linux_layout.h"
+#include "start_of_day/xen_notes.h"
 
 static int terminated(const char *s, size_t cap)
 {

@@ -134,7 +134,7 @@ void tk_pv_init(uint64_t rdi)
 
 /*
  * Xen's old bootstrap tables (the template), found the way the loader finds
- * them (pv/xen_template.c): walked from their root, entry by entry through
+ * them (common/paging/xen/xen_template.c): walked from their root, entry by entry through
  * the m2p. xen.h gives pt_base as the page directory in CR3 at start of
  * day, the L4 (Linux takes it for the L4 as well), and nr_pt_frames as
  * how many bootstrap table frames there are; it does not say in which

@@ -545,7 +545,7 @@ def json_tuples(doc):
 
 
 def case_ep_dump_host_log():
-    # Output of the real common/ep_dump.c, captured: what the tool exists for.
+    # Output of the real common/paging/ep_dump.c, captured: what the tool exists for.
     rc, out, err = run(data("ep_dump_host.log"), "--list")
     equal((rc, err), (0, ""), "--list status and stderr")
     equal(out.splitlines(), [

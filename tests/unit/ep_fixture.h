@@ -7,7 +7,7 @@
 #ifndef EARLYBOOT_EP_FIXTURE_H
 #define EARLYBOOT_EP_FIXTURE_H
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "harness.h"
 #include "sim_mmu.h"
 

@@ -1,7 +1,7 @@
 /*
  * ep_dump: the exact lines tools/ptdump-view reads back from a boot log.
  *
- * The format pinned here is the one common/ep_dump.c prints and
+ * The format pinned here is the one common/paging/ep_dump.c prints and
  * tools/ptdump-view parses:
  *   ptdump: begin root=0x%016x levels=N
  *   ptdump: 0x%016x-0x%016x pa=0x%016x SIZE leaf=4K|2M|1G RW|ro x|NX US|ks G|- WB|UC

@@ -1,5 +1,5 @@
 /*
- * pv/linux_layout.c: the PV start-of-day layout and its permutation.
+ * pv/start_of_day/linux_layout.c: the PV start-of-day layout and its permutation.
  *
  * Every layout is judged by audit(), written here from xen.h's comment and
  * Xen's dom0 builder, not from the code under test: elements packed in
@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "linux_layout.h"
+#include "start_of_day/linux_layout.h"
 
 #define VB 0xffffffff80000000ULL
 #define MB(x) ((uint64_t)(x) << 8) /* pages */

@@ -1,5 +1,5 @@
 /*
- * pv/linux_tree.c and the backend's m2p hand-over, against the simulated
+ * pv/start_of_day/linux_tree.c and the backend's m2p hand-over, against the simulated
  * Xen: the whole PV start of day the loader builds for a kernel, from a
  * dom0 as Xen starts it to the moment before the jump.
  *
@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "linux_tree.h"
+#include "start_of_day/linux_tree.h"
 #include "xen_fixture.h"
 
 #define TAG 0xc0de000000000000ULL

@@ -1,5 +1,5 @@
 /*
- * pv/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
+ * pv/start_of_day/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
  * note by note: Linux's set (as Debian 12's generic vmlinux carries it: no
  * HYPERCALL_PAGE, FEATURES without a NUL), earlyboot's own, then one thing
  * wrong at a time, each refused with a message naming what. When make has
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "xen_notes.h"
+#include "start_of_day/xen_notes.h"
 
 #define VB 0xffffffff80000000ULL
 

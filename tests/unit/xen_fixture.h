@@ -1,6 +1,6 @@
 /*
  * Set-up shared by the xen backend tests: a simulated Xen (sim_xen.h) with
- * its start-of-day, and the real xen backend (pv/xen_backend.h) driving an
+ * its start-of-day, and the real xen backend (common/paging/xen/xen_backend.h) driving an
  * early_paging context on it. x->ops starts as a copy of ep_xen_ops; a test
  * that needs a variant of the backend overrides one op there before
  * xfx_init, so every variant is the real backend minus one thing.
@@ -8,10 +8,10 @@
 #ifndef EARLYBOOT_XEN_FIXTURE_H
 #define EARLYBOOT_XEN_FIXTURE_H
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "harness.h"
 #include "sim_xen.h"
-#include "xen_backend.h"
+#include "paging/xen/xen_backend.h"
 
 #define XFX_DMAP 0xffff888000000000ULL /* where the direct map goes */
 

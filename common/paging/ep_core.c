@@ -3,7 +3,7 @@
  * The tree walker that writes lives in ep_walk.c, the materializer in
  * ep_lazy.c, the dump and messages in ep_dump.c.
  */
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 #include "libc.h"
 
 const char *ep_strerror(enum ep_err err)

@@ -2,7 +2,7 @@
  * Human-readable output of the core: the page-table dump (merged ranges, in
  * the spirit of Linux's ptdump), error lines and fault diagnostics.
  */
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 #include "fmt.h"
 
 /* 4K, 12M, 1536K, 5G: the largest unit that divides the size exactly. */

@@ -6,7 +6,7 @@
  * over a pseudo-physical space that is a permutation of its own, every
  * machine frame whose pfn changed must be told to Xen first.
  */
-#include "xen_be_internal.h"
+#include "paging/xen/xen_be_internal.h"
 
 static void note_failure(struct xen_be_m2p_report *rep, const mmu_update_t *r,
 			 long rc)

@@ -5,8 +5,8 @@
 #define EARLYBOOT_XEN_BE_INTERNAL_H
 
 /* A backend is part of early_paging: it reports through ep_fail. */
-#include "ep_internal.h"
-#include "xen_backend.h"
+#include "paging/ep_internal.h"
+#include "paging/xen/xen_backend.h"
 
 /* Address bits of an entry (bits 51:12). */
 #define XEN_ADDR EP_PTE_ADDR_MASK

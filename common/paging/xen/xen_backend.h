@@ -39,7 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "xen/abi.h"
 #include "xen/hc.h"
 

@@ -31,9 +31,9 @@
 #ifndef EARLYBOOT_PV_LINUX_TREE_H
 #define EARLYBOOT_PV_LINUX_TREE_H
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "linux_layout.h"
-#include "xen_backend.h"
+#include "paging/xen/xen_backend.h"
 
 struct pv_linux_tree_cfg {
 	const struct pv_layout *layout;

@@ -8,7 +8,7 @@
  * while the template is live) and, for every pool frame, where the template
  * maps it writable (alloc_table takes that mapping away).
  */
-#include "xen_be_internal.h"
+#include "paging/xen/xen_be_internal.h"
 
 static enum ep_err tmpl_fail(struct ep_ctx *ctx, const char *what,
 			     uint64_t pa, uint64_t value, unsigned level)

@@ -1,7 +1,7 @@
 /* The PV start-of-day layout and its permutation (linux_layout.h). Portable. */
 #include "linux_layout.h"
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 #include "fmt.h"
 #include "libc.h"
 

@@ -4,7 +4,7 @@
 #ifndef EARLYBOOT_EP_INTERNAL_H
 #define EARLYBOOT_EP_INTERNAL_H
 
-#include "early_paging.h"
+#include "paging/early_paging.h"
 
 #define EP_MAXPHYADDR_LIMIT (1ULL << 52)
 

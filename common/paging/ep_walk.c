@@ -10,7 +10,7 @@
  * During the dry run, tables that would be created do not exist yet; they
  * are "virtual": empty, or the split of a large leaf.
  */
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 #include "libc.h"
 
 /*

@@ -8,7 +8,7 @@
  * writable. release_spare does the same for pool frames that never became
  * tables, once ep_finish closes the pool.
  */
-#include "xen_be_internal.h"
+#include "paging/xen/xen_be_internal.h"
 
 static const char *ext_name(unsigned cmd)
 {

@@ -3,7 +3,7 @@
  * rule (checked before anything is written), the refusal records a protect
  * or unmap makes void, and the TLB invalidation it needs on a live tree.
  */
-#include "xen_be_internal.h"
+#include "paging/xen/xen_be_internal.h"
 
 /* Table frames (under the rule) among pfns [lo, hi); *first: the lowest. */
 static uint64_t table_frames_in(const struct ep_ctx *ctx,

@@ -10,7 +10,7 @@
  * level L are one per size(L + 1) region touched by those intervals, counted
  * over the union of every request's intervals.
  */
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 
 #define MAX_INTERVALS (2 * (EP_SIZING_MAX_REQS + 1))
 

@@ -3,7 +3,7 @@
  * write is a plain store and activation is a CR3 load. UEFI and PVH use it.
  */
 #include "arch.h"
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 
 static enum ep_err native_set_entry(struct ep_ctx *ctx, uint64_t table_pa,
 				    unsigned level, unsigned index,

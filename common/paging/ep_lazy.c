@@ -6,7 +6,7 @@
  * never lives in it) and the fault retries, so any amount of memory is
  * reachable with a bounded pool.
  */
-#include "ep_internal.h"
+#include "paging/ep_internal.h"
 
 static const struct ep_lazy_region *find_region(const struct ep_ctx *ctx,
 						 uint64_t va)

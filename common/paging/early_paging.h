@@ -2,7 +2,15 @@
  * early_paging: the one API through which earlyboot builds page tables, in
  * every world. Everything that writes an entry, allocates a table frame or
  * loads CR3 goes through here; the backends (native, xen) differ only behind
- * struct ep_backend_ops.
+ * struct ep_backend_ops. This folder holds the whole unit: the generic part
+ * (ep_core.c life cycle and requests, ep_walk.c the walker, ep_sizing.c pool
+ * sizing, ep_dump.c the dump, ep_lazy.c the #PF materializer) and one folder
+ * per backend (native/, xen/).
+ *
+ * The one exception: pvh/entry.asm builds a small identity map in 32-bit
+ * assembly, before any C can run, just to reach long mode; the PVH world
+ * replaces it with a tree built here before it loads the kernel. No other
+ * code writes a page-table entry.
  *
  * Conventions
  *  - Addresses are 64-bit numbers; "pa" is a guest-physical address, "va" a

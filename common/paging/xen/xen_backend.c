@@ -5,7 +5,7 @@
  * xen_request.c. docs/xen_backend.md says why.
  */
 #include "libc.h"
-#include "xen_be_internal.h"
+#include "paging/xen/xen_be_internal.h"
 
 enum ep_err xen_be_setup(struct xen_be *be, const struct xen_be_config *cfg)
 {
