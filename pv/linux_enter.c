@@ -86,11 +86,7 @@ static uint64_t mmu_calls(void)
 
 static void check(enum ep_err e, struct ep_ctx *ctx, const char *what)
 {
-	if (e == EP_OK)
-		return;
-	char buf[240];
-	ep_format_error(ctx, buf, sizeof buf);
-	eb_fail("kernel's page tables: %s: %s", what, buf);
+	eb_check_ep(ctx, e, "kernel's page tables", what);
 }
 
 /* The kernel's pfn extent from its segments' paddr (libelf's pstart/pend). */
@@ -255,11 +251,6 @@ void pv_linux_enter(struct pv_boot *b)
 	memset(fill_va(L.stack), 0, PV_LAYOUT_STACK_PAGES * PAGE);
 
 	/* 4. The kernel's tables: built, pinned, loaded; staging unpinned. */
-	struct xen_machphys_mapping mp;
-	long rc = xen_hcall(&pv_hc, __HYPERVISOR_memory_op, XENMEM_machphys_mapping,
-			    (unsigned long)&mp, 0, 0, 0);
-	if (rc)
-		eb_fail("XENMEM_machphys_mapping: code %ld", rc);
 	size_t rcap = pv_linux_tree_refusals(&L, stage_frames);
 	if (rcap > PV_LINUX_REFUSALS)
 		eb_fail("PV start of day: refusal log: %llu entries needed, %u built in",
@@ -268,7 +259,7 @@ void pv_linux_enter(struct pv_boot *b)
 		.layout = &L,
 		.p2m = (const xen_pfn_t *)si->mfn_list_va,
 		.m2p = (const xen_pfn_t *)MACH2PHYS_VIRT_START,
-		.m2p_entries = mp.max_mfn + 1,
+		.m2p_entries = pv_m2p_entries(),
 		.staging_root_pa = stage->root,
 		.staging_frames = stage_frames,
 		.phys_to_virt = frame_virt,

@@ -66,13 +66,23 @@ static void *via_dmap(void *env, uint64_t pa)
 	return (void *)(EB_DMAP_BASE + pa);
 }
 
+/*
+ * How many entries Xen's m2p has (XENMEM_machphys_mapping): every backend
+ * configuration that reads machine frames back through the m2p needs it.
+ */
+uint64_t pv_m2p_entries(void)
+{
+	struct xen_machphys_mapping mp;
+	long rc = xen_hcall(&pv_hc, __HYPERVISOR_memory_op, XENMEM_machphys_mapping,
+			    (unsigned long)&mp, 0, 0, 0);
+	if (rc)
+		eb_fail("XENMEM_machphys_mapping: code %ld", rc);
+	return (uint64_t)mp.max_mfn + 1;
+}
+
 static void check(enum ep_err e, const char *what)
 {
-	if (e == EP_OK)
-		return;
-	char buf[240];
-	ep_format_error(&ctx, buf, sizeof buf);
-	eb_fail("page tables: %s: %s", what, buf);
+	eb_check_ep(&ctx, e, "page tables", what);
 }
 
 static uint64_t up(uint64_t v, uint64_t a)
@@ -152,11 +162,6 @@ struct ep_ctx *pv_tree_build(struct pv_boot *b, uint64_t region, uint64_t dmap_p
 		eb_fail("page-table pool: %llu frames needed, %u built in (dom0_mem too large for this image)",
 			(unsigned long long)frames, PV_POOL_MAX);
 
-	struct xen_machphys_mapping mp;
-	long rc = xen_hcall(&pv_hc, __HYPERVISOR_memory_op, XENMEM_machphys_mapping,
-			    (unsigned long)&mp, 0, 0, 0);
-	if (rc)
-		eb_fail("XENMEM_machphys_mapping: code %ld", rc);
 	size_t rcap = xen_be_refusals_needed(frames, si->nr_pt_frames, 2);
 	if (rcap > sizeof refusals / sizeof refusals[0])
 		eb_fail("refusal log: %llu entries needed", (unsigned long long)rcap);
@@ -164,7 +169,7 @@ struct ep_ctx *pv_tree_build(struct pv_boot *b, uint64_t region, uint64_t dmap_p
 		.p2m = (const xen_pfn_t *)si->mfn_list_va,
 		.nr_pages = si->nr_pages,
 		.m2p = (const xen_pfn_t *)MACH2PHYS_VIRT_START,
-		.m2p_entries = mp.max_mfn + 1,
+		.m2p_entries = pv_m2p_entries(),
 		.template_root_pa = si->pt_base_pa,
 		.pool_template_pte = pool_pte,
 		.refusals = refusals,

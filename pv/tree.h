@@ -29,6 +29,9 @@ struct pv_boot {
  */
 uint64_t pv_bootstrap_region(const struct pv_boot *b);
 
+/* Entries in Xen's m2p (XENMEM_machphys_mapping); fails the run if Xen won't say. */
+uint64_t pv_m2p_entries(void);
+
 /*
  * The loader's own tree, through early_paging with ep_xen_ops over Xen's
  * template, made live: the bootstrap region at VIRT_BASE (text RX, rodata

@@ -38,11 +38,7 @@ const void *pvh_phys(void *env, uint64_t pa, uint64_t len)
 
 static void check(enum ep_err e, const char *what)
 {
-	if (e == EP_OK)
-		return;
-	char buf[240];
-	ep_format_error(&ctx, buf, sizeof buf);
-	eb_fail("bootstrap page tables: %s: %s", what, buf);
+	eb_check_ep(&ctx, e, "bootstrap page tables", what);
 }
 
 struct ep_ctx *pvh_bootstrap(unsigned leaf_mask)

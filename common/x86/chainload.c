@@ -26,11 +26,7 @@ static void *via_dmap(void *env, uint64_t pa)
 
 static void ep_check(enum ep_err e, const char *what)
 {
-	if (e == EP_OK)
-		return;
-	char buf[240];
-	ep_format_error(&ctx, buf, sizeof buf);
-	eb_fail("page tables: %s: %s", what, buf);
+	eb_check_ep(&ctx, e, "page tables", what);
 }
 
 /*

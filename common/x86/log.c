@@ -10,6 +10,7 @@
 #include "bootinfo.h"
 #include "fmt.h"
 #include "io.h"
+#include "paging/early_paging.h"
 #include "serial.h"
 
 static bool quiet;
@@ -43,4 +44,14 @@ void eb_fail(const char *fmt, ...)
 	vline("earlyboot: error: ", fmt, ap);
 	va_end(ap);
 	x86_exit(EB_EXIT_LOADER_FAIL);
+}
+
+void eb_check_ep(const struct ep_ctx *ctx, int err, const char *tree,
+		 const char *step)
+{
+	if (err == EP_OK)
+		return;
+	char buf[240];
+	ep_format_error(ctx, buf, sizeof buf);
+	eb_fail("%s: %s: %s", tree, step, buf);
 }

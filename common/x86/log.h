@@ -15,4 +15,13 @@ __attribute__((noreturn)) void eb_fail(const char *fmt, ...)
 /* quiet: eb_info prints nothing (errors and the stats line still do). */
 void eb_set_quiet(bool quiet);
 
+/*
+ * The one way a world ends the run on a failed early_paging call: nothing
+ * for EP_OK, else one error line "TREE: STEP: " followed by what the API
+ * recorded about the fault (ep_format_error: the va, frame or pool).
+ */
+struct ep_ctx;
+void eb_check_ep(const struct ep_ctx *ctx, int err, const char *tree,
+		 const char *step);
+
 #endif
