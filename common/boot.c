@@ -9,7 +9,7 @@
 #include "kmap.h"
 #include "libc.h"
 
-#define PAGE EP_PAGE_SIZE
+#include "page.h"
 
 static uint64_t page_down(uint64_t v) { return v & ~(PAGE - 1); }
 static uint64_t page_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }

@@ -17,7 +17,7 @@
 #include "libc.h"
 #include "place.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 /* File offset of a setup-header field (the zero page's offset of it). */
 #define OFF(field) ((unsigned)offsetof(struct boot_params, hdr.field))

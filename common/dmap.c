@@ -2,7 +2,7 @@
 
 #include "libc.h"
 
-#define PAGE EP_PAGE_SIZE
+#include "page.h"
 
 static void join_closest(struct eb_dmap *d)
 {

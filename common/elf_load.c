@@ -10,7 +10,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 static uint64_t round_down(uint64_t v) { return v & ~(PAGE - 1); }
 static uint64_t round_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }

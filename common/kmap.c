@@ -4,7 +4,7 @@
 
 #include "fmt.h"
 
-#define PAGE EP_PAGE_SIZE
+#include "page.h"
 
 unsigned eb_seg_perms(uint32_t p_flags)
 {

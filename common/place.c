@@ -5,7 +5,7 @@
 
 #include "fmt.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 static uint64_t page_down(uint64_t v) { return v & ~(PAGE - 1); }
 

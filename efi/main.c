@@ -17,7 +17,7 @@
 /* From the GNU-EFI linker script: our own image, relocated. */
 extern char ImageBase[], _text[], _etext[];
 
-#define PAGE 4096ULL
+#include "page.h"
 
 static struct efi_boot boot;
 static uint8_t loader_stack[64 * 1024] __attribute__((aligned(16)));

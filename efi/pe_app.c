@@ -12,7 +12,7 @@
 #include "libc.h"
 #include "loader.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 /*
  * The child's LoadOptions: the kernel command line (at most

@@ -34,7 +34,7 @@
 #include "x86/log.h"
 #include "x86/serial.h"
 
-#define PAGE PV_LAYOUT_PAGE
+#include "page.h"
 /* Table frames of the kernel's tree: a 1 GiB region (Linux's limit) needs 515. */
 #define PV_LINUX_PT_MAX 520
 #define PV_LINUX_REFUSALS 2048

@@ -4,7 +4,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define MAGIC "xen-3.0-x86_64"
 
 static int bad(char *err, size_t n, const char *fmt, unsigned long long v)

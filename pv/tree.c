@@ -28,7 +28,7 @@
 #include "x86/serial.h"
 #include "paging/xen/xen_backend.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 /*
  * Pool capacity: a 1 GiB domain's direct map alone is 512 L1s; 2 GiB fits.
  * Sized at run time with ep_pool_frames_needed; only that many are used.

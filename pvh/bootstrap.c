@@ -14,7 +14,7 @@
 #include "x86/log.h"
 #include "x86/traps.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define POOL_FRAMES 16 /* the image's tables and the lazy regions' edges */
 #define LAZY_FRAMES 32 /* reset when full: any reach, bounded memory */
 

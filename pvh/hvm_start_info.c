@@ -9,7 +9,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 /* Physical addresses are at most 52 bits wide (SDM 4.1.4). */
 #define PHYS_LIMIT (1ULL << 52)
 

@@ -12,7 +12,7 @@
 #include "pvh.h"
 #include "x86/log.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 /* Below 1 MiB lie the start info, real-mode leftovers and BIOS areas. */
 #define PLACE_MIN (1ULL << 20)
 

@@ -31,8 +31,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "page.h"
+
 #define EP_PAGE_SHIFT 12
-#define EP_PAGE_SIZE 4096ULL
+#define EP_PAGE_SIZE PAGE
 #define EP_ENTRIES 512
 #define EP_MAX_LEVELS 5
 
@@ -456,6 +458,8 @@ static inline unsigned ep_index(uint64_t va, unsigned level)
 }
 /* True when va is canonical for the given paging depth. */
 bool ep_canonical(uint64_t va, unsigned levels);
+/* va with its top bit (47, or 56 at 5 levels) copied upwards: canonical. */
+uint64_t ep_sign_extend(uint64_t va, unsigned levels);
 /* Entry flags for a leaf at level with perms (no address bits). */
 uint64_t ep_leaf_flags(const struct ep_ctx *ctx, unsigned level,
 		       unsigned perms);

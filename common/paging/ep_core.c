@@ -44,11 +44,15 @@ enum ep_err ep_fail(struct ep_ctx *ctx, enum ep_err code, const char *op,
 	return code;
 }
 
-bool ep_canonical(uint64_t va, unsigned levels)
+uint64_t ep_sign_extend(uint64_t va, unsigned levels)
 {
 	unsigned bits = levels == 5 ? 57 : 48;
-	int64_t s = (int64_t)(va << (64 - bits)) >> (64 - bits);
-	return (uint64_t)s == va;
+	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
+}
+
+bool ep_canonical(uint64_t va, unsigned levels)
+{
+	return ep_sign_extend(va, levels) == va;
 }
 
 uint64_t ep_leaf_flags(const struct ep_ctx *ctx, unsigned level, unsigned perms)
@@ -276,12 +280,6 @@ struct leaf_walk {
 	void *arg;
 };
 
-static uint64_t sign_extend(uint64_t va, unsigned levels)
-{
-	unsigned bits = levels == 5 ? 57 : 48;
-	return (uint64_t)((int64_t)(va << (64 - bits)) >> (64 - bits));
-}
-
 static int walk_leaves(struct leaf_walk *lw, uint64_t table, unsigned L,
 		       uint64_t base, unsigned inherited)
 {
@@ -290,7 +288,7 @@ static int walk_leaves(struct leaf_walk *lw, uint64_t table, unsigned L,
 		uint64_t e = t[i];
 		if (!(e & EP_PTE_P))
 			continue;
-		uint64_t va = sign_extend(base + (uint64_t)i * ep_level_size(L),
+		uint64_t va = ep_sign_extend(base + (uint64_t)i * ep_level_size(L),
 					  lw->ctx->levels);
 		if (ep_in_hole(lw->ctx, va, va + (ep_level_size(L) - 1)))
 			continue;
@@ -330,7 +328,7 @@ static int walk_tables(const struct ep_ctx *ctx, uint64_t table, unsigned L,
 	const uint64_t *t = ep_table(ctx, table);
 	for (unsigned i = 0; i < EP_ENTRIES && !r; i++) {
 		uint64_t e = t[i];
-		uint64_t va = sign_extend(base + (uint64_t)i * ep_level_size(L),
+		uint64_t va = ep_sign_extend(base + (uint64_t)i * ep_level_size(L),
 					  ctx->levels);
 		if ((e & EP_PTE_P) && !ep_is_leaf(e, L) &&
 		    !ep_in_hole(ctx, va, va + (ep_level_size(L) - 1)))

@@ -7,7 +7,7 @@
 #include "fmt.h"
 #include "serial.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 void eb_audit_world(uint32_t world)
 {

@@ -11,7 +11,7 @@
 #include "serial.h"
 #include "traps.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 
 static struct ep_ctx ctx;
 static uint8_t pool_state[EB_BOOT_MAX_POOL], lazy_state[EB_BOOT_MAX_LAZY];

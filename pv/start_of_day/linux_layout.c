@@ -5,7 +5,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-#define PAGE PV_LAYOUT_PAGE
+#include "page.h"
 /* Xen's own L4 slots (256..271): no guest region may reach into them. */
 #define XEN_SLOTS_START 0xffff800000000000ULL
 #define XEN_SLOTS_END 0xffff880000000000ULL

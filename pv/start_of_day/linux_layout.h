@@ -43,9 +43,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "page.h"
 #include "xen/abi.h"
 
-#define PV_LAYOUT_PAGE 4096ULL
 /* xen.h: at least 512 KiB of padding; the region ends on 4 MiB. */
 #define PV_LAYOUT_PADDING_PAGES 128ULL
 #define PV_LAYOUT_ALIGN_PAGES 1024ULL
@@ -92,7 +92,7 @@ int pv_layout_plan(const struct pv_layout_in *in, struct pv_layout *out,
 /* Virtual address of new pfn p. */
 static inline uint64_t pv_layout_va(const struct pv_layout *l, uint64_t pfn)
 {
-	return l->virt_base + pfn * PV_LAYOUT_PAGE;
+	return l->virt_base + pfn * PAGE;
 }
 
 /*

@@ -3,7 +3,7 @@
 
 #include "libc.h"
 
-#define PAGE PV_LAYOUT_PAGE
+#include "page.h"
 #define ALL (EP_W | EP_X | EP_WX_BY_PROTOCOL)
 
 /* What went wrong, where ep_format_error finds it (the context's record). */

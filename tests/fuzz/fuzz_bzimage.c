@@ -11,7 +11,7 @@
 #include "fuzz.h"
 #include "linux_boot.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define FOUR_GIB (1ULL << 32)
 
 static struct eb_mem_range st[16];

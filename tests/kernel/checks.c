@@ -8,7 +8,7 @@
 #include "crc32.h"
 #include "libc.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1ULL << 11)
 

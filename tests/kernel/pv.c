@@ -31,7 +31,7 @@
 #include "xen/hc.h"
 #include "xen/hc_console.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define PTE_RW (1ULL << 1)
 #define PTE_ADDR 0x000ffffffffff000ULL
 

@@ -19,7 +19,7 @@
 #include "xen/abi.h"
 #include "xen/hc.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define VB 0xffffffff80000000ULL
 #define ADDR 0x000ffffffffff000ULL
 

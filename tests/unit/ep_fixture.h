@@ -15,7 +15,7 @@
 #define MiB (1024ULL * KiB)
 #define GiB (1024ULL * MiB)
 #define TiB (1024ULL * GiB)
-#define PAGE 4096ULL
+#include "page.h"
 
 /* Everything left 0 takes the default shown. */
 struct fx_opts {

@@ -11,7 +11,7 @@
 #include "place.h"
 #include "sim_mmu.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
 

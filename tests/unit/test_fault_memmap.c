@@ -24,7 +24,7 @@
 #include "harness.h"
 #include "place.h"
 
-#define PAGE 4096ULL
+#include "page.h"
 #define MiB (1ULL << 20)
 #define KBASE 0xffffffff81000000ULL
 #define KPA (16 * MiB)

@@ -16,11 +16,6 @@ static enum ep_err tmpl_fail(struct ep_ctx *ctx, const char *what,
 	return ep_fail(ctx, EP_ERR_CONFIG, what, 0, pa, value, level);
 }
 
-static uint64_t sign_extend48(uint64_t va)
-{
-	return (uint64_t)((int64_t)(va << 16) >> 16);
-}
-
 static enum ep_err walk(struct ep_ctx *ctx, struct xen_be *be, uint64_t pfn,
 			unsigned level, uint64_t base)
 {
@@ -38,7 +33,7 @@ static enum ep_err walk(struct ep_ctx *ctx, struct xen_be *be, uint64_t pfn,
 	uint64_t span = ep_level_size(level);
 	for (unsigned i = 0; i < EP_ENTRIES; i++) {
 		uint64_t e = t[i];
-		uint64_t va = sign_extend48(base + i * span);
+		uint64_t va = ep_sign_extend(base + i * span, ctx->levels);
 		/* Xen's own slots point at Xen's frames, not ours. */
 		if (!(e & EP_PTE_P) ||
 		    (va >= XEN_BE_HOLE_START && va < XEN_BE_HOLE_END))
