@@ -187,9 +187,12 @@ static enum ep_err check_perms(struct ep_ctx *ctx, const char *op, uint64_t va,
 	return EP_OK;
 }
 
-/* Eager requests never touch a lazy region: its tables may be reset. */
-static enum ep_err check_not_lazy(struct ep_ctx *ctx, const char *op,
-				  uint64_t va, uint64_t last)
+/*
+ * Eager requests never touch a lazy region (its tables may be reset), and
+ * lazy regions never overlap each other.
+ */
+enum ep_err ep_check_not_lazy(struct ep_ctx *ctx, const char *op, uint64_t va,
+			      uint64_t last)
 {
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
 		const struct ep_lazy_region *r = &ctx->lazy[i];
@@ -201,19 +204,26 @@ static enum ep_err check_not_lazy(struct ep_ctx *ctx, const char *op,
 	return EP_OK;
 }
 
+enum ep_err ep_check_mapping(struct ep_ctx *ctx, const char *op, uint64_t va,
+			     uint64_t pa, uint64_t len, unsigned perms)
+{
+	enum ep_err e;
+	if ((e = ep_check_range(ctx, op, va, len)))
+		return e;
+	if (pa & (EP_PAGE_SIZE - 1))
+		return ep_fail(ctx, EP_ERR_ALIGN, op, va, pa, len, 0);
+	if (pa + len < pa || pa + len > EP_MAXPHYADDR_LIMIT)
+		return ep_fail(ctx, EP_ERR_RANGE, op, va, pa, len, 0);
+	return check_perms(ctx, op, va, perms);
+}
+
 enum ep_err ep_map(struct ep_ctx *ctx, uint64_t va, uint64_t pa, uint64_t len,
 		   unsigned perms)
 {
 	const char *name = "map";
 	enum ep_err e;
-	if ((e = ep_check_range(ctx, name, va, len)))
-		return e;
-	if (pa & (EP_PAGE_SIZE - 1))
-		return ep_fail(ctx, EP_ERR_ALIGN, name, va, pa, len, 0);
-	if (pa + len < pa || pa + len > EP_MAXPHYADDR_LIMIT)
-		return ep_fail(ctx, EP_ERR_RANGE, name, va, pa, len, 0);
-	if ((e = check_perms(ctx, name, va, perms)) ||
-	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
+	if ((e = ep_check_mapping(ctx, name, va, pa, len, perms)) ||
+	    (e = ep_check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
 	struct ep_op op = { .kind = EP_OP_MAP, .name = name, .va = va,
 			     .last = va + len - 1, .pa = pa, .perms = perms };
@@ -227,7 +237,7 @@ enum ep_err ep_protect(struct ep_ctx *ctx, uint64_t va, uint64_t len,
 	enum ep_err e;
 	if ((e = ep_check_range(ctx, name, va, len)) ||
 	    (e = check_perms(ctx, name, va, perms)) ||
-	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
+	    (e = ep_check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
 	struct ep_op op = { .kind = EP_OP_PROTECT, .name = name, .va = va,
 			     .last = va + len - 1, .perms = perms };
@@ -239,7 +249,7 @@ enum ep_err ep_unmap(struct ep_ctx *ctx, uint64_t va, uint64_t len)
 	const char *name = "unmap";
 	enum ep_err e;
 	if ((e = ep_check_range(ctx, name, va, len)) ||
-	    (e = check_not_lazy(ctx, name, va, va + len - 1)))
+	    (e = ep_check_not_lazy(ctx, name, va, va + len - 1)))
 		return e;
 	struct ep_op op = { .kind = EP_OP_UNMAP, .name = name, .va = va,
 			     .last = va + len - 1 };

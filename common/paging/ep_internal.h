@@ -90,6 +90,16 @@ enum ep_err ep_write_entry(struct ep_ctx *ctx, uint64_t table_pa,
 			   unsigned level, unsigned index, uint64_t entry);
 
 /* Validate [va, va+len): alignment, canonical, no wrap. */
+/*
+ * The checks every request that maps makes (ep_map, ep_lazy_declare): the
+ * range (ep_check_range), pa aligned and below 2^52, and only known
+ * permission bits, W+X only by protocol.
+ */
+enum ep_err ep_check_mapping(struct ep_ctx *ctx, const char *op, uint64_t va,
+			     uint64_t pa, uint64_t len, unsigned perms);
+/* [va, last] touches no lazy region (EP_ERR_LAZY names the first va). */
+enum ep_err ep_check_not_lazy(struct ep_ctx *ctx, const char *op, uint64_t va,
+			      uint64_t last);
 enum ep_err ep_check_range(struct ep_ctx *ctx, const char *op, uint64_t va,
 			   uint64_t len);
 

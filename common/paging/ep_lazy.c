@@ -118,13 +118,10 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 			    uint64_t len, unsigned perms)
 {
 	const char *name = "lazy declare";
-	enum ep_err e = ep_check_range(ctx, name, va, len);
+	enum ep_err e = ep_check_mapping(ctx, name, va, pa, len, perms);
 	if (e)
 		return e;
-	if (pa & (EP_PAGE_SIZE - 1))
-		return ep_fail(ctx, EP_ERR_ALIGN, name, va, pa, len, 0);
-	if (pa + len < pa || pa + len > EP_MAXPHYADDR_LIMIT)
-		return ep_fail(ctx, EP_ERR_RANGE, name, va, pa, len, 0);
+	/* No boot protocol asks for a lazily built W+X range. */
 	if ((perms & EP_W) && (perms & EP_X))
 		return ep_fail(ctx, EP_ERR_WX, name, va, 0, perms, 0);
 	if (!ctx->lazy_pool.state)
@@ -133,12 +130,8 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
 	if (ctx->nlazy == EP_MAX_LAZY)
 		return ep_fail(ctx, EP_ERR_CONFIG, "lazy declare: too many regions",
 			       va, pa, ctx->nlazy, 0);
-	for (unsigned i = 0; i < ctx->nlazy; i++) {
-		const struct ep_lazy_region *r = &ctx->lazy[i];
-		if (va <= r->va + (r->len - 1) && r->va <= va + (len - 1))
-			return ep_fail(ctx, EP_ERR_LAZY, name,
-				       va > r->va ? va : r->va, r->pa, 0, 0);
-	}
+	if ((e = ep_check_not_lazy(ctx, name, va, va + len - 1)))
+		return e;
 	/* Nothing may be mapped there yet: the region owns its va range. */
 	struct ep_op check = { .kind = EP_OP_MAP, .name = name, .va = va,
 			       .last = va + len - 1, .pa = pa, .perms = perms,

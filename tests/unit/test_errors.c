@@ -120,6 +120,25 @@ TEST(writable_and_executable_by_protocol_only)
 	CHECK_MAPPED(f, 0xc00000, 0xc00000, PAGE, 0, 1);
 }
 
+/* A lazy region is checked as a mapping is: unknown permission bits too. */
+TEST(lazy_declare_checks_like_map)
+{
+	struct fx_opts o = { .lazy_frames = 16 };
+	struct fx *f = populated(&o);
+	struct ep_ctx *c = &f->ctx;
+	uint64_t va = 0xffff888000000000ULL;
+	REFUSED(f, ep_lazy_declare(c, va, 0, GiB, EP_W | (1u << 30)), EP_ERR_CONFIG);
+	REFUSED(f, ep_lazy_declare(c, va, 0, GiB, EP_W | EP_X), EP_ERR_WX);
+	REFUSED(f, ep_lazy_declare(c, va, 0, GiB, EP_W | EP_X | EP_WX_BY_PROTOCOL), EP_ERR_WX);
+	REFUSED(f, ep_lazy_declare(c, va, 0x800, GiB, EP_W), EP_ERR_ALIGN);
+	REFUSED(f, ep_lazy_declare(c, va, 1ULL << 52, GiB, EP_W), EP_ERR_RANGE);
+	REFUSED(f, ep_lazy_declare(c, va + 8, 0, GiB, EP_W), EP_ERR_ALIGN);
+	EXPECT_EP(f, ep_lazy_declare(c, va, 0, GiB, EP_W), EP_OK);
+	/* Lazy regions never overlap; eager requests keep out of them. */
+	REFUSED(f, ep_lazy_declare(c, va + GiB - PAGE, 0, 2 * PAGE, EP_W), EP_ERR_LAZY);
+	REFUSED(f, ep_map(c, va + MiB, MiB, PAGE, EP_W), EP_ERR_LAZY);
+}
+
 TEST(overlap_names_first_mapped_va)
 {
 	struct fx *f = populated(NULL);
@@ -296,6 +315,7 @@ int main(void)
 	RUN(pa_beyond_52_bits_is_range_error);
 	RUN(writable_and_executable_refused);
 	RUN(writable_and_executable_by_protocol_only);
+	RUN(lazy_declare_checks_like_map);
 	RUN(overlap_names_first_mapped_va);
 	RUN(pool_exhaustion_changes_nothing);
 	RUN(format_error_names_the_address);
