@@ -69,37 +69,3 @@ long xen_console_write(struct xen_hcall_acct *a, const char *s, unsigned len)
 			 ptr(s), 0, 0);
 }
 
-const char *xen_hcall_name(unsigned nr)
-{
-	switch (nr) {
-	case __HYPERVISOR_mmu_update: return "mmu_update";
-	case __HYPERVISOR_update_va_mapping: return "update_va_mapping";
-	case __HYPERVISOR_multicall: return "multicall";
-	case __HYPERVISOR_console_io: return "console_io";
-	case __HYPERVISOR_mmuext_op: return "mmuext_op";
-	case __HYPERVISOR_sched_op: return "sched_op";
-	case __HYPERVISOR_physdev_op: return "physdev_op";
-	case __HYPERVISOR_memory_op: return "memory_op";
-	case __HYPERVISOR_set_trap_table: return "set_trap_table";
-	}
-	return "hypercall";
-}
-
-const char *xen_mmuext_name(unsigned cmd)
-{
-	switch (cmd) {
-	case MMUEXT_PIN_L1_TABLE: return "pin L1";
-	case MMUEXT_PIN_L2_TABLE: return "pin L2";
-	case MMUEXT_PIN_L3_TABLE: return "pin L3";
-	case MMUEXT_PIN_L4_TABLE: return "pin L4";
-	case MMUEXT_UNPIN_TABLE: return "unpin";
-	case MMUEXT_NEW_BASEPTR: return "new baseptr";
-	case MMUEXT_NEW_USER_BASEPTR: return "new user baseptr";
-	case MMUEXT_TLB_FLUSH_LOCAL: return "tlb flush local";
-	case MMUEXT_INVLPG_LOCAL: return "invlpg local";
-	case MMUEXT_TLB_FLUSH_ALL: return "tlb flush all";
-	case MMUEXT_INVLPG_ALL: return "invlpg all";
-	case MMUEXT_CLEAR_PAGE: return "clear page";
-	}
-	return "mmuext";
-}

@@ -77,11 +77,6 @@ long xen_multicall(struct xen_hcall_acct *a, multicall_entry_t *calls,
 long xen_console_write(struct xen_hcall_acct *a, const char *s,
 		       unsigned len);
 
-/* "mmu_update", "mmuext_op", ... for messages; "hypercall" if unknown. */
-const char *xen_hcall_name(unsigned nr);
-/* "pin L4", "new baseptr", ... for messages. */
-const char *xen_mmuext_name(unsigned cmd);
-
 /*
  * The raw call, uncounted: only xen_hcall() calls it. Image: hc_call.c;
  * host tests: the simulated Xen.

@@ -48,11 +48,6 @@ struct sim *sim_new(unsigned levels)
 	return s;
 }
 
-void sim_make_current(struct sim *s)
-{
-	current = s;
-}
-
 uint8_t *sim_add_ram(struct sim *s, uint64_t pa, uint64_t size, const char *name)
 {
 	if (s->nregion == SIM_MAX_REGIONS || size == 0) {

@@ -111,8 +111,6 @@ void sim_write64(struct sim *s, uint64_t pa, uint64_t v);
 
 /* Point the walker at a root without counting a CR3 write (drops the TLB). */
 void sim_set_root(struct sim *s, uint64_t root_pa);
-/* The machine the arch_* functions act on. */
-void sim_make_current(struct sim *s);
 
 /* One access through the TLB model (if on) and the page walker. */
 struct sim_result sim_access(struct sim *s, uint64_t va, unsigned access);
