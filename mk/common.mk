@@ -53,7 +53,8 @@ $$(BUILD)/$(1)/libcommon.a: $$(addprefix $$(BUILD)/$(1)/,$$(addsuffix .o,$$(base
 endef
 
 # ---- the image flavours ----------------------------------------------------
-COMMON_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) common/x86/isr.asm
+COMMON_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) common/x86/isr.asm \
+              common/x86/depth_switch.asm
 COMMON_XEN := $(wildcard common/xen/*.c) common/xen/hc_page.asm
 
 # efi: GNU-EFI's x86-64 application flags (a position-independent shared
