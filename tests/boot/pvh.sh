@@ -46,9 +46,6 @@ direct_cpu() {
 	qemu_boot "$name" -M pc -m "$mem" -cpu "$cpu" \
 		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args"
 }
-LA57_CPU=qemu64,+la57
-# The page-table dump's first line names the depth handed over.
-levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }
 SWITCHED_RE='^earlyboot: paging: 4 levels -> 5 \(CR4\.LA57 set through the mode switch\)$'
 
 # xen NAME DOM0_MEM MODULE ARGS: Xen's PVH dom0 is earlyboot-pvh.elf with

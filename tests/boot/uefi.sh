@@ -93,9 +93,6 @@ good() { # good NAME MEM SMP [CPU]
 	judge "$1" "$st" 33 "$PASS_INITRD"
 }
 
-# The page-table dump's first line names the depth handed over.
-levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }
-LA57_CPU=qemu64,+la57
 
 # depth NAME MEM CPU LEVELS EXTRA [KERNEL_FILE]: a good boot whose tree has
 # LEVELS levels, with EXTRA among the loader's options (docs/early_paging.md,

@@ -65,6 +65,12 @@ tk_pass_re() {
 	echo "^TESTKERNEL: PASS $1 $n checks"
 }
 
+# levels_re N: the first line of a page-table dump (common/ep_dump.c) of an
+# N-level tree, the depth handed over (docs/early_paging.md, "Paging depth").
+levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }
+# A CPU model that offers 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57).
+LA57_CPU=qemu64,+la57
+
 # kernel_4level OUT: the test kernel without its declaration of 5-level
 # paging (common/bootinfo.h's note, type EB_ELFNOTE_PAGING_LEVELS = 1, made
 # type 0x7f here, so no loader reads it), the layout otherwise unchanged.
