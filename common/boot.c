@@ -5,6 +5,8 @@
  */
 #include "boot.h"
 
+#include <elf.h>
+
 #include "fmt.h"
 #include "kmap.h"
 #include "libc.h"
@@ -281,6 +283,19 @@ int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
 		if (ep_map(ctx, extra[i].pa, extra[i].pa, extra[i].len,
 			   extra[i].perms))
 			return ep_error(ctx, extra[i].name, err, errlen);
+	if (b->kind == EB_KERNEL_VMLINUX && b->levels == 5) {
+		/*
+		 * A vmlinux entered 5-level: startup_64 records the depth in
+		 * variables that are __ro_after_init, inside its R+X segment,
+		 * while it still runs on our tables (measured with Debian's
+		 * 6.1: a write #PF there, then a triple fault; 4-level it
+		 * writes nothing there). The bzImage's decompressor hands it
+		 * a writable identity map; so do we: every segment writable,
+		 * the W+X declared as the protocol's (docs/linux.md).
+		 */
+		for (unsigned i = 0; i < b->elf.nseg; i++)
+			b->elf.seg[i].flags |= PF_W;
+	}
 	char why[240];
 	unsigned kflags = (b->opt.defect == EB_DEFECT_SEGMENTS ? EB_KMAP_RODATA_WRITABLE : 0) |
 			  (eb_boot_is_linux(b) ? EB_KMAP_WX_BY_PROTOCOL : 0);
