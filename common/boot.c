@@ -5,6 +5,8 @@
  */
 #include "boot.h"
 
+#include <elf.h>
+
 #include "fmt.h"
 #include "kmap.h"
 #include "libc.h"
@@ -34,9 +36,14 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 			 uint64_t min_pa, char *err, size_t errlen)
 {
 	b->kind = eb_kernel_kind(file, b->kfile_len);
+	b->kernel_max_levels = 4;
 	switch (b->kind) {
 	case EB_KERNEL_ELF:
-		return eb_elf_parse(file, b->kfile_len, &b->elf, err, errlen);
+		if (eb_elf_parse(file, b->kfile_len, &b->elf, err, errlen))
+			return -1;
+		b->kernel_max_levels = eb_kernel_max_levels(b->kind, file,
+							    b->kfile_len, 0);
+		return 0;
 	case EB_KERNEL_VMLINUX:
 		return eb_vmlinux_parse(file, b->kfile_len, &b->elf, err, errlen);
 	case EB_KERNEL_BZIMAGE: {
@@ -46,6 +53,8 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 				     err, errlen))
 			return -1;
 		eb_bzimage_as_segments(&b->bz, at, &b->elf);
+		b->kernel_max_levels = eb_kernel_max_levels(b->kind, file,
+							    b->kfile_len, &b->bz);
 		return 0;
 	}
 	case EB_KERNEL_PE:
@@ -61,6 +70,35 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 		return -1;
 	}
 	}
+}
+
+int eb_boot_choose_levels(struct eb_boot *b, bool la57_offered, char *err,
+			  size_t errlen)
+{
+	unsigned want = b->opt.paging;
+	if (want == 0) {
+		b->levels = la57_offered && b->kernel_max_levels >= 5 ? 5 : 4;
+		return 0;
+	}
+	if (want == 5 && !la57_offered) {
+		eb_snprintf(err, errlen,
+			    "paging=5: the CPU does not offer 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57, bit 16, is 0)");
+		return -1;
+	}
+	if (want == 5 && b->kernel_max_levels < 5 && b->kind != EB_KERNEL_VMLINUX) {
+		if (b->kind == EB_KERNEL_BZIMAGE)
+			eb_snprintf(err, errlen,
+				    "paging=5: kernel %s does not declare 5-level support: xloadflags 0x%04x lacks XLF_5LEVEL (bit 5)",
+				    b->kernel_name ? b->kernel_name : "", b->bz.xloadflags);
+		else
+			eb_snprintf(err, errlen,
+				    "paging=5: kernel %s does not declare 5-level support: no ELF note \"%s\" of type %u holding 5",
+				    b->kernel_name ? b->kernel_name : "", EB_ELFNOTE_NAME,
+				    EB_ELFNOTE_PAGING_LEVELS);
+		return -1;
+	}
+	b->levels = want;
+	return 0;
 }
 
 unsigned eb_boot_extra_regions(const struct eb_boot *b,
@@ -214,7 +252,7 @@ int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
 		return -1;
 	}
 	struct ep_config cfg = {
-		.ops = &ep_native_ops,
+		.ops = b->ops ? b->ops : &ep_native_ops,
 		.levels = b->levels,
 		.leaf_mask = b->leaf_mask,
 		.no_nx = b->opt.defect == EB_DEFECT_NX,
@@ -245,6 +283,19 @@ int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
 		if (ep_map(ctx, extra[i].pa, extra[i].pa, extra[i].len,
 			   extra[i].perms))
 			return ep_error(ctx, extra[i].name, err, errlen);
+	if (b->kind == EB_KERNEL_VMLINUX && b->levels == 5) {
+		/*
+		 * A vmlinux entered 5-level: startup_64 records the depth in
+		 * variables that are __ro_after_init, inside its R+X segment,
+		 * while it still runs on our tables (measured with Debian's
+		 * 6.1: a write #PF there, then a triple fault; 4-level it
+		 * writes nothing there). The bzImage's decompressor hands it
+		 * a writable identity map; so do we: every segment writable,
+		 * the W+X declared as the protocol's (docs/linux.md).
+		 */
+		for (unsigned i = 0; i < b->elf.nseg; i++)
+			b->elf.seg[i].flags |= PF_W;
+	}
 	char why[240];
 	unsigned kflags = (b->opt.defect == EB_DEFECT_SEGMENTS ? EB_KMAP_RODATA_WRITABLE : 0) |
 			  (eb_boot_is_linux(b) ? EB_KMAP_WX_BY_PROTOCOL : 0);

@@ -58,7 +58,16 @@ struct eb_boot {
 	/* One block: pool_frames main-pool frames, then lazy_frames lazy ones. */
 	uint64_t pool_pa, pool_frames, lazy_frames;
 	uint64_t acpi_rsdp_pa;
+	/* levels: the handed-over tree's depth (eb_boot_choose_levels). */
 	unsigned levels, leaf_mask;
+	/* The deepest paging the kernel declares (eb_kernel_max_levels). */
+	unsigned kernel_max_levels;
+	/*
+	 * Optional: the backend the handed-over tree is built with; NULL is
+	 * ep_native_ops. common/x86/chainload.c gives one whose activation
+	 * changes the paging depth when the tree's differs from the CPU's.
+	 */
+	const struct ep_backend_ops *ops;
 	/* The firmware's map, normalized; eb_boot_carve re-types what we use. */
 	struct eb_memmap mem;
 	/*
@@ -91,6 +100,18 @@ bool eb_boot_is_linux(const struct eb_boot *b);
 int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 			 const struct eb_range *busy, size_t nbusy,
 			 uint64_t min_pa, char *err, size_t errlen);
+
+/*
+ * The depth of the tree to hand over, into b->levels (docs/early_paging.md,
+ * "Paging depth"): paging=4|5 when given, else 5 where the CPU offers LA57
+ * (la57_offered: CPUID) and the kernel declares it takes 5 levels
+ * (b->kernel_max_levels, set by eb_boot_parse_kernel), else 4. paging=5 is
+ * an error where the CPU lacks LA57 or an ELF or bzImage kernel does not
+ * declare it; a vmlinux has nothing to declare it with, so there paging=5
+ * is the operator's word. 0, or -1 with one line in err.
+ */
+int eb_boot_choose_levels(struct eb_boot *b, bool la57_offered, char *err,
+			  size_t errlen);
 
 /*
  * The identity-mapped regions besides the loader and the kernel that the

@@ -22,6 +22,15 @@
 #define EB_BOOTINFO_MAGIC 0x4f464e49544f4f42ULL /* "BOOTINFO", little-endian */
 #define EB_BOOTINFO_VERSION 1
 
+/*
+ * The ELF note a kernel of this hand-off carries to be entered with 5-level
+ * paging (docs/handoff.md, "Paging depth"): name "earlyboot" (namesz 10),
+ * type EB_ELFNOTE_PAGING_LEVELS, a 4-byte little-endian descriptor holding
+ * the deepest paging the kernel takes (5; 4 or no note: 4-level only).
+ */
+#define EB_ELFNOTE_NAME "earlyboot"
+#define EB_ELFNOTE_PAGING_LEVELS 1
+
 #define EB_MEM_MAX 512        /* memory-map ranges */
 #define EB_MOD_MAX 8          /* modules */
 #define EB_MOD_NAME_MAX 64    /* module name, NUL included */

@@ -135,6 +135,16 @@ static int option(struct eb_options *o, const char *w, size_t n, char *err,
 		return set_defect(o, v, vn, err, errlen);
 	if (word_key(w, n, "debug=", &v, &vn))
 		return set_debug(o, v, vn, err, errlen);
+	if (word_key(w, n, "paging=", &v, &vn)) {
+		if (word_is(v, vn, "4") || word_is(v, vn, "5")) {
+			o->paging = (unsigned)(v[0] - '0');
+			return 0;
+		}
+		char b[65];
+		eb_snprintf(err, errlen, "paging='%s': 4 or 5 (paging levels)",
+			    word_copy(b, v, vn));
+		return -1;
+	}
 	if (word_is(w, n, "ptdump")) {
 		o->ptdump = true;
 		return 0;

@@ -6,7 +6,8 @@
  * Options are separated by blanks; everything after the first "--" word is
  * the kernel's command line, passed on verbatim (leading blanks and a
  * trailing newline dropped). Options: kernel=PATH, initrd=PATH, ptdump,
- * quiet, defect=NAME (debug: break one handoff promise on purpose),
+ * quiet, paging=4|5 (the handed-over tree's depth; docs/early_paging.md,
+ * "Paging depth"), defect=NAME (debug: break one handoff promise on purpose),
  * debug=NAME (debug: provoke one of the loader's own faults).
  * kernel= and initrd= name files on the UEFI volume, members of the boot
  * module's cpio in the worlds that boot from one module (PVH, PV).
@@ -40,6 +41,11 @@ struct eb_options {
 	bool ptdump, quiet;
 	unsigned defect; /* enum eb_defect */
 	unsigned debug;  /* enum eb_debug */
+	/*
+	 * paging=: 0 when not given (5 levels where the CPU offers LA57 and
+	 * the kernel declares it can take them, else 4), or 4 or 5.
+	 */
+	unsigned paging;
 	/*
 	 * A "--" was given (even with nothing after it): the world then uses
 	 * kernel_cmdline as is and ignores any command line the boot module

@@ -3,6 +3,7 @@
 
 #include <elf.h>
 
+#include "bootinfo.h"
 #include "fmt.h"
 #include "libc.h"
 
@@ -12,16 +13,22 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
-/* A note named "Linux" among the ELF's PT_NOTE segments. */
-static bool has_linux_note(const uint8_t *f, uint64_t len)
+/*
+ * The first note named name (with its NUL: namesz = strlen + 1) among the
+ * ELF's PT_NOTE segments, of type type (any type when type < 0): its
+ * descriptor and descsz, or NULL. Every size is checked against the file.
+ */
+static const uint8_t *find_note(const uint8_t *f, uint64_t len,
+				const char *name, long type, uint32_t *descsz)
 {
 	if (len < sizeof(Elf64_Ehdr))
-		return false;
+		return 0;
 	Elf64_Ehdr eh;
 	memcpy(&eh, f, sizeof eh);
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
 	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff)
-		return false;
+		return 0;
+	size_t want = strlen(name) + 1;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 		memcpy(&ph, f + eh.e_phoff + i * sizeof ph, sizeof ph);
@@ -31,18 +38,46 @@ static bool has_linux_note(const uint8_t *f, uint64_t len)
 		const uint8_t *n = f + ph.p_offset;
 		uint64_t left = ph.p_filesz;
 		while (left >= 12) {
-			uint32_t namesz = get32(n), descsz = get32(n + 4);
+			uint32_t namesz = get32(n), dsz = get32(n + 4);
 			uint64_t nlen = ((uint64_t)namesz + 3) & ~3ull;
-			uint64_t dlen = ((uint64_t)descsz + 3) & ~3ull;
+			uint64_t dlen = ((uint64_t)dsz + 3) & ~3ull;
 			if (nlen > left - 12 || dlen > left - 12 - nlen)
 				break;
-			if (namesz == 6 && memcmp(n + 12, "Linux", 6) == 0)
-				return true;
+			if (namesz == want && memcmp(n + 12, name, want) == 0 &&
+			    (type < 0 || get32(n + 8) == (uint32_t)type)) {
+				*descsz = dsz;
+				return n + 12 + nlen;
+			}
 			n += 12 + nlen + dlen;
 			left -= 12 + nlen + dlen;
 		}
 	}
-	return false;
+	return 0;
+}
+
+/* A note named "Linux" among the ELF's PT_NOTE segments. */
+static bool has_linux_note(const uint8_t *f, uint64_t len)
+{
+	uint32_t dsz;
+	return find_note(f, len, "Linux", -1, &dsz) != 0;
+}
+
+unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,
+			      uint64_t len, const struct eb_bzimage *bz)
+{
+	switch (kind) {
+	case EB_KERNEL_BZIMAGE:
+		return bz && (bz->xloadflags & XLF_5LEVEL) ? 5 : 4;
+	case EB_KERNEL_ELF: {
+		uint32_t dsz;
+		const uint8_t *d = find_note(file, len, EB_ELFNOTE_NAME,
+					     EB_ELFNOTE_PAGING_LEVELS, &dsz);
+		return d && dsz >= 4 && get32(d) >= 5 ? 5 : 4;
+	}
+	default:
+		/* A vmlinux carries no xloadflags: nothing says (docs/linux.md). */
+		return 4;
+	}
 }
 
 enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len)

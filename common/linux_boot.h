@@ -40,6 +40,17 @@ static inline bool eb_kernel_is_linux(enum eb_kernel_kind k)
 enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len);
 const char *eb_kernel_kind_name(enum eb_kernel_kind k);
 
+/*
+ * The deepest paging the kernel declares it can be entered with, 4 or 5
+ * (docs/early_paging.md, "Paging depth"): a bzImage by XLF_5LEVEL in
+ * xloadflags (bz: its parsed header); an earlyboot-handoff ELF by its note
+ * (EB_ELFNOTE_NAME, type EB_ELFNOTE_PAGING_LEVELS, bootinfo.h) holding 5;
+ * a vmlinux has neither, so 4. Anything missing or malformed is 4.
+ */
+struct eb_bzimage;
+unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,
+			      uint64_t len, const struct eb_bzimage *bz);
+
 /* The oldest protocol with a 64-bit entry point we can rely on (xloadflags). */
 #define EB_LINUX_MIN_PROTOCOL 0x020c
 

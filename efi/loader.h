@@ -35,7 +35,8 @@ struct efi_boot {
 	uint64_t lazy_pa, lazy_frames;
 	uint64_t acpi_rsdp_pa;
 	unsigned levels, leaf_mask;
-	bool nx;
+	unsigned fw_levels;  /* the firmware's depth (CR4.LA57) */
+	bool nx, la57;       /* la57: CPUID offers 5-level paging */
 	/* The final memory map as the firmware left it. */
 	const void *efi_map;
 	UINTN efi_map_size, efi_desc_size;

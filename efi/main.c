@@ -31,7 +31,8 @@ static void cpu_features(struct efi_boot *b)
 	x86_paging_caps(&caps);
 	b->nx = caps.nx;
 	b->leaf_mask = caps.leaf_mask;
-	b->levels = caps.levels;
+	b->levels = b->fw_levels = caps.levels;
+	b->la57 = caps.la57;
 }
 
 static uint64_t find_rsdp(EFI_SYSTEM_TABLE *st)
@@ -48,15 +49,23 @@ static uint64_t find_rsdp(EFI_SYSTEM_TABLE *st)
 	return v1;
 }
 
-static uint64_t alloc_pages(EFI_SYSTEM_TABLE *st, uint64_t bytes, const char *what)
+static uint64_t alloc_pages_below(EFI_SYSTEM_TABLE *st, uint64_t bytes,
+				  const char *what, bool below_4g)
 {
-	EFI_PHYSICAL_ADDRESS pa = 0;
-	EFI_STATUS s = st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
-						       page_up(bytes) / PAGE, &pa);
+	/* AllocateMaxAddress: pa holds the highest address allowed. */
+	EFI_PHYSICAL_ADDRESS pa = below_4g ? 0xffffffffULL : 0;
+	EFI_STATUS s = st->BootServices->AllocatePages(
+		below_4g ? AllocateMaxAddress : AllocateAnyPages, EfiLoaderData,
+		page_up(bytes) / PAGE, &pa);
 	if (EFI_ERROR(s))
 		eb_fail("allocating %llu bytes for the %s: %s",
 			 (unsigned long long)bytes, what, efi_status_name(s));
 	return pa;
+}
+
+static uint64_t alloc_pages(EFI_SYSTEM_TABLE *st, uint64_t bytes, const char *what)
+{
+	return alloc_pages_below(st, bytes, what, false);
 }
 
 static void read_or_fail(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
@@ -156,6 +165,16 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	b->kind = k.kind;
 	b->bz = k.bz;
 	b->elf = k.elf;
+	/* The depth, now that the kernel is known: the pools are sized for it. */
+	k.opt = b->opt;
+	k.kernel_name = b->opt.kernel;
+	if (eb_boot_choose_levels(&k, b->la57, err, sizeof err))
+		eb_fail("%s", err);
+	b->levels = k.levels;
+	eb_info("paging: %u levels for the kernel (firmware runs %u, CPU %s LA57, kernel takes up to %u, paging=%s)",
+		b->levels, b->fw_levels, b->la57 ? "offers" : "lacks",
+		k.kernel_max_levels,
+		b->opt.paging == 5 ? "5" : b->opt.paging == 4 ? "4" : "default");
 	eb_info("kernel %s: %s, %u segment%s, entry 0x%llx", b->opt.kernel,
 		eb_kernel_kind_name(b->kind), b->elf.nseg, b->elf.nseg == 1 ? "" : "s",
 		(unsigned long long)b->elf.entry);
@@ -180,7 +199,12 @@ static void alloc_pools(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	uint64_t frames = eb_boot_main_frames(&eb, 0, 0);
 	for (int round = 0; round < 8; round++) {
 		uint64_t bytes = (frames + b->lazy_frames) * PAGE;
-		uint64_t pa = alloc_pages(st, bytes, "page-table pools");
+		/*
+		 * The root is the pool's first frame; a change of depth loads
+		 * it from 32-bit code (common/x86/paging_depth.h).
+		 */
+		uint64_t pa = alloc_pages_below(st, bytes, "page-table pools",
+						b->levels != b->fw_levels);
 		uint64_t need = eb_boot_main_frames(&eb, pa, bytes);
 		if (need <= frames) {
 			b->pool_pa = pa;

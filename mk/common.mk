@@ -56,6 +56,7 @@ endef
 # common/paging/ is the page-table API with its native backend (every
 # world) and its xen backend (common/paging/xen/, with the hypercall door).
 COMMON_C   := $(wildcard common/*.c) $(wildcard common/x86/*.c) common/x86/isr.asm \
+              common/x86/depth_switch.asm \
               $(wildcard common/paging/*.c) $(wildcard common/paging/native/*.c)
 COMMON_XEN := $(wildcard common/xen/*.c) common/xen/hc_page.asm \
               $(wildcard common/paging/xen/*.c)

@@ -67,7 +67,7 @@ void pvh_main(uint64_t start_info_pa)
 	x86_paging_caps(&caps);
 	if (!caps.nx)
 		eb_fail("CPU without NX: the handoff promises W^X");
-	b->levels = 4; /* the entry stub enables 4-level paging */
+	b->levels = 4; /* the entry stub's depth, until pvh_plan chooses */
 	b->leaf_mask = caps.leaf_mask;
 	pvh_bootstrap(caps.leaf_mask);
 

@@ -10,6 +10,7 @@
 #include "libc.h"
 #include "place.h"
 #include "pvh.h"
+#include "x86/cpu.h"
 #include "x86/log.h"
 
 #include "page.h"
@@ -146,6 +147,18 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
 	if (eb_elf_check_placement(&b->elf, &b->mem, busy, nbusy, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
+	/*
+	 * The depth now that the kernel is known: the pools are sized for it,
+	 * and common/x86/chainload.c switches to it when the tree goes live
+	 * (the entry stub and the bootstrap tree run 4-level).
+	 */
+	struct x86_paging_caps caps;
+	x86_paging_caps(&caps);
+	if (eb_boot_choose_levels(b, caps.la57, err, sizeof err))
+		eb_fail("%s", err);
+	eb_info("paging: %u levels for the kernel (CPU %s LA57, kernel takes up to %u, paging=%s)",
+		b->levels, caps.la57 ? "offers" : "lacks", b->kernel_max_levels,
+		b->opt.paging == 5 ? "5" : b->opt.paging == 4 ? "4" : "default");
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		add_busy(eb_elf_seg_pa_start(s),

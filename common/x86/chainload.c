@@ -8,6 +8,7 @@
 #include "fmt.h"
 #include "libc.h"
 #include "log.h"
+#include "paging_depth.h"
 #include "serial.h"
 #include "traps.h"
 
@@ -95,6 +96,8 @@ void eb_chainload(struct eb_boot *b)
 	if (eb_boot_carve(b, err, sizeof err))
 		eb_fail("%s", err);
 	struct eb_dmap plan;
+	/* Going live changes the paging depth when b->levels asks for it. */
+	b->ops = x86_depth_ops();
 	if (eb_boot_build(b, &ctx, &plan, pool_state, lazy_state, err, sizeof err))
 		eb_fail("%s", err);
 	eb_traps_serve(&ctx);

@@ -114,4 +114,10 @@ void x86_paging_caps(struct x86_paging_caps *c)
 	uint64_t cr4;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
 	c->levels = (cr4 & (1u << 12)) ? 5 : 4; /* LA57 */
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(cx), "=d"(d) : "a"(0), "c"(0));
+	cx = 0;
+	if (a >= 7)
+		__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(cx), "=d"(d)
+				 : "a"(7u), "c"(0));
+	c->la57 = cx & (1u << 16);
 }

@@ -40,6 +40,7 @@ struct x86_paging_caps {
 	bool nx;            /* CPUID 0x80000001 EDX.NX */
 	unsigned leaf_mask; /* EP_LEAF_*: 4K and 2M always, 1G with pdpe1gb */
 	unsigned levels;    /* 5 when CR4.LA57 is on, else 4 */
+	bool la57;          /* CPUID.(EAX=7,ECX=0):ECX.LA57: 5 levels offered */
 };
 void x86_paging_caps(struct x86_paging_caps *caps);
 

@@ -32,10 +32,10 @@ case_cmd() {
 		local k=$BZ
 		[ "$c" = uefi-vmlinux ] && k=$VMLINUX
 		make_esp "$FIX/esp-$c" "$k" \
-			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400)" ||
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4" ||
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
-		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;
 	pvh-bzimage) # kernel, initrd and command line all in the cpio module
 		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd-cmdline.cpio" "ptdump")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" \
@@ -43,6 +43,24 @@ case_cmd() {
 	pvh-vmlinux)
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	uefi-bzimage-la57) # XLF_5LEVEL and LA57: Linux runs 5-level from our tree
+		make_esp "$FIX/esp-$c" "$BZ" \
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512 "" "$LA57_CPU")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 5)" ;;
+	pvh-bzimage-la57)
+		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd-cmdline.cpio" \
+			"ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5" "$LA57_CPU")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 5)" ;;
+	pvh-vmlinux-la57) # a vmlinux declares nothing: paging=5 is our word for it
+		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" \
+			"paging=5 ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5" "$LA57_CPU")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 5)" ;;
+	pvh-vmlinux-la57-default) # ... and without it, 4 levels
+		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" \
+			"ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4" "$LA57_CPU")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;
 	pvh-xen-bzimage)
 		if [ "$have_xen" != 1 ]; then
 			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
@@ -72,6 +90,7 @@ case_cmd() {
 }
 
 ALL="uefi-bzimage uefi-vmlinux pvh-bzimage pvh-vmlinux pvh-xen-bzimage
+uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
 
 fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }

@@ -40,6 +40,14 @@ direct() {
 		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args"
 }
 
+# direct_cpu NAME MEM MODULE ARGS CPU: direct on another CPU model.
+direct_cpu() {
+	local name=$1 mem=$2 module=$3 args=$4 cpu=$5
+	qemu_boot "$name" -M pc -m "$mem" -cpu "$cpu" \
+		-kernel "$PVH" ${module:+-initrd "$module"} -append "$args"
+}
+SWITCHED_RE='^earlyboot: paging: 4 levels -> 5 \(CR4\.LA57 set through the mode switch\)$'
+
 # xen NAME DOM0_MEM MODULE ARGS: Xen's PVH dom0 is earlyboot-pvh.elf with
 # ARGS as its command line and MODULE as its one module.
 xen() {
@@ -79,6 +87,7 @@ fixtures() {
 		>"$FIX/kernel-not-elf.cpio" || return 1
 	# The kernel member's data cut short: the loader must name it.
 	head -c 40000 "$FIX/kernel-initrd.cpio" >"$FIX/truncated.cpio"
+	kernel_4level "$FIX/kernel-4level.elf"
 }
 
 # The verdicts of good boots, without and with the cpio's initrd
@@ -93,8 +102,30 @@ case_cmd() {
 	local st long
 	case $1 in
 	128m | 1g | 5g) # good boots dump their tables: tests/tools/audit_boot_logs.sh
+		# qemu64 lacks LA57: 4 levels (docs/early_paging.md, "Paging depth")
 		st=$(direct "$1" "${1^^}" "$KERNEL" "ptdump -- console=ttyS0")
-		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "^earlyboot: memory map: .* from the start info" ;;
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "^earlyboot: memory map: .* from the start info" \
+			"$(levels_re 4)" ;;
+	la57 | la57-5g) # LA57 offered, the kernel's note takes it: 5 levels
+		st=$(direct_cpu "$1" "$([ "$1" = la57 ] && echo 1G || echo 5G)" "$KERNEL" "ptdump -- console=ttyS0" "$LA57_CPU")
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "$(levels_re 5)" "$SWITCHED_RE" ;;
+	la57-cpio) # the same with the cpio's initrd
+		st=$(direct_cpu "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0 $INITRD_ARG" "$LA57_CPU")
+		judge "$1" "$st" 33 "$PASS_INITRD" 0 "$(levels_re 5)" "$SWITCHED_RE" ;;
+	la57-paging4) # paging=4 keeps 4 levels where 5 are offered
+		st=$(direct_cpu "$1" 1G "$KERNEL" "paging=4 ptdump -- console=ttyS0" "$LA57_CPU")
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "$(levels_re 4)" \
+			'^earlyboot: paging: 4 levels for the kernel \(CPU offers LA57, kernel takes up to 5, paging=4\)$' ;;
+	la57-kernel-4level) # a kernel without the note gets 4 levels
+		st=$(direct_cpu "$1" 1G "$FIX/kernel-4level.elf" "ptdump -- console=ttyS0" "$LA57_CPU")
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 "$(levels_re 4)" \
+			'^earlyboot: paging: 4 levels for the kernel \(CPU offers LA57, kernel takes up to 4, paging=default\)$' ;;
+	bad-paging5-no-la57)
+		st=$(direct "$1" 128 "$KERNEL" "paging=5 -- x")
+		judge "$1" "$st" 37 '^earlyboot: error: paging=5: the CPU does not offer 5-level paging \(CPUID\.\(EAX=7,ECX=0\):ECX\.LA57, bit 16, is 0\)$' 1 ;;
+	bad-paging5-kernel-4level)
+		st=$(direct_cpu "$1" 128 "$FIX/kernel-4level.elf" "paging=5 -- x" "$LA57_CPU")
+		judge "$1" "$st" 37 "^earlyboot: error: paging=5: kernel module 0 does not declare 5-level support: no ELF note \"earlyboot\" of type 1 holding 5\$" 1 ;;
 	cpio)
 		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0 $INITRD_ARG")
 		judge "$1" "$st" 33 "$PASS_INITRD" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
@@ -188,7 +219,8 @@ case_cmd() {
 # Xen cases first: they are the slowest, so they start while the quick ones fill in.
 ALL="xen-64m xen-512m xen-cpio xen-bad-option xen-fault-in-handler
 xen-initrd-promised-not-given
-128m 1g 5g cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
+128m 1g 5g la57 la57-5g la57-cpio la57-paging4 la57-kernel-4level
+bad-paging5-no-la57 bad-paging5-kernel-4level cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
 bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
 bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap defect-nx defect-segments defect-dmap

@@ -93,10 +93,23 @@ good() { # good NAME MEM SMP [CPU]
 	judge "$1" "$st" 33 "$PASS_INITRD"
 }
 
+
+# depth NAME MEM CPU LEVELS EXTRA [KERNEL_FILE]: a good boot whose tree has
+# LEVELS levels, with EXTRA among the loader's options (docs/early_paging.md,
+# "Paging depth"); the test kernel checks the depth against CR4.LA57 itself.
+depth() {
+	make_esp "$ESPS/$1" "kernel=kernel.elf initrd=initrd.img ptdump $5 -- console=ttyS0 $INITRD_ARG" "${6:-}" ||
+		{ echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st switched='^earlyboot: paging: 4 levels for the kernel '
+	[ "$4" = 5 ] && switched='^earlyboot: paging: 4 levels -> 5 \(CR4\.LA57 set through the mode switch\)$'
+	st=$(boot "$1" "$2" 1 "$3")
+	judge "$1" "$st" 33 "$PASS_INITRD" 0 "$(levels_re "$4")" "$switched"
+}
+
 bad() { # bad NAME CFG PATTERN [KERNEL_FILE]: loader must refuse
 	make_esp "$ESPS/bad-$1" "$2" "${4:-}" || { echo "FAIL boot:uefi-bad-$1: ESP setup"; return; }
 	local st
-	st=$(boot "bad-$1" 256 1)
+	st=$(boot "bad-$1" 256 1 "${5:-}")
 	judge "bad-$1" "$st" 37 "^earlyboot: error: .*$3" 1
 }
 
@@ -179,7 +192,8 @@ fixtures() {
 	head -c 2048 "$KERNEL" >"$d/truncated.elf"
 	"$FIXTURE" elf-paddr "$KERNEL" "$d/outside.elf" 0x10000000000 &&
 	"$FIXTURE" elf-memsz "$KERNEL" "$d/absurd.elf" 0x7fffffff0000 &&
-	"$FIXTURE" pe-corrupt "$d/corrupt.efi"
+	"$FIXTURE" pe-corrupt "$d/corrupt.efi" &&
+	kernel_4level "$d/kernel-4level.elf"
 }
 
 # Where the loader's image sits with 256 MiB (OVMF is deterministic): the
@@ -194,6 +208,20 @@ case_cmd() {
 	local d=build/boot-fixtures long
 	case $1 in
 	256m-1cpu) good "$1" 256 1 ;;
+	la57) depth "$1" 2G "$LA57_CPU" 5 "" ;;
+	la57-5g) depth "$1" 5G "$LA57_CPU" 5 "" ;;
+	la57-paging4) depth "$1" 2G "$LA57_CPU" 4 "paging=4" ;;
+	no-la57) depth "$1" 2G qemu64 4 "" ;;
+	la57-kernel-4level) # no note: the kernel does not take 5 levels
+		depth "$1" 2G "$LA57_CPU" 4 "" "$d/kernel-4level.elf" ;;
+	bad-paging5-no-la57)
+		bad paging5-no-la57 "kernel=kernel.elf paging=5 -- x" \
+			"paging=5: the CPU does not offer 5-level paging \(CPUID\.\(EAX=7,ECX=0\):ECX\.LA57, bit 16, is 0\)\$" ;;
+	bad-paging5-kernel-4level)
+		bad paging5-kernel-4level "kernel=kernel.elf paging=5 -- x" \
+			"paging=5: kernel kernel.elf does not declare 5-level support: no ELF note \"earlyboot\" of type 1 holding 5\$" \
+			"$d/kernel-4level.elf" "$LA57_CPU" ;;
+	bad-paging-value) bad paging-value "kernel=kernel.elf paging=6 -- x" "paging='6': 4 or 5 \(paging levels\)" ;;
 	256m-2cpu) good "$1" 256 2 ;;
 	2g-1cpu) good "$1" 2G 1 ;;
 	2g-2cpu) good "$1" 2G 2 ;;
@@ -258,6 +286,8 @@ case_cmd() {
 }
 
 ALL="256m-1cpu 256m-2cpu 2g-1cpu 2g-2cpu 5g-1cpu 5g-2cpu 5g-1g-leaves
+la57 la57-5g la57-paging4 no-la57 la57-kernel-4level bad-paging5-no-la57
+bad-paging5-kernel-4level bad-paging-value
 bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
 bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
 testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given

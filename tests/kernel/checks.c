@@ -41,6 +41,17 @@ static void check_header(const struct eb_bootinfo *bi, uint64_t rdi)
 		tk_fail(c, "world %u unknown", bi->world);
 	if (bi->levels != 4 && bi->levels != 5)
 		tk_fail(c, "levels %u", bi->levels);
+	/*
+	 * The depth the boot info states is the one the CPU walks (natively:
+	 * under Xen PV, CR4 is Xen's to emulate and the tree is 4-level).
+	 */
+	uint64_t cr4 = 0;
+	if (!tk_is_pv())
+		__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	unsigned cpu_levels = (cr4 & (1ull << 12)) ? 5 : 4; /* CR4.LA57 */
+	if (!tk_is_pv() && bi->levels != cpu_levels)
+		tk_fail(c, "levels %u, but CR4.LA57 is %s (%u-level paging)",
+			bi->levels, cpu_levels == 5 ? "on" : "off", cpu_levels);
 	if (bi->mem_max != EB_MEM_MAX || bi->mem_count > bi->mem_max ||
 	    bi->mem_count == 0)
 		tk_fail(c, "mem_count %u mem_max %u", bi->mem_count, bi->mem_max);

@@ -65,6 +65,28 @@ tk_pass_re() {
 	echo "^TESTKERNEL: PASS $1 $n checks"
 }
 
+# levels_re N: the first line of a page-table dump (common/paging/ep_dump.c) of an
+# N-level tree, the depth handed over (docs/early_paging.md, "Paging depth").
+levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }
+# A CPU model that offers 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57).
+LA57_CPU=qemu64,+la57
+
+# kernel_4level OUT: the test kernel without its declaration of 5-level
+# paging (common/bootinfo.h's note, type EB_ELFNOTE_PAGING_LEVELS = 1, made
+# type 0x7f here, so no loader reads it), the layout otherwise unchanged.
+kernel_4level() {
+	python3 - "$KERNEL" "$1" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+tag = (10).to_bytes(4, "little") + (4).to_bytes(4, "little") + (1).to_bytes(4, "little") + b"earlyboot\0"
+at = data.find(tag)
+if at < 0 or data.find(tag, at + 1) >= 0:
+    sys.exit("kernel_4level: want exactly one earlyboot paging note in " + sys.argv[1])
+data[at + 8:at + 12] = (0x7f).to_bytes(4, "little")
+open(sys.argv[2], "wb").write(data)
+PY
+}
+
 # tk_initrd_arg FILE: the kernel command-line switch that promises the test
 # kernel an initrd of FILE's length (tk.initrd=<bytes>, docs/handoff.md):
 # without it a loader that drops the initrd would only lower the count.

@@ -95,13 +95,14 @@ make_esp() { # make_esp DIR KERNEL_FILE CFG [INITRD_FILE]
 	printf '%s\n' "$3" >"$dir/earlyboot.cfg"
 }
 
-uefi() { # uefi CASE MEM [ESP_DIR]: boots $FIX/esp-CASE unless told
-	qemu_boot "$1" -M q35 -m "$2" -bios "$OVMF" \
-		-drive "format=raw,file=fat:rw:${3:-$FIX/esp-$1}"
+uefi() { # uefi CASE MEM [ESP_DIR [CPU]]: boots $FIX/esp-CASE unless told
+	local esp=${3:-}
+	qemu_boot "$1" -M q35 -m "$2" ${4:+-cpu "$4"} -bios "$OVMF" \
+		-drive "format=raw,file=fat:rw:${esp:-$FIX/esp-$1}"
 }
 
-pvh_direct() { # pvh_direct CASE MEM MODULE ARGS
-	qemu_boot "$1" -M pc -m "$2" -kernel "$PVH" -initrd "$3" -append "$4"
+pvh_direct() { # pvh_direct CASE MEM MODULE ARGS [CPU]
+	qemu_boot "$1" -M pc -m "$2" ${5:+-cpu "$5"} -kernel "$PVH" -initrd "$3" -append "$4"
 }
 
 # Under Xen, dom0's kernel is earlyboot unless DOM0_KERNEL says otherwise

@@ -174,6 +174,54 @@ TEST(five_levels)
 	run(&(struct layout){ 5, EP_LEAF_4K | EP_LEAF_2M, 1 * GiB, 1 * GiB });
 }
 
+static int choose(bool la57)
+{
+	err[0] = 0;
+	return eb_boot_choose_levels(&b, la57, err, sizeof err);
+}
+
+/* docs/early_paging.md, "Paging depth": option, CPU and kernel. */
+TEST(choose_levels)
+{
+	memset(&b, 0, sizeof b);
+	b.kernel_name = "k.elf";
+	b.kind = EB_KERNEL_ELF;
+	b.kernel_max_levels = 5;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 5u);
+	CHECK_EQ(choose(false), 0);
+	CHECK_EQ(b.levels, 4u);
+	b.kernel_max_levels = 4;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 4u);
+	b.opt.paging = 4;
+	b.kernel_max_levels = 5;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 4u);
+	b.opt.paging = 5;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 5u);
+	b.levels = 0;
+	CHECK_EQ(choose(false), -1);
+	CHECK_STR(err, "paging=5: the CPU does not offer 5-level paging (CPUID.(EAX=7,ECX=0):ECX.LA57, bit 16, is 0)");
+	CHECK_EQ(b.levels, 0u);
+	b.kernel_max_levels = 4;
+	CHECK_EQ(choose(true), -1);
+	CHECK_STR(err, "paging=5: kernel k.elf does not declare 5-level support: no ELF note \"earlyboot\" of type 1 holding 5");
+	b.kind = EB_KERNEL_BZIMAGE;
+	b.bz.xloadflags = 0x1f;
+	CHECK_EQ(choose(true), -1);
+	CHECK_STR(err, "paging=5: kernel k.elf does not declare 5-level support: xloadflags 0x001f lacks XLF_5LEVEL (bit 5)");
+	/* A vmlinux declares nothing: paging=5 is the operator's word. */
+	b.kind = EB_KERNEL_VMLINUX;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 5u);
+	CHECK_EQ(choose(false), -1);
+	b.opt.paging = 0;
+	CHECK_EQ(choose(true), 0);
+	CHECK_EQ(b.levels, 4u);
+}
+
 TEST(carve_outside_ram_is_an_error)
 {
 	struct sim *sim = sim_new(4);
@@ -201,6 +249,7 @@ int main(void)
 	RUN(five_gib_1g_leaves);
 	RUN(only_4k_leaves);
 	RUN(five_levels);
+	RUN(choose_levels);
 	RUN(carve_outside_ram_is_an_error);
 	RUN(pools_over_the_limit_are_refused);
 	return th_done();

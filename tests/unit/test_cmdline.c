@@ -57,6 +57,22 @@ TEST(bad_values)
 	CHECK(strstr(err, "unknown defect 'bogus'") != NULL);
 }
 
+TEST(paging_depth)
+{
+	REQUIRE_EQ(parse("kernel=k -- x"), 0);
+	CHECK_EQ(o.paging, 0u); /* the default: chosen from CPU and kernel */
+	REQUIRE_EQ(parse("paging=4 kernel=k"), 0);
+	CHECK_EQ(o.paging, 4u);
+	REQUIRE_EQ(parse("kernel=k paging=5"), 0);
+	CHECK_EQ(o.paging, 5u);
+	CHECK_EQ(parse("paging=6"), -1);
+	CHECK_STR(err, "paging='6': 4 or 5 (paging levels)");
+	CHECK_EQ(parse("paging=55"), -1);
+	CHECK_STR(err, "paging='55': 4 or 5 (paging levels)");
+	CHECK_EQ(parse("paging="), -1);
+	CHECK_STR(err, "paging='': 4 or 5 (paging levels)");
+}
+
 TEST(defects_by_name)
 {
 	for (unsigned d = 1; d <= EB_DEFECT_MAX; d++) {
@@ -129,6 +145,7 @@ int main(void)
 	RUN(double_dash_inside_kernel_cmdline_is_kept);
 	RUN(unknown_option_is_named);
 	RUN(bad_values);
+	RUN(paging_depth);
 	RUN(defects_by_name);
 	RUN(debug_switches_by_name);
 	RUN(length_limits);

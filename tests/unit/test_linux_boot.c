@@ -383,6 +383,41 @@ TEST(kernel_kinds)
 	CHECK_STR(eb_kernel_kind_name(EB_KERNEL_UNKNOWN), "unknown");
 }
 
+/* The depth a kernel declares (docs/early_paging.md, "Paging depth"). */
+TEST(kernel_max_levels)
+{
+	good_bz();
+	REQUIRE_EQ(parse(), 0);
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_BZIMAGE, bz_img, BZ_LEN, &bz), 5u); /* 0x7f */
+	bz.xloadflags &= ~XLF_5LEVEL;
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_BZIMAGE, bz_img, BZ_LEN, &bz), 4u);
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_BZIMAGE, bz_img, BZ_LEN, NULL), 4u);
+	good_vmlinux();
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_VMLINUX, vm, VM_LEN, NULL), 4u);
+	/* An ELF of the earlyboot hand-off: its note where the Linux one was. */
+	unsigned at = 0x400 + 20;
+	unsigned end = put_note(at, EB_ELFNOTE_NAME, EB_ELFNOTE_PAGING_LEVELS);
+	vph(4)->p_filesz = vph(4)->p_memsz = end - 0x400;
+	uint32_t v = 5, bad_type = 2;
+	memcpy(vm + end - 4, &v, 4);
+	CHECK_EQ(eb_kernel_kind(vm, VM_LEN), EB_KERNEL_ELF);
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_ELF, vm, VM_LEN, NULL), 5u);
+	v = 4;
+	memcpy(vm + end - 4, &v, 4);
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_ELF, vm, VM_LEN, NULL), 4u);
+	v = 5;
+	memcpy(vm + end - 4, &v, 4);
+	memcpy(vm + at + 8, &bad_type, 4); /* another type: not ours */
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_ELF, vm, VM_LEN, NULL), 4u);
+	bad_type = EB_ELFNOTE_PAGING_LEVELS;
+	memcpy(vm + at + 8, &bad_type, 4);
+	vph(4)->p_filesz -= 4; /* the descriptor past the PT_NOTE: not read */
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_ELF, vm, VM_LEN, NULL), 4u);
+	vph(4)->p_filesz += 4;
+	vm[at + 12] = 'E'; /* "Earlyboot": another owner */
+	CHECK_EQ(eb_kernel_max_levels(EB_KERNEL_ELF, vm, VM_LEN, NULL), 4u);
+}
+
 /* ---- placement ---------------------------------------------------------- */
 
 static struct eb_mem_range mst[16];
@@ -942,6 +977,7 @@ int main(void)
 	RUN(size_fields);
 	RUN(debian_bzimage);
 	RUN(kernel_kinds);
+	RUN(kernel_max_levels);
 	RUN(place_preferred_when_free);
 	RUN(place_relocates_to_the_next_aligned_address);
 	RUN(place_not_relocatable);
