@@ -24,8 +24,13 @@ $(BUILD)/unit/%: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS)
 
-.PHONY: unit test-unit bench bench-boot
+.PHONY: unit test-unit bench bench-boot list-common-portable
 unit: $(UNIT_TESTS)
+
+# The one list of host-portable common/ sources, for tests that compile
+# common/ themselves (tests/tools/test_ptdump_view.py).
+list-common-portable:
+	@echo $(COMMON_PORTABLE)
 
 test-unit: unit
 	@tests/run-tests.sh unit
