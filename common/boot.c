@@ -179,6 +179,12 @@ static int carve_all(struct eb_boot *b, char *err, size_t errlen)
 	    carve(m, b->linux_params_pa, EB_LINUX_PARAMS_BYTES, EB_MEM_BOOT_INFO,
 		  "Linux zero page", err, errlen))
 		return -1;
+	/* Linux reads the firmware's map after us: nothing may land on it. */
+	if (b->efi.map_size &&
+	    carve(m, page_down(b->efi.map_pa),
+		  page_up(b->efi.map_pa + b->efi.map_size) - page_down(b->efi.map_pa),
+		  EB_MEM_BOOT_INFO, "UEFI memory map", err, errlen))
+		return -1;
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		char what[32];

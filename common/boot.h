@@ -58,6 +58,8 @@ struct eb_boot {
 	/* One block: pool_frames main-pool frames, then lazy_frames lazy ones. */
 	uint64_t pool_pa, pool_frames, lazy_frames;
 	uint64_t acpi_rsdp_pa;
+	/* UEFI only: what Linux needs to keep UEFI (linux_boot.h). */
+	struct eb_efi_handoff efi;
 	/* levels: the handed-over tree's depth (eb_boot_choose_levels). */
 	unsigned levels, leaf_mask;
 	/* The deepest paging the kernel declares (eb_kernel_max_levels). */

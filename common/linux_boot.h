@@ -140,6 +140,19 @@ void eb_bzimage_as_segments(const struct eb_bzimage *bz, uint64_t load_pa,
 int eb_vmlinux_parse(const void *file, uint64_t len, struct eb_elf_info *out,
 		     char *err, size_t errlen);
 
+/*
+ * What a UEFI world hands Linux so that it keeps UEFI (runtime services,
+ * the firmware's memory map): the system table and the final memory map,
+ * as GetMemoryMap returned it before ExitBootServices. All zero elsewhere.
+ */
+struct eb_efi_handoff {
+	uint64_t systab_pa;   /* EFI_SYSTEM_TABLE; 0: not a UEFI boot */
+	uint64_t map_pa;      /* the descriptor array */
+	uint64_t map_size;    /* bytes */
+	uint32_t desc_size;   /* the firmware's stride, never sizeof */
+	uint32_t desc_version;
+};
+
 /* Inputs of the zero page besides the kernel file. */
 struct eb_linux_params {
 	uint64_t cmdline_pa;     /* where the command line's bytes will be */
@@ -147,6 +160,7 @@ struct eb_linux_params {
 	uint64_t initrd_pa, initrd_len; /* 0, 0: none */
 	uint64_t acpi_rsdp_pa;   /* 0: unknown */
 	const struct eb_memmap *mem; /* the carved map */
+	const struct eb_efi_handoff *efi; /* NULL or systab_pa 0: no UEFI */
 };
 
 /*
@@ -160,8 +174,11 @@ struct eb_linux_params {
  * XLF_CAN_BE_LOADED_ABOVE_4G; its high half goes to ext_cmd_line_ptr), the
  * initrd (refused when it ends above initrd_addr_max and the kernel cannot
  * take one above 4 GiB; its high halves go to ext_ramdisk_*),
- * acpi_rsdp_addr, and the e820 table from mem (eb_linux_e820, at most
- * E820_MAX_ENTRIES_ZEROPAGE). 0, or -1 with a reason.
+ * acpi_rsdp_addr, the e820 table from mem (eb_linux_e820, at most
+ * E820_MAX_ENTRIES_ZEROPAGE) and, for a UEFI boot, efi_info (the 64-bit
+ * loader signature, the system table and the memory map; a map whose size
+ * is not a whole number of descriptors, or that does not fit efi_info's
+ * 32-bit size, is refused). 0, or -1 with a reason.
  */
 int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		       const struct eb_bzimage *bz,

@@ -81,6 +81,39 @@ int eb_linux_e820(const struct eb_memmap *m, struct boot_e820_entry *out,
 	return 0;
 }
 
+/*
+ * The signature a 64-bit loader leaves in efi_loader_signature: the bytes
+ * "EL64" read as a little-endian word. Linux takes efi_info only with it.
+ */
+#define EFI64_LOADER_SIGNATURE_WORD \
+	((uint32_t)'E' | (uint32_t)'L' << 8 | (uint32_t)'6' << 16 | (uint32_t)'4' << 24)
+
+static int efi_info(struct efi_info *out, const struct eb_efi_handoff *e,
+		    char *err, size_t errlen)
+{
+	if (!e->desc_size || e->map_size % e->desc_size || !e->map_size) {
+		eb_snprintf(err, errlen,
+			    "UEFI memory map of %llu bytes is not a whole number of %u-byte descriptors",
+			    (unsigned long long)e->map_size, e->desc_size);
+		return -1;
+	}
+	if (e->map_size > UINT32_MAX) {
+		eb_snprintf(err, errlen,
+			    "UEFI memory map of %llu bytes does not fit efi_info's 32-bit size",
+			    (unsigned long long)e->map_size);
+		return -1;
+	}
+	out->efi_loader_signature = EFI64_LOADER_SIGNATURE_WORD;
+	out->efi_systab = (uint32_t)e->systab_pa;
+	out->efi_systab_hi = (uint32_t)(e->systab_pa >> 32);
+	out->efi_memdesc_size = e->desc_size;
+	out->efi_memdesc_version = e->desc_version;
+	out->efi_memmap = (uint32_t)e->map_pa;
+	out->efi_memmap_hi = (uint32_t)(e->map_pa >> 32);
+	out->efi_memmap_size = (uint32_t)e->map_size;
+	return 0;
+}
+
 int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		       const struct eb_bzimage *bz,
 		       const struct eb_linux_params *p, char *err,
@@ -164,6 +197,13 @@ int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		zp->ext_ramdisk_size = (uint32_t)(p->initrd_len >> 32);
 	}
 	zp->acpi_rsdp_addr = p->acpi_rsdp_pa;
+	if (p->efi && p->efi->systab_pa) {
+		/* Filled aside: boot_params is packed. */
+		struct efi_info ei;
+		if (efi_info(&ei, p->efi, err, errlen))
+			return -1;
+		zp->efi_info = ei;
+	}
 
 	if (!p->mem) {
 		eb_snprintf(err, errlen, "no memory map for Linux's e820 table");

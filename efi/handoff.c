@@ -48,6 +48,15 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 	eb->pool_frames = b->pool_frames;
 	eb->lazy_frames = b->lazy_frames;
 	eb->acpi_rsdp_pa = b->acpi_rsdp_pa;
+	/* Set once ExitBootServices has given the final map. */
+	if (b->efi_map)
+		eb->efi = (struct eb_efi_handoff){
+			.systab_pa = b->systab_pa,
+			.map_pa = (uint64_t)(uintptr_t)b->efi_map,
+			.map_size = b->efi_map_size,
+			.desc_size = (uint32_t)b->efi_desc_size,
+			.desc_version = b->efi_desc_version,
+		};
 	eb->levels = b->levels;
 	eb->leaf_mask = b->leaf_mask;
 }

@@ -40,6 +40,8 @@ struct efi_boot {
 	/* The final memory map as the firmware left it. */
 	const void *efi_map;
 	UINTN efi_map_size, efi_desc_size;
+	UINT32 efi_desc_version;
+	uint64_t systab_pa;                /* handed to Linux (efi_info) */
 	unsigned exit_tries;
 };
 

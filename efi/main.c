@@ -231,6 +231,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		eb_fail("no loaded-image protocol on our own handle");
 	efi_get_cmdline(st, li, &b->opt);
 	b->image_handle = image;
+	b->systab_pa = (uint64_t)(uintptr_t)st;
 	b->image_pa = (uint64_t)li->ImageBase;
 	b->image_len = page_up(li->ImageSize);
 	b->text_pa = (uint64_t)_text;

@@ -63,5 +63,6 @@ void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
 	b->efi_map = buf;
 	b->efi_map_size = size;
 	b->efi_desc_size = dsize;
+	b->efi_desc_version = dver;
 	b->exit_tries = tries;
 }

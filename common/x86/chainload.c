@@ -80,6 +80,7 @@ static void linux_zero_page(const struct eb_boot *b)
 		.initrd_len = initrd ? initrd->len : 0,
 		.acpi_rsdp_pa = b->acpi_rsdp_pa,
 		.mem = &b->mem,
+		.efi = &b->efi,
 	};
 	char err[240];
 	if (eb_linux_zero_page(via_dmap(0, b->linux_params_pa),

@@ -32,7 +32,7 @@ case_cmd() {
 		local k=$BZ
 		[ "$c" = uefi-vmlinux ] && k=$VMLINUX
 		make_esp "$FIX/esp-$c" "$k" \
-			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4" ||
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4 eb.efi=1" ||
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;
@@ -45,7 +45,7 @@ case_cmd() {
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	uefi-bzimage-la57) # XLF_5LEVEL and LA57: Linux runs 5-level from our tree
 		make_esp "$FIX/esp-$c" "$BZ" \
-			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5" ||
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5 eb.efi=1" ||
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512 "" "$LA57_CPU")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 5)" ;;

@@ -232,6 +232,28 @@ TEST(carve_outside_ram_is_an_error)
 	CHECK_STR(err, "memory map: initrd at 0xa0000-0x1a1000 is not free RAM (0xa0000 is reserved)");
 }
 
+/* Linux reads the firmware's map after the handoff: it is carved, not reused. */
+TEST(carve_keeps_the_uefi_map)
+{
+	struct sim *sim = sim_new(4);
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	place(sim);
+	b.efi = (struct eb_efi_handoff){ 0x7f00000, 50 * MiB + 0x18, 0x1e00, 48, 1 };
+	REQUIRE_EQ(eb_boot_carve(&b, err, sizeof err), 0);
+	int t = -1;
+	for (uint32_t i = 0; i < b.mem.count; i++)
+		if (b.mem.r[i].pa <= 50 * MiB &&
+		    b.mem.r[i].pa + b.mem.r[i].len >= 50 * MiB + 0x2000)
+			t = (int)b.mem.r[i].type;
+	CHECK_EQ(t, EB_MEM_BOOT_INFO);
+	/* In use already: an error naming it. */
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	place(sim_new(4));
+	b.efi = (struct eb_efi_handoff){ 0x7f00000, 100 * MiB + 0x1000, 0x1e00, 48, 1 };
+	CHECK_EQ(eb_boot_carve(&b, err, sizeof err), -1);
+	CHECK_STR(err, "memory map: initrd at 0x6400000-0x6501000 is not free RAM (0x6401000 is boot-info)");
+}
+
 TEST(pools_over_the_limit_are_refused)
 {
 	struct sim *sim = sim_new(4);
@@ -251,6 +273,7 @@ int main(void)
 	RUN(five_levels);
 	RUN(choose_levels);
 	RUN(carve_outside_ram_is_an_error);
+	RUN(carve_keeps_the_uefi_map);
 	RUN(pools_over_the_limit_are_refused);
 	return th_done();
 }

@@ -856,6 +856,53 @@ TEST(zero_page_vmlinux)
 	CHECK_STR(err, "kernel command line is 2048 bytes, the kernel takes at most 2047 (cmdline_size)");
 }
 
+/* efi_info at 0x1c0: raw offsets, as Linux reads them. */
+TEST(zero_page_efi_info)
+{
+	small_map();
+	good_bz();
+	REQUIRE_EQ(parse(), 0);
+	struct eb_linux_params p = params();
+	/* No UEFI: efi_info stays zero, signature included. */
+	memset(&zp, 0x5a, sizeof zp);
+	REQUIRE_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), 0);
+	for (unsigned off = 0x1c0; off < 0x1e0; off += 4)
+		CHECK_EQ(raw32(off), 0);
+	struct eb_efi_handoff efi = {
+		.systab_pa = 0x1bf5e018ULL, .map_pa = 0x123456780ULL,
+		.map_size = 48 * 40, .desc_size = 48, .desc_version = 1,
+	};
+	p.efi = &efi;
+	REQUIRE_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), 0);
+	CHECK_EQ(memcmp((uint8_t *)&zp + 0x1c0, "EL64", 4), 0);
+	CHECK_EQ(raw32(0x1c4), 0x1bf5e018);  /* efi_systab */
+	CHECK_EQ(raw32(0x1c8), 48);          /* efi_memdesc_size */
+	CHECK_EQ(raw32(0x1cc), 1);           /* efi_memdesc_version */
+	CHECK_EQ(raw32(0x1d0), 0x23456780);  /* efi_memmap */
+	CHECK_EQ(raw32(0x1d4), 48 * 40);     /* efi_memmap_size */
+	CHECK_EQ(raw32(0x1d8), 0);           /* efi_systab_hi */
+	CHECK_EQ(raw32(0x1dc), 1);           /* efi_memmap_hi */
+	/* The vmlinux path fills it too. */
+	memset(&zp, 0, sizeof zp);
+	REQUIRE_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), 0);
+	CHECK_EQ(memcmp((uint8_t *)&zp + 0x1c0, "EL64", 4), 0);
+	/* A map Linux would walk wrongly is refused, never handed over. */
+	efi.map_size = 48 * 40 + 8;
+	CHECK_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), -1);
+	CHECK_STR(err, "UEFI memory map of 1928 bytes is not a whole number of 48-byte descriptors");
+	efi.map_size = 0;
+	CHECK_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), -1);
+	CHECK_STR(err, "UEFI memory map of 0 bytes is not a whole number of 48-byte descriptors");
+	efi.desc_size = 0;
+	efi.map_size = 48;
+	CHECK_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), -1);
+	CHECK_STR(err, "UEFI memory map of 48 bytes is not a whole number of 0-byte descriptors");
+	efi.desc_size = 48;
+	efi.map_size = 48ULL << 28;
+	CHECK_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), -1);
+	CHECK_STR(err, "UEFI memory map of 12884901888 bytes does not fit efi_info's 32-bit size");
+}
+
 static struct boot_e820_entry e8[E820_MAX_ENTRIES_ZEROPAGE + 2];
 
 TEST(e820_types_and_merging)
@@ -990,6 +1037,7 @@ int main(void)
 	RUN(zero_page_high_halves);
 	RUN(zero_page_refusals);
 	RUN(zero_page_vmlinux);
+	RUN(zero_page_efi_info);
 	RUN(e820_types_and_merging);
 	RUN(e820_limit);
 	return th_done();
