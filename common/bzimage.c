@@ -114,14 +114,11 @@ int eb_bzimage_parse(const void *file, uint64_t len, struct eb_bzimage *out,
 		return -1;
 	}
 	uint64_t pm_len = len - setup_len;
-	uint64_t sys_bytes = (uint64_t)h.syssize * 16;
-	if (sys_bytes > pm_len) {
-		eb_snprintf(err, errlen,
-			    "setup header: syssize 0x%x at 0x%x is 0x%llx bytes of protected-mode kernel, the file has 0x%llx after the setup (truncated?)",
-			    h.syssize, OFF(syssize), (unsigned long long)sys_bytes,
-			    (unsigned long long)pm_len);
-		return -1;
-	}
+	/*
+	 * The protected-mode kernel is the rest of the file, as GRUB, QEMU and
+	 * OVMF take it: syssize is not read (images that those loaders boot
+	 * carry a syssize past the end of the file).
+	 */
 	bool reloc = h.relocatable_kernel != 0;
 	uint32_t ka = h.kernel_alignment;
 	if (reloc && (ka < PAGE || (ka & (ka - 1)))) {
@@ -154,13 +151,6 @@ int eb_bzimage_parse(const void *file, uint64_t len, struct eb_bzimage *out,
 			    "setup header: pref_address 0x%llx at 0x%x + init_size 0x%x wraps around",
 			    (unsigned long long)h.pref_address, OFF(pref_address),
 			    h.init_size);
-		return -1;
-	}
-	if ((uint64_t)h.payload_offset + h.payload_length > pm_len) {
-		eb_snprintf(err, errlen,
-			    "setup header: payload 0x%x+0x%x (payload_offset at 0x%x, payload_length at 0x%x) lies outside the 0x%llx-byte protected-mode kernel",
-			    h.payload_offset, h.payload_length, OFF(payload_offset),
-			    OFF(payload_length), (unsigned long long)pm_len);
 		return -1;
 	}
 	if (h.cmdline_size == 0) {

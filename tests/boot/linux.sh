@@ -43,6 +43,12 @@ case_cmd() {
 	pvh-vmlinux)
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	uefi-bzimage-syssize-past-end) # a field other loaders ignore
+		make_esp "$FIX/esp-$c" "$FIX/syssize-past-end" \
+			"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400)" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	uefi-bzimage-la57) # XLF_5LEVEL and LA57: Linux runs 5-level from our tree
 		make_esp "$FIX/esp-$c" "$BZ" \
 			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=5 eb.efi=1" ||
@@ -89,7 +95,7 @@ case_cmd() {
 	esac
 }
 
-ALL="uefi-bzimage uefi-vmlinux pvh-bzimage pvh-vmlinux pvh-xen-bzimage
+ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-syssize-past-end pvh-bzimage pvh-vmlinux pvh-xen-bzimage
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
 

@@ -56,6 +56,16 @@ open(out, "wb").write(data)
 PY
 }
 
+# One more 16-byte unit than the protected-mode kernel after the setup has.
+syssize_past_end() {
+	python3 - "$1" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+setup = ((d[0x1f1] or 4) + 1) * 512
+print((len(d) - setup + 15) // 16 + 1)
+PY
+}
+
 fixtures() {
 	local t=$FIX/tree
 	rm -rf "$t"
@@ -75,6 +85,8 @@ fixtures() {
 	patch_bz "$FIX/bad-nonreloc.tmp" 0x234 '<B' 0 &&
 		BZ=$FIX/bad-nonreloc.tmp patch_bz "$FIX/bad-nonreloc" 0x258 '<Q' 0xc0000000 || return 1
 	rm -f "$FIX/bad-nonreloc.tmp"
+	# A header OVMF and SeaBIOS boot: syssize reaching past the file's end.
+	patch_bz "$FIX/syssize-past-end" 0x1f4 '<I' "$(syssize_past_end "$BZ")" || return 1
 	local b
 	for b in bad-magic bad-protocol bad-nonreloc; do
 		rm -rf "$FIX/$b.d"

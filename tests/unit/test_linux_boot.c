@@ -176,10 +176,6 @@ TEST(entry_and_layout_fields)
 	    "setup header: setup_sects 31 at 0x1f1 puts the protected-mode kernel at 0x4000, but the file ends at 0x4000");
 	BAD(H.setup_sects = 255,
 	    "setup header: setup_sects 255 at 0x1f1 puts the protected-mode kernel at 0x20000, but the file ends at 0x4000");
-	BAD(H.syssize = (BZ_LEN - BZ_SETUP) / 16 + 1,
-	    "setup header: syssize 0x3c1 at 0x1f4 is 0x3c10 bytes of protected-mode kernel, the file has 0x3c00 after the setup (truncated?)");
-	BAD(H.syssize = 0xffffffff,
-	    "setup header: syssize 0xffffffff at 0x1f4 is 0xffffffff0 bytes of protected-mode kernel, the file has 0x3c00 after the setup (truncated?)");
 	BAD(H.kernel_alignment = 0x3000,
 	    "setup header: kernel_alignment 0x3000 at 0x230 of a relocatable kernel is not a power of two of at least 0x1000");
 	BAD(H.kernel_alignment = 0x800,
@@ -202,16 +198,34 @@ TEST(size_fields)
 	    "setup header: init_size 0x40001000 at 0x260 is absurd (limit 0x40000000)");
 	BAD((H.pref_address = 0xfffffffffff00000ULL, H.init_size = 0x200000),
 	    "setup header: pref_address 0xfffffffffff00000 at 0x258 + init_size 0x200000 wraps around");
-	BAD(H.payload_offset = 0x3000,
-	    "setup header: payload 0x3000+0x2000 (payload_offset at 0x248, payload_length at 0x24c) lies outside the 0x3c00-byte protected-mode kernel");
-	BAD((H.payload_offset = 0xffffffff, H.payload_length = 2), /* 32-bit sum: 1 */
-	    "setup header: payload 0xffffffff+0x2 (payload_offset at 0x248, payload_length at 0x24c) lies outside the 0x3c00-byte protected-mode kernel");
-	good_bz();
-	H.payload_offset = 0x1c00; /* ends exactly at the end of the file */
-	put();
-	CHECK_EQ(parse(), 0);
 	BAD(H.cmdline_size = 0,
 	    "setup header: cmdline_size at 0x238 is 0: the kernel takes no command line");
+}
+
+/*
+ * Fields the loaders users trust (GRUB, QEMU, OVMF) do not read do not
+ * refuse a kernel: the protected-mode kernel is the rest of the file.
+ */
+TEST(fields_other_loaders_ignore)
+{
+	good_bz();
+	H.syssize = (BZ_LEN - BZ_SETUP) / 16 + 1; /* 16 bytes past the end */
+	put();
+	REQUIRE_EQ(parse(), 0);
+	CHECK_EQ(bz.pm_len, BZ_LEN - BZ_SETUP);
+	good_bz();
+	H.syssize = 0xffffffff;
+	put();
+	CHECK_EQ(parse(), 0);
+	good_bz();
+	H.payload_offset = 0x3000; /* past the end: Linux finds its own */
+	put();
+	CHECK_EQ(parse(), 0);
+	good_bz();
+	H.payload_offset = 0xffffffff;
+	H.payload_length = 2;
+	put();
+	CHECK_EQ(parse(), 0);
 }
 
 /* A file of the build, or NULL. */
@@ -1022,6 +1036,7 @@ int main(void)
 	RUN(header_length);
 	RUN(entry_and_layout_fields);
 	RUN(size_fields);
+	RUN(fields_other_loaders_ignore);
 	RUN(debian_bzimage);
 	RUN(kernel_kinds);
 	RUN(kernel_max_levels);
