@@ -3,11 +3,8 @@
 
 #include "fmt.h"
 #include "libc.h"
+#include "linux_boot.h"
 
-static bool is_elf(const uint8_t *p, uint64_t len)
-{
-	return len >= 4 && p[0] == 0x7f && p[1] == 'E' && p[2] == 'L' && p[3] == 'F';
-}
 
 static int want(struct eb_bootmod_part *part, const char *what,
 		const struct eb_cpio_member *m, char *err, size_t errlen)
@@ -90,15 +87,8 @@ int eb_bootmod_parse(const void *mod, uint64_t len, const char *kernel_member,
 	const uint8_t *p = mod;
 	bool named = (kernel_member && *kernel_member) ||
 		     (initrd_member && *initrd_member);
-	if (is_elf(p, len)) {
-		if (named) {
-			eb_snprintf(err, errlen,
-				    "kernel= and initrd= name cpio members, but the module is an ELF kernel");
-			return -1;
-		}
-		bm->kernel = (struct eb_bootmod_part){ true, 0, len, 0, "" };
-		return 0;
-	}
+	/* The cpio magic first: it is certain at offset 0, a kernel's kind is
+	 * read further in. */
 	if (eb_cpio_is_newc(p, len)) {
 		bm->is_cpio = true;
 		return parse_cpio(mod, len,
@@ -106,10 +96,22 @@ int eb_bootmod_parse(const void *mod, uint64_t len, const char *kernel_member,
 				  initrd_member && *initrd_member ? initrd_member : "initrd",
 				  bm, err, errlen);
 	}
+	/* A bare kernel of any kind the loaders know; the world checks it. */
+	enum eb_kernel_kind kind = eb_kernel_kind(mod, len);
+	if (kind != EB_KERNEL_UNKNOWN) {
+		if (named) {
+			eb_snprintf(err, errlen,
+				    "kernel= and initrd= name cpio members, but the module is itself a kernel: %s",
+				    eb_kernel_kind_name(kind));
+			return -1;
+		}
+		bm->kernel = (struct eb_bootmod_part){ true, 0, len, 0, "" };
+		return 0;
+	}
 	char first[32];
 	eb_fmt_bytes(first, sizeof first, p, len, 8);
 	eb_snprintf(err, errlen,
-		    "neither an ELF kernel nor a newc cpio (%llu bytes, first bytes: %s)",
+		    "neither a kernel (ELF, bzImage) nor a newc cpio (%llu bytes, first bytes: %s)",
 		    (unsigned long long)len, first);
 	return -1;
 }

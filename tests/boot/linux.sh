@@ -40,6 +40,12 @@ case_cmd() {
 		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd-cmdline.cpio" "ptdump")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" \
 			"^earlyboot: kernel command line from cpio member 'cmdline'" ;;
+	pvh-bzimage-bare) # the bzImage itself as QEMU's one module: no initrd,
+		# so the kernel's own lines are the verdict: it took our command
+		# line and went as far as looking for a root file system
+		st=$(pvh_direct "$c" 512 "$BZ" "-- $(guest_args "$c" ttyS0 400)")
+		judge "$c" "$st" 0 "^earlyboot: entering Linux" 0 \
+			"Kernel command line: .*eb.id=$c " "VFS: Unable to mount root fs" ;;
 	pvh-vmlinux)
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
@@ -95,7 +101,8 @@ case_cmd() {
 	esac
 }
 
-ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-syssize-past-end pvh-bzimage pvh-vmlinux pvh-xen-bzimage
+ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
+pvh-xen-bzimage
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
 

@@ -143,7 +143,7 @@ case_cmd() {
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.nr_modules is 0" 1 ;;
 	bad-not-kernel)
 		st=$(direct "$1" 128 "$FIX/not-kernel.bin" "")
-		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*neither an ELF kernel nor a newc cpio" 1 ;;
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*neither a kernel \\(ELF, bzImage\\) nor a newc cpio" 1 ;;
 	bad-cpio-truncated)
 		st=$(direct "$1" 128 "$FIX/truncated.cpio" "")
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*cpio: member 'kernel' at offset 0x0: data .*truncated" 1 ;;
@@ -158,7 +158,7 @@ case_cmd() {
 		judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): unknown option 'frobnicate'" 1 ;;
 	bad-member-for-elf)
 		st=$(direct "$1" 128 "$KERNEL" "kernel=vmlinux")
-		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*name cpio members, but the module is an ELF kernel" 1 ;;
+		judge "$1" "$st" 37 "^earlyboot: error: start_info.modlist\[0\] .*name cpio members, but the module is itself a kernel: ELF" 1 ;;
 	bad-cmdline-too-long)
 		long=$(printf 'x%.0s' $(seq 1 1100))
 		st=$(direct "$1" 128 "$KERNEL" "-- $long")

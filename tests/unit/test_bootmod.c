@@ -49,8 +49,34 @@ TEST(member_names_mean_nothing_for_a_bare_elf)
 	memcpy(buf, elf, sizeof elf - 1);
 	len = sizeof elf - 1;
 	CHECK_EQ(parse("vmlinux", NULL), -1);
-	CHECK_STR(err, "kernel= and initrd= name cpio members, but the module is an ELF kernel");
+	CHECK_STR(err, "kernel= and initrd= name cpio members, but the module is itself a kernel: ELF (earlyboot handoff)");
 	CHECK_EQ(parse(NULL, "ramdisk"), -1);
+}
+
+/* Any kernel the loaders know is a bare kernel; the world judges it. */
+TEST(bare_bzimage_and_pe_are_the_kernel)
+{
+	memset(buf, 0, sizeof buf);
+	buf[0x1fe] = 0x55;
+	buf[0x1ff] = 0xaa;
+	memcpy(buf + 0x202, "HdrS", 4);
+	len = 0x1000;
+	REQUIRE_EQ(parse(NULL, NULL), 0);
+	CHECK(!bm.is_cpio);
+	CHECK_EQ(bm.kernel.off, 0);
+	CHECK_EQ(bm.kernel.len, 0x1000);
+	CHECK_EQ(parse("kernel", NULL), -1);
+	CHECK_STR(err, "kernel= and initrd= name cpio members, but the module is itself a kernel: Linux bzImage");
+	/* Without "HdrS" it is nothing known. */
+	memset(buf + 0x202, 0, 4);
+	CHECK_EQ(parse(NULL, NULL), -1);
+	memset(buf, 0, sizeof buf);
+	memcpy(buf, "MZ", 2);
+	buf[0x3c] = 0x80;
+	memcpy(buf + 0x80, "PE\0\0", 4);
+	len = 0x200;
+	REQUIRE_EQ(parse(NULL, NULL), 0);
+	CHECK(bm.kernel.present);
 }
 
 TEST(cpio_parts)
@@ -120,13 +146,13 @@ TEST(neither_elf_nor_cpio)
 	memcpy(buf, "MZ\x90\x00\x03\x00\x00\x00\x04", 9);
 	len = 9;
 	CHECK_EQ(parse(NULL, NULL), -1);
-	CHECK_STR(err, "neither an ELF kernel nor a newc cpio (9 bytes, first bytes: 4d 5a 90 00 03 00 00 00)");
+	CHECK_STR(err, "neither a kernel (ELF, bzImage) nor a newc cpio (9 bytes, first bytes: 4d 5a 90 00 03 00 00 00)");
 	len = 2;
 	CHECK_EQ(parse(NULL, NULL), -1);
-	CHECK_STR(err, "neither an ELF kernel nor a newc cpio (2 bytes, first bytes: 4d 5a)");
+	CHECK_STR(err, "neither a kernel (ELF, bzImage) nor a newc cpio (2 bytes, first bytes: 4d 5a)");
 	len = 0;
 	CHECK_EQ(parse(NULL, NULL), -1);
-	CHECK_STR(err, "neither an ELF kernel nor a newc cpio (0 bytes, first bytes: none)");
+	CHECK_STR(err, "neither a kernel (ELF, bzImage) nor a newc cpio (0 bytes, first bytes: none)");
 }
 
 TEST(malformed_cpio_error_passes_through)
@@ -164,6 +190,7 @@ int main(void)
 {
 	RUN(bare_elf_is_the_kernel);
 	RUN(member_names_mean_nothing_for_a_bare_elf);
+	RUN(bare_bzimage_and_pe_are_the_kernel);
 	RUN(cpio_parts);
 	RUN(other_member_names);
 	RUN(missing_kernel_lists_the_members);
