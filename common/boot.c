@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "kmap.h"
 #include "libc.h"
+#include "place.h"
 
 #include "page.h"
 
@@ -70,6 +71,74 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 		return -1;
 	}
 	}
+}
+
+#define TWO_MIB (2ULL << 20)
+
+/* The alignment a kernel of this kind keeps when it moves; 0: it may not. */
+static uint64_t move_align(enum eb_kernel_kind kind, uint64_t linked_pa)
+{
+	uint64_t low_bit = linked_pa ? linked_pa & -linked_pa : 1ULL << 62;
+	switch (kind) {
+	case EB_KERNEL_ELF:
+		/* Any frames serve; as aligned as linked, up to a large page. */
+		return low_bit < PAGE ? PAGE : low_bit > TWO_MIB ? TWO_MIB : low_bit;
+	case EB_KERNEL_VMLINUX:
+		/*
+		 * startup_64 moves itself in whole 2 MiB pages; the linked
+		 * address is a multiple of the kernel's CONFIG_PHYSICAL_ALIGN,
+		 * which the file states nowhere else, so keep all of its
+		 * alignment.
+		 */
+		return low_bit < TWO_MIB ? TWO_MIB : low_bit;
+	default:
+		return 0;
+	}
+}
+
+int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
+			 size_t nbusy, uint64_t min_pa, char *err,
+			 size_t errlen)
+{
+	b->kernel_pa_delta = 0;
+	if (!eb_elf_check_placement(&b->elf, &b->mem, busy, nbusy, err, errlen))
+		return 0;
+	uint64_t lo, hi;
+	eb_boot_kernel_extent(b, &lo, &hi);
+	uint64_t align = move_align(b->kind, lo), at;
+	if (!align)
+		return -1; /* err names the conflict */
+	char why[200];
+	eb_snprintf(why, sizeof why, "%s", err);
+	if (eb_place_aligned(&b->mem, busy, nbusy, hi - lo, min_pa, align, &at)) {
+		eb_snprintf(err, errlen,
+			    "%s, and no other 0x%llx-byte run of RAM aligned to 0x%llx above 0x%llx is free",
+			    why, (unsigned long long)(hi - lo),
+			    (unsigned long long)align, (unsigned long long)min_pa);
+		return -1;
+	}
+	uint64_t delta = at - lo;
+	for (unsigned i = 0; i < b->elf.nseg; i++) {
+		b->elf.seg[i].paddr += delta;
+		if (b->kind == EB_KERNEL_VMLINUX)
+			b->elf.seg[i].vaddr += delta;
+	}
+	if (b->kind == EB_KERNEL_VMLINUX)
+		b->elf.entry += delta;
+	b->kernel_pa_delta = (int64_t)delta;
+	return 0;
+}
+
+bool eb_boot_kernel_moved(const struct eb_boot *b, char *out, size_t outlen)
+{
+	if (!b->kernel_pa_delta)
+		return false;
+	uint64_t lo, hi;
+	eb_boot_kernel_extent(b, &lo, &hi);
+	eb_snprintf(out, outlen, "linked at pa 0x%llx, which is taken: placed at pa 0x%llx",
+		    (unsigned long long)(lo - (uint64_t)b->kernel_pa_delta),
+		    (unsigned long long)lo);
+	return true;
 }
 
 int eb_boot_choose_levels(struct eb_boot *b, bool la57_offered, char *err,

@@ -62,6 +62,8 @@ struct eb_boot {
 	struct eb_efi_handoff efi;
 	/* levels: the handed-over tree's depth (eb_boot_choose_levels). */
 	unsigned levels, leaf_mask;
+	/* Where eb_boot_place_kernel moved the kernel from its linked paddr. */
+	int64_t kernel_pa_delta;
 	/* The deepest paging the kernel declares (eb_kernel_max_levels). */
 	unsigned kernel_max_levels;
 	/*
@@ -102,6 +104,27 @@ bool eb_boot_is_linux(const struct eb_boot *b);
 int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 			 const struct eb_range *busy, size_t nbusy,
 			 uint64_t min_pa, char *err, size_t errlen);
+
+/*
+ * Where the parsed kernel goes (docs/handoff.md, "Placement"): where it is
+ * linked when those frames are free RAM clear of busy[]; else, for a kernel
+ * that may move physically, the lowest free run at or above min_pa with the
+ * alignment its kind needs, every segment's paddr (a vmlinux's vaddr and
+ * entry too: it runs identity-mapped) shifted by one delta, kept in
+ * b->kernel_pa_delta. An earlyboot ELF keeps its virtual addresses; a
+ * vmlinux works out its own load offset in startup_64. A bzImage was
+ * placed by eb_boot_parse_kernel. 0, or -1 with one line naming the
+ * conflict at the linked address and why no other place serves.
+ */
+int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
+			 size_t nbusy, uint64_t min_pa, char *err,
+			 size_t errlen);
+
+/*
+ * When eb_boot_place_kernel moved the kernel: one line for the log ("linked
+ * at pa X, which is taken: placed at pa Y") in out, and true.
+ */
+bool eb_boot_kernel_moved(const struct eb_boot *b, char *out, size_t outlen);
 
 /*
  * The depth of the tree to hand over, into b->levels (docs/early_paging.md,

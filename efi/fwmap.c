@@ -62,15 +62,35 @@ int efi_map_next(const void *map, UINTN size, UINTN desc_size, UINTN *off,
 	return 1;
 }
 
-int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
-		    UINTN desc_size, char *err, size_t errlen)
+static uint32_t mem_type_before_exit(UINT32 t)
+{
+	return t == EfiLoaderCode || t == EfiLoaderData ? EB_MEM_LOADER
+							: efi_mem_type(t);
+}
+
+static int convert(struct eb_memmap *m, const void *map, UINTN size,
+		   UINTN desc_size, uint32_t (*type_of)(UINT32), char *err,
+		   size_t errlen)
 {
 	EFI_MEMORY_DESCRIPTOR d;
 	UINTN off = 0;
 	int got;
 	while ((got = efi_map_next(map, size, desc_size, &off, &d, err, errlen)) > 0)
 		if (eb_memmap_add(m, d.PhysicalStart, d.NumberOfPages * 4096ULL,
-				  efi_mem_type(d.Type), err, errlen))
+				  type_of(d.Type), err, errlen))
 			return -1;
 	return got < 0 ? -1 : eb_memmap_normalize(m, err, errlen);
+}
+
+int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
+		    UINTN desc_size, char *err, size_t errlen)
+{
+	return convert(m, map, size, desc_size, efi_mem_type, err, errlen);
+}
+
+int efi_convert_map_before_exit(struct eb_memmap *m, const void *map,
+				UINTN size, UINTN desc_size, char *err,
+				size_t errlen)
+{
+	return convert(m, map, size, desc_size, mem_type_before_exit, err, errlen);
 }

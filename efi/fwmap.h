@@ -34,4 +34,14 @@ int efi_map_next(const void *map, UINTN size, UINTN desc_size, UINTN *off,
 int efi_convert_map(struct eb_memmap *m, const void *map, UINTN size,
 		    UINTN desc_size, char *err, size_t errlen);
 
+/*
+ * The same, for a map taken while boot services run: what loaders hold
+ * (EfiLoaderCode/Data: ourselves, the files we read, other images) is
+ * in use until ExitBootServices, so it is EB_MEM_LOADER here, never a
+ * place for the kernel.
+ */
+int efi_convert_map_before_exit(struct eb_memmap *m, const void *map,
+				UINTN size, UINTN desc_size, char *err,
+				size_t errlen);
+
 #endif

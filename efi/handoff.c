@@ -38,6 +38,7 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 	eb->kind = b->kind;
 	eb->bz = b->bz;
 	eb->elf = b->elf;
+	eb->kernel_pa_delta = b->kernel_pa_delta;
 	eb->linux_params_pa = b->linux_params_pa;
 	if (b->initrd_len)
 		eb->mods[eb->nmods++] = (struct eb_handoff_module){

@@ -28,6 +28,7 @@ struct efi_boot {
 	enum eb_kernel_kind kind;          /* and what it is (linux_boot.h) */
 	struct eb_bzimage bz;
 	struct eb_elf_info elf;
+	int64_t kernel_pa_delta;           /* eb_boot_place_kernel's move */
 	uint64_t linux_params_pa;          /* Linux: zero page + command line */
 	uint64_t initrd_pa, initrd_len;    /* 0 when none */
 	uint64_t bootinfo_pa;

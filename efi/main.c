@@ -164,7 +164,6 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		eb_fail("kernel %s: %s", b->opt.kernel, err);
 	b->kind = k.kind;
 	b->bz = k.bz;
-	b->elf = k.elf;
 	/* The depth, now that the kernel is known: the pools are sized for it. */
 	k.opt = b->opt;
 	k.kernel_name = b->opt.kernel;
@@ -175,11 +174,16 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		b->levels, b->fw_levels, b->la57 ? "offers" : "lacks",
 		k.kernel_max_levels,
 		b->opt.paging == 5 ? "5" : b->opt.paging == 4 ? "4" : "default");
+	if (eb_boot_place_kernel(&k, busy, 3, 1ULL << 20, err, sizeof err))
+		eb_fail("kernel %s: %s", b->opt.kernel, err);
+	char moved[120];
+	if (eb_boot_kernel_moved(&k, moved, sizeof moved))
+		eb_info("kernel %s: %s", b->opt.kernel, moved);
+	b->elf = k.elf;
 	eb_info("kernel %s: %s, %u segment%s, entry 0x%llx", b->opt.kernel,
 		eb_kernel_kind_name(b->kind), b->elf.nseg, b->elf.nseg == 1 ? "" : "s",
 		(unsigned long long)b->elf.entry);
-	if (eb_elf_check_placement(&b->elf, m, busy, 3, err, sizeof err))
-		eb_fail("kernel %s: %s", b->opt.kernel, err);
+	b->kernel_pa_delta = k.kernel_pa_delta;
 	for (unsigned i = 0; i < b->elf.nseg; i++)
 		claim_segment(st, b, &b->elf.seg[i]);
 }

@@ -32,7 +32,7 @@ void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m)
 	if (EFI_ERROR(s))
 		eb_fail("GetMemoryMap: %s", efi_status_name(s));
 	char err[160];
-	if (efi_convert_map(m, buf, size, dsize, err, sizeof err))
+	if (efi_convert_map_before_exit(m, buf, size, dsize, err, sizeof err))
 		eb_fail("%s", err);
 }
 

@@ -145,8 +145,11 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		b->kernel_name, eb_kernel_kind_name(b->kind),
 		(unsigned long long)b->kfile_len, b->elf.nseg,
 		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
-	if (eb_elf_check_placement(&b->elf, &b->mem, busy, nbusy, err, sizeof err))
+	if (eb_boot_place_kernel(b, busy, nbusy, PLACE_MIN, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
+	char moved[120];
+	if (eb_boot_kernel_moved(b, moved, sizeof moved))
+		eb_info("kernel (%s): %s", b->kernel_name, moved);
 	/*
 	 * The depth now that the kernel is known: the pools are sized for it,
 	 * and common/x86/chainload.c switches to it when the tree goes live

@@ -5,6 +5,8 @@
  *   bootfixture initrd OUT SIZE          test initrd of SIZE bytes
  *   bootfixture elf-paddr IN OUT PADDR   move every PT_LOAD to PADDR onwards
  *   bootfixture elf-memsz IN OUT MEMSZ   first PT_LOAD gets memory size MEMSZ
+ *   bootfixture elf-memsz-last IN OUT MEMSZ   the last one does (it grows
+ *                                        into nothing else: only too big)
  *   bootfixture pe-corrupt OUT           "MZ" and a PE signature (what makes
  *                                        earlyboot hand the file to the
  *                                        firmware), then headers no loader
@@ -18,6 +20,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <elf.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,7 +210,9 @@ int main(int argc, char **argv)
 	if (argc == 4 && strcmp(argv[1], "initrd") == 0)
 		return initrd(argv[2], strtoull(argv[3], 0, 0));
 	if (argc == 5 && (strcmp(argv[1], "elf-paddr") == 0 ||
-			  strcmp(argv[1], "elf-memsz") == 0)) {
+			  strcmp(argv[1], "elf-memsz") == 0 ||
+			  strcmp(argv[1], "elf-memsz-last") == 0)) {
+		bool last = strcmp(argv[1], "elf-memsz-last") == 0;
 		size_t len;
 		unsigned char *buf = slurp(argv[2], &len);
 		unsigned n;
@@ -217,8 +222,12 @@ int main(int argc, char **argv)
 		for (unsigned i = 0; i < n; i++)
 			if (ph[i].p_type == PT_LOAD && ph[i].p_paddr < first)
 				first = ph[i].p_paddr;
+		int last_load = -1;
+		for (unsigned i = 0; i < n; i++)
+			if (ph[i].p_type == PT_LOAD)
+				last_load = (int)i;
 		for (unsigned i = 0; i < n; i++) {
-			if (ph[i].p_type != PT_LOAD)
+			if (ph[i].p_type != PT_LOAD || (last && (int)i != last_load))
 				continue;
 			if (argv[1][4] == 'p') {
 				ph[i].p_paddr = v + (ph[i].p_paddr - first);
@@ -231,6 +240,6 @@ int main(int argc, char **argv)
 		spit(argv[3], buf, len);
 		return 0;
 	}
-	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz IN OUT MEMSZ | pe-corrupt OUT | elf-notes IN OUT NOTE...\n");
+	fprintf(stderr, "usage: bootfixture initrd OUT SIZE | elf-paddr IN OUT PADDR | elf-memsz[-last] IN OUT MEMSZ | pe-corrupt OUT | elf-notes IN OUT NOTE...\n");
 	return 2;
 }

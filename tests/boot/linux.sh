@@ -49,6 +49,19 @@ case_cmd() {
 	pvh-vmlinux)
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "ptdump -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	uefi-smm-vmlinux | uefi-smm-bzimage) # OVMF's SMM build: 16 MiB is taken
+		if [ ! -e "$OVMF_SMM_CODE" ]; then
+			missing_dep "boot:linux-$c" "$OVMF_SMM_CODE" ovmf
+			return
+		fi
+		local k=$BZ moved=
+		[ "$c" = uefi-smm-vmlinux ] && k=$VMLINUX &&
+			moved="^earlyboot: kernel kernel: linked at pa 0x1000000, which is taken: placed at pa 0x"
+		make_esp "$FIX/esp-$c" "$k" \
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.efi=1" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi_smm "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ${moved:+"$moved"} ;;
 	uefi-bzimage-syssize-past-end) # a field other loaders ignore
 		make_esp "$FIX/esp-$c" "$FIX/syssize-past-end" \
 			"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400)" ||
@@ -101,7 +114,7 @@ case_cmd() {
 	esac
 }
 
-ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
+ALL="uefi-bzimage uefi-vmlinux uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
 pvh-xen-bzimage
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"

@@ -21,6 +21,8 @@ BOOT_STRIP_ESC=1
 EFI=build/earlyboot.efi
 EFIAPP=build/efiapp.efi
 OVMF=/usr/share/ovmf/OVMF.fd
+OVMF_SMM_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+OVMF_SMM_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
@@ -104,6 +106,37 @@ depth() {
 	[ "$4" = 5 ] && switched='^earlyboot: paging: 4 levels -> 5 \(CR4\.LA57 set through the mode switch\)$'
 	st=$(boot "$1" "$2" 1 "$3")
 	judge "$1" "$st" 33 "$PASS_INITRD" 0 "$(levels_re "$4")" "$switched"
+}
+
+# moved NAME KERNEL_FILE LINKED_PA: a kernel whose linked frames are not
+# free RAM is placed elsewhere (docs/handoff.md, "Placement"); the test
+# kernel checks its mapping against where the boot info says it went.
+moved() {
+	make_esp "$ESPS/$1" "$GOOD_CFG" "$2" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st
+	st=$(boot "$1" 256 1)
+	judge "$1" "$st" 33 "$PASS_INITRD" 0 \
+		"^earlyboot: kernel kernel.elf: linked at pa $3, which is taken: placed at pa 0x[0-9a-f]+\$"
+}
+
+# smm NAME: a good boot on OVMF's SMM build (the Secure Boot capable one,
+# with no keys enrolled: Secure Boot off), whose map takes the test
+# kernel's linked frames at 16 MiB as ACPI NVS.
+smm() {
+	make_esp "$ESPS/$1" "$GOOD_CFG" || { echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	if [ ! -e "$OVMF_SMM_CODE" ] || [ ! -e "$OVMF_SMM_VARS" ]; then
+		missing_dep "boot:uefi-$1" "$OVMF_SMM_CODE" ovmf
+		return
+	fi
+	cp "$OVMF_SMM_VARS" "$ESPS/$1.vars"
+	local st
+	st=$(qemu_boot "$1" -M q35,smm=on -m 512 \
+		-global driver=cfi.pflash01,property=secure,value=on \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_SMM_CODE" \
+		-drive "if=pflash,format=raw,unit=1,file=$ESPS/$1.vars" \
+		-drive "format=raw,file=fat:rw:$ESPS/$1")
+	judge "$1" "$st" 33 "$PASS_INITRD" 0 \
+		"^earlyboot: kernel kernel.elf: linked at pa 0x1000000, which is taken: placed at pa 0x[0-9a-f]+\$"
 }
 
 bad() { # bad NAME CFG PATTERN [KERNEL_FILE]: loader must refuse
@@ -192,6 +225,7 @@ fixtures() {
 	head -c 2048 "$KERNEL" >"$d/truncated.elf"
 	"$FIXTURE" elf-paddr "$KERNEL" "$d/outside.elf" 0x10000000000 &&
 	"$FIXTURE" elf-memsz "$KERNEL" "$d/absurd.elf" 0x7fffffff0000 &&
+	"$FIXTURE" elf-memsz-last "$KERNEL" "$d/no-room.elf" 0x20000000 &&
 	"$FIXTURE" pe-corrupt "$d/corrupt.efi" &&
 	kernel_4level "$d/kernel-4level.elf"
 }
@@ -232,8 +266,10 @@ case_cmd() {
 	bad-kernel-missing) bad kernel-missing "kernel=missing.elf" "missing.elf: cannot read: not found" ;;
 	bad-not-elf) bad not-elf "kernel=kernel.elf" "not an ELF" "$d/notelf.bin" ;;
 	bad-truncated) bad truncated "kernel=kernel.elf" "truncated ELF" "$d/truncated.elf" ;;
-	bad-outside-ram) bad outside-ram "kernel=kernel.elf" "segment 0 at pa 0x10000000000.*outside usable RAM" "$d/outside.elf" ;;
-	bad-overlap-loader) bad overlap-loader "kernel=kernel.elf" "segment 0 at pa .*overlaps the loader image" "$d/overlap.elf" ;;
+	moved-outside-ram) moved "$1" "$d/outside.elf" 0x10000000000 ;;
+	moved-overlap-loader) moved "$1" "$d/overlap.elf" "$(cat "$d/overlap.base")" ;;
+	smm-ovmf) smm "$1" ;;
+	bad-no-room) bad no-room "kernel=kernel.elf" "segment [0-9]+ at pa .* (lies outside usable RAM|overlaps).*, and no other 0x[0-9a-f]+-byte run of RAM aligned to 0x[0-9a-f]+ above 0x100000 is free" "$d/no-room.elf" ;;
 	bad-absurd-memsz) bad absurd-memsz "kernel=kernel.elf" "segment 0 .*memory size 0x7fffffff0000 is absurd" "$d/absurd.elf" ;;
 	bad-cmdline-too-long)
 		long=$(printf 'x%.0s' $(seq 1 3000))
@@ -288,8 +324,8 @@ case_cmd() {
 ALL="256m-1cpu 256m-2cpu 2g-1cpu 2g-2cpu 5g-1cpu 5g-2cpu 5g-1g-leaves
 la57 la57-5g la57-paging4 no-la57 la57-kernel-4level bad-paging5-no-la57
 bad-paging5-kernel-4level bad-paging-value
-bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated bad-outside-ram
-bad-overlap-loader bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
+bad-no-kernel bad-kernel-missing bad-not-elf bad-truncated moved-outside-ram
+moved-overlap-loader smm-ovmf bad-no-room bad-absurd-memsz bad-cmdline-too-long bad-unknown-option
 testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given
 initrd-promised-other-length shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
@@ -306,8 +342,9 @@ fi
 cases=${*:-$ALL}
 fixtures || { echo "FAIL boot:uefi-setup: fixtures"; exit 1; }
 case " $cases " in
-*bad-overlap-loader*)
+*moved-overlap-loader*)
 	base=$(loader_base)
+	echo "${base:-unknown}" >build/boot-fixtures/overlap.base
 	if [ -n "$base" ]; then
 		"$FIXTURE" elf-paddr "$KERNEL" build/boot-fixtures/overlap.elf "$base"
 	else

@@ -116,7 +116,7 @@ static void check_memmap(const struct eb_bootinfo *bi)
 	if (!inside_type(bi, bi->self_pa, sizeof(*bi), EB_MEM_BOOT_INFO))
 		tk_fail(c, "boot info at 0x%llx not in a boot-info range",
 			(unsigned long long)bi->self_pa);
-	uint64_t kpa = (uint64_t)__kernel_start - TK_VIRT_OFFSET;
+	uint64_t kpa = tk_pa(__kernel_start);
 	uint64_t klen = (uint64_t)(__kernel_end - __kernel_start);
 	if (!inside_type(bi, kpa, klen, EB_MEM_KERNEL))
 		tk_fail(c, "kernel at 0x%llx+0x%llx not in a kernel range",
@@ -160,7 +160,7 @@ static void check_range(const char *what, const char *lo, const char *hi,
 	for (uint64_t va = (uint64_t)lo; va < (uint64_t)hi; va += PAGE) {
 		struct tk_walk t;
 		tk_walk(cr3, va, &t);
-		uint64_t want = va - TK_VIRT_OFFSET;
+		uint64_t want = tk_pa((const void *)va);
 		if (!t.present)
 			tk_fail("segments", "%s page 0x%llx not mapped", what,
 				(unsigned long long)va);
@@ -268,7 +268,7 @@ static void check_dmap(const struct eb_bootinfo *bi, uint64_t cr3)
 		tk_fail(c, "no direct-mapped range in the memory map");
 	/* The data itself: our text read through the direct map. */
 	const char *alias = (const char *)(bi->dmap_base +
-					   ((uint64_t)__text_start - TK_VIRT_OFFSET));
+					   tk_pa(__text_start));
 	if (memcmp(alias, __text_start, PAGE) != 0)
 		tk_fail(c, "text read through the direct map differs");
 	bool ram_high = false;

@@ -44,19 +44,38 @@ void tk_fail(const char *check, const char *fmt, ...)
 
 __attribute__((noreturn)) void kmain(uint64_t rdi);
 
+static uint64_t placement_delta;
+
+void tk_learn_placement(uint64_t bootinfo_va)
+{
+	const struct eb_bootinfo *bi = (const void *)bootinfo_va;
+	placement_delta = 0;
+	if (bi && bi->magic == EB_BOOTINFO_MAGIC)
+		placement_delta = bi->kernel_pa_start -
+				  ((uint64_t)__kernel_start - TK_VIRT_OFFSET);
+}
+
+uint64_t tk_pa(const void *ours)
+{
+	return (uint64_t)ours - TK_VIRT_OFFSET + placement_delta;
+}
+
 /*
  * COM1, or under Xen (a PVH dom0: COM1 belongs to Xen) console_io through
  * our own hypercall page, set up the PVH way. Found through CPUID, not the
  * boot info: the verdict must get out even when the boot info is wrong.
  */
-static void console_init(void)
+static void console_init(uint64_t rdi)
 {
 	uint32_t base = xen_cpuid_base();
 	if (!base) {
 		serial_init();
 		return;
 	}
-	if (xen_hc_init_hvm(base, (uint64_t)xen_hc_page - TK_VIRT_OFFSET) == 0)
+	/* The hypercall page's frame: the one read of the boot info before
+	 * our trap handlers are in place. */
+	tk_learn_placement(rdi);
+	if (xen_hc_init_hvm(base, tk_pa(xen_hc_page)) == 0)
 		xen_hc_console_use(&xen);
 	con_set_sink(xen_hc_console_write);
 }
@@ -69,11 +88,13 @@ void kmain(uint64_t rdi)
 	 */
 	bool pv = tk_is_pv();
 	if (pv) {
+		tk_learn_placement(rdi); /* pv.c copies into our hypercall page */
 		tk_pv_init(rdi);
 	} else {
-		console_init();
+		console_init(rdi);
 		x86_cpu_init((uint64_t)(df_stack + sizeof df_stack));
 	}
+	tk_learn_placement(rdi);
 	const struct eb_bootinfo *bi = (const void *)rdi;
 	con_printf("TESTKERNEL: entered, boot info at 0x%llx\n",
 		   (unsigned long long)rdi);

@@ -87,7 +87,7 @@ void tk_pv_init(uint64_t rdi)
 	uint64_t src = bi->xen_hypercall_page_va;
 	if (!src || (src & (PAGE - 1)))
 		mute_fail();
-	char *dst = (char *)(bi->dmap_base + ((uint64_t)xen_hc_page - TK_VIRT_OFFSET));
+	char *dst = (char *)(bi->dmap_base + tk_pa(xen_hc_page));
 	memcpy(dst, (const void *)src, PAGE);
 	/* The page is int3 until filled: a copy of nothing would trap at once. */
 	if ((uint8_t)xen_hc_page[0] == 0xcc)
@@ -494,7 +494,7 @@ unsigned tk_run_pv_checks(const struct eb_bootinfo *bi)
 		tk_fail("pv-cr3", "after write_cr3 CR3 is 0x%llx, want 0x%llx",
 			(unsigned long long)tk_read_cr3(), (unsigned long long)cr3);
 	tk_walk(cr3, (uint64_t)__text_start, &t);
-	if (!t.present || t.pa != (uint64_t)__text_start - TK_VIRT_OFFSET)
+	if (!t.present || t.pa != tk_pa(__text_start))
 		tk_fail("pv-cr3", "after write_cr3 our text no longer translates");
 	n++;
 	con_printf("TESTKERNEL: pv: %llu hypercalls, %llu failed (the -EBUSY ones expected)\n",

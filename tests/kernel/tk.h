@@ -18,6 +18,16 @@ extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[];
 
+/*
+ * Where the loader put us: our virtual addresses are as linked, our frames
+ * may lie anywhere (docs/handoff.md, "Placement"); the boot info's
+ * kernel_pa_start says where. tk_learn_placement reads it (from a boot info
+ * whose magic is right; else we count as placed where linked), and tk_pa
+ * translates one of our own addresses with it.
+ */
+void tk_learn_placement(uint64_t bootinfo_va);
+uint64_t tk_pa(const void *ours);
+
 /* ---- walk.c: our own reading of the live tree ------------------------ */
 
 struct tk_walk {

@@ -254,6 +254,74 @@ TEST(carve_keeps_the_uefi_map)
 	CHECK_STR(err, "memory map: initrd at 0x6400000-0x6501000 is not free RAM (0x6401000 is boot-info)");
 }
 
+/* Placement (docs/handoff.md): where linked when free, else moved whole. */
+TEST(kernel_stays_where_linked_when_free)
+{
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_ELF;
+	REQUIRE_EQ(eb_boot_place_kernel(&b, NULL, 0, MiB, err, sizeof err), 0);
+	CHECK_EQ(b.kernel_pa_delta, 0);
+	CHECK_EQ(b.elf.seg[0].paddr, 16 * MiB);
+	char line[120];
+	CHECK(!eb_boot_kernel_moved(&b, line, sizeof line));
+}
+
+TEST(elf_kernel_moves_keeping_its_virtual_addresses)
+{
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_ELF;
+	const struct eb_range busy[] = { { 1 * MiB, 20 * MiB, "firmware" } };
+	REQUIRE_EQ(eb_boot_place_kernel(&b, busy, 1, MiB, err, sizeof err), 0);
+	uint64_t lo = b.elf.seg[0].paddr;
+	CHECK_EQ(lo, 22 * MiB); /* the first 2 MiB boundary past the busy range */
+	CHECK_EQ(b.kernel_pa_delta, (int64_t)(6 * MiB));
+	CHECK_EQ(b.elf.seg[1].paddr, lo + 0x9000); /* one delta for all */
+	CHECK_EQ(b.elf.seg[2].paddr, lo + 0xb000);
+	CHECK_EQ(b.elf.seg[0].vaddr, 0xffffffff81000000ULL);
+	CHECK_EQ(b.elf.entry, 0xffffffff81000000ULL);
+	char line[120];
+	REQUIRE(eb_boot_kernel_moved(&b, line, sizeof line));
+	CHECK_STR(line, "linked at pa 0x1000000, which is taken: placed at pa 0x1600000");
+	/* Outside RAM altogether (linked at 1 TiB): moved to the lowest room. */
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_ELF;
+	for (unsigned i = 0; i < b.elf.nseg; i++)
+		b.elf.seg[i].paddr += (1ULL << 40) - 16 * MiB;
+	REQUIRE_EQ(eb_boot_place_kernel(&b, NULL, 0, MiB, err, sizeof err), 0);
+	CHECK_EQ(b.elf.seg[0].paddr, 2 * MiB);
+}
+
+TEST(vmlinux_moves_by_its_alignment_with_entry)
+{
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_VMLINUX;
+	b.elf.nseg = 1;
+	b.elf.seg[0] = (struct eb_elf_seg){ 0, 16 * MiB, 16 * MiB, 0x1000, 0x100000, 0x200000, 7 };
+	b.elf.entry = 16 * MiB + 0x40;
+	const struct eb_range busy[] = { { 16 * MiB, 4096, "ACPI" } };
+	REQUIRE_EQ(eb_boot_place_kernel(&b, busy, 1, MiB, err, sizeof err), 0);
+	/* Linked at 16 MiB: 16 MiB alignment is kept, the next such is 32. */
+	CHECK_EQ(b.elf.seg[0].paddr, 32 * MiB);
+	CHECK_EQ(b.elf.seg[0].vaddr, 32 * MiB); /* it runs identity-mapped */
+	CHECK_EQ(b.elf.entry, 32 * MiB + 0x40);
+}
+
+TEST(kernel_that_cannot_move_or_fit_is_refused)
+{
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_BZIMAGE; /* placed by its own rules, at parse */
+	const struct eb_range busy[] = { { 16 * MiB, 4096, "ACPI" } };
+	CHECK_EQ(eb_boot_place_kernel(&b, busy, 1, MiB, err, sizeof err), -1);
+	CHECK_STR(err, "segment 0 at pa 0x1000000-0x1009000 overlaps the ACPI at 0x1000000-0x1001000");
+	CHECK_EQ(b.elf.seg[0].paddr, 16 * MiB);
+	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
+	b.kind = EB_KERNEL_ELF;
+	b.elf.seg[2].memsz = 200 * MiB;
+	CHECK_EQ(eb_boot_place_kernel(&b, NULL, 0, MiB, err, sizeof err), -1);
+	CHECK_STR(err, "segment 2 at pa 0x100b000-0xd80b000 lies outside usable RAM (0x8000000 is a hole in the map), and no other 0xc80b000-byte run of RAM aligned to 0x200000 above 0x100000 is free");
+	CHECK_EQ(b.kernel_pa_delta, 0);
+}
+
 TEST(pools_over_the_limit_are_refused)
 {
 	struct sim *sim = sim_new(4);
@@ -274,6 +342,10 @@ int main(void)
 	RUN(choose_levels);
 	RUN(carve_outside_ram_is_an_error);
 	RUN(carve_keeps_the_uefi_map);
+	RUN(kernel_stays_where_linked_when_free);
+	RUN(elf_kernel_moves_keeping_its_virtual_addresses);
+	RUN(vmlinux_moves_by_its_alignment_with_entry);
+	RUN(kernel_that_cannot_move_or_fit_is_refused);
 	RUN(pools_over_the_limit_are_refused);
 	return th_done();
 }
