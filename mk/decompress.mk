@@ -50,6 +50,7 @@ $(BUILD)/fuzz/fuzz_decompress: tests/fuzz/fuzz_decompress.c $(DECOMP_FUZZ_OBJS) 
 # The layer compiled as the images compile (no SIMD in our code; the
 # archives are as Debian built them), next to the hosted libraries.
 DECOMP_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(DECOMP_SRCS))
-$(BUILD)/bench/bench_decompress: tools/bench_decompress.c $(DECOMP_BENCH_OBJS) $(BENCH_OBJS) $(DECOMP_ARCHIVES)
-	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(DECOMP_BENCH_OBJS) $(BENCH_OBJS) \
+# The layer's one other common/ dependency: formatted output.
+$(BUILD)/bench/bench_decompress: tools/bench_decompress.c $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o $(DECOMP_ARCHIVES)
+	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o \
 	    $(DECOMP_LIBS) -lbz2
