@@ -16,6 +16,8 @@
 #   mk/linux.mk       stock Linux for the chainload tests: make linux
 #   mk/unit.mk        host unit tests (build/unit/) and make bench
 #   mk/fuzz.mk        libFuzzer harnesses: make fuzz
+#   mk/decompress.mk  common/decompress/: its freestanding link check, its
+#                     unit test, fuzz harness and bench links
 # Every boot target runs a script, tests/boot/WORLD.sh; its `run` mode is
 # what make run, run-pvh, run-pvh-xen and run-pv call.
 
@@ -46,10 +48,11 @@ include mk/linux.mk
 # the world makefiles define.
 include mk/unit.mk
 include mk/fuzz.mk
+include mk/decompress.mk
 
 # The headers each object and host program read, written by the compiler
 # beside it as a .d file (mk/common.mk): where make finds them.
-DEP_DIRS := efi kernel pvh host bench unit fuzz tools
+DEP_DIRS := efi kernel pvh host bench unit fuzz tools decompress
 -include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
 .PHONY: all images test clean deps help run run-pvh run-pvh-xen run-pv

@@ -46,6 +46,7 @@ $(BUILD)/bench/bench_paging: tools/bench_paging.c $(BENCH_OBJS)
 
 bench: deps $(BUILD)/bench/bench_paging
 	$(BUILD)/bench/bench_paging
+	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_decompress && $(BUILD)/bench/bench_decompress
 
 # Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
 bench-boot: deps

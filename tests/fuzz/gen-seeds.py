@@ -227,6 +227,38 @@ LINUX_XEN_NOTES = [
 ]
 
 
+def compressed(cmd, data, trailer=False):
+    """data through a compression tool (CLI), with Linux's size trailer."""
+    import subprocess
+    out = subprocess.run(cmd, input=data, stdout=subprocess.PIPE,
+                         check=True).stdout
+    return out + (struct.pack("<I", len(data)) if trailer else b"")
+
+
+DECOMP_TEXT = b"earlyboot maps the kernel lazily; " * 40 + bytes(range(256))
+DECOMP_TOOLS = {
+    "gzip": ["gzip", "-9", "-n", "-c"],
+    "bzip2": ["bzip2", "-9", "-c"],
+    "lzma": ["xz", "--format=lzma", "--lzma1=preset=0,dict=64KiB", "-c"],
+    "xz": ["xz", "--check=crc32", "--x86", "--lzma2=preset=0,dict=64KiB", "-c"],
+    "lzo": ["lzop", "-9", "-c"],
+    "lz4": ["lz4", "-l", "-9", "-c"],
+    "zstd": ["zstd", "-19", "-q", "-c"],
+}
+
+
+def decompress_seeds():
+    seeds = {}
+    for name, cmd in DECOMP_TOOLS.items():
+        seeds[name] = compressed(cmd, DECOMP_TEXT)
+        seeds[name + "-trailer"] = compressed(cmd, DECOMP_TEXT[:300], True)
+    seeds["zstd-two-frames"] = (compressed(DECOMP_TOOLS["zstd"], b"one") +
+                                compressed(DECOMP_TOOLS["zstd"], b"two"))
+    seeds["lz4-two-frames"] = (compressed(DECOMP_TOOLS["lz4"], b"one" * 9) +
+                               compressed(DECOMP_TOOLS["lz4"], b"two" * 9))
+    return seeds
+
+
 SEEDS = {
     "fuzz_elf": {
         "small": small_kernel(),
@@ -310,6 +342,7 @@ SEEDS = {
 
 
 def main():
+    SEEDS["fuzz_decompress"] = decompress_seeds()
     for harness, seeds in SEEDS.items():
         d = os.path.join(ROOT, harness)
         os.makedirs(d, exist_ok=True)

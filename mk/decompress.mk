@@ -1,0 +1,56 @@
+# Decompression of kernel payloads (common/decompress/, docs/decompress.md):
+# the freestanding link check, the host unit test's link, the fuzz harness's
+# link and the decoder bench. Included from the top-level Makefile after
+# mk/unit.mk and mk/fuzz.mk, whose flags and object directories it reuses.
+# Not linked into any world yet: nothing in efi/, pvh/ or pv/ calls it.
+
+DECOMP_SRCS := $(filter-out common/decompress/shim.c,$(wildcard common/decompress/*.c))
+# Debian's static archives: the library each format's decoder calls
+# (bzip2 is ours), and the package that holds it.
+DECOMP_LIBDIR   := /usr/lib/x86_64-linux-gnu
+DECOMP_ARCHIVES := $(addprefix $(DECOMP_LIBDIR)/,libzstd.a liblzma.a libz.a liblz4.a liblzo2.a)
+DECOMP_LIBS     := -lzstd -llzma -lz -llz4 -llzo2
+decomp_pkg = $(patsubst libzstd.a,libzstd-dev,$(patsubst liblzma.a,liblzma-dev,$(patsubst \
+             libz.a,zlib1g-dev,$(patsubst liblz4.a,liblz4-dev,$(patsubst liblzo2.a,liblzo2-dev,$(1))))))
+$(DECOMP_ARCHIVES):
+	@echo "$@ is missing: install Debian package $(call decomp_pkg,$(notdir $@)) (make deps)" >&2
+	@exit 1
+
+# ---- the freestanding link check (make all) ------------------------------
+# The layer and its shim compiled as the images compile (the kernel
+# flavour, mk/common.mk), linked -nostdlib with the archives and the
+# images' common/ archive at the kernel images' addresses. ld refuses an
+# undefined symbol, so anything the archives need beyond what
+# common/decompress/shim.c and common/libc.c provide fails `make all`.
+DECOMP_LINKCHECK_OBJS := $(patsubst %.c,$(BUILD)/kernel/%.o,$(DECOMP_SRCS) \
+                         common/decompress/shim.c tests/linkcheck/decompress_entry.c)
+$(BUILD)/decompress/linkcheck.elf: $(DECOMP_LINKCHECK_OBJS) $(BUILD)/kernel/libcommon.a $(DECOMP_ARCHIVES)
+	@mkdir -p $(@D)
+	$(LD) -nostdlib -static -z noexecstack -e decompress_link_check \
+	    -Ttext=0xffffffff80100000 -o $@ $(DECOMP_LINKCHECK_OBJS) \
+	    $(BUILD)/kernel/libcommon.a $(DECOMP_ARCHIVES)
+
+IMAGES += $(BUILD)/decompress/linkcheck.elf
+
+# ---- host unit test ------------------------------------------------------
+# test_decompress alone links the layer and the hosted libraries; the other
+# unit tests keep mk/unit.mk's link.
+DECOMP_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(DECOMP_SRCS))
+$(BUILD)/unit/test_decompress: tests/unit/test_decompress.c $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_ARCHIVES)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_LIBS)
+
+# ---- fuzz harness --------------------------------------------------------
+DECOMP_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(DECOMP_SRCS))
+$(BUILD)/fuzz/fuzz_decompress: tests/fuzz/fuzz_decompress.c $(DECOMP_FUZZ_OBJS) $(FUZZ_LIB) $(DECOMP_ARCHIVES)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_LDFLAGS) -MMD -MP -o $@ $< $(DECOMP_FUZZ_OBJS) \
+	    $(FUZZ_LIB) $(DECOMP_LIBS)
+
+# ---- bench (make bench) --------------------------------------------------
+# The layer compiled as the images compile (no SIMD in our code; the
+# archives are as Debian built them), next to the hosted libraries.
+DECOMP_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(DECOMP_SRCS))
+# The layer's one other common/ dependency: formatted output.
+$(BUILD)/bench/bench_decompress: tools/bench_decompress.c $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o $(DECOMP_ARCHIVES)
+	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o \
+	    $(DECOMP_LIBS) -lbz2
