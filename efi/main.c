@@ -14,8 +14,8 @@
 #include "x86/cpu.h"
 #include "x86/serial.h"
 
-/* From the GNU-EFI linker script: our own image, relocated. */
-extern char ImageBase[], _text[], _etext[];
+/* From linker/efi.ld: our own image, relocated, and its .bss. */
+extern char ImageBase[], _text[], _etext[], _bss[], _ebss[];
 
 #include "page.h"
 
@@ -226,6 +226,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_LOADED_IMAGE *li;
 
+	/*
+	 * .bss has no bytes in the file (linker/efi.ld); the PE loader should
+	 * zero what SizeOfImage adds, but the statics below must not depend on
+	 * one firmware's loader getting that right.
+	 */
+	memset(_bss, 0, (size_t)(_ebss - _bss));
 	serial_init();
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");
