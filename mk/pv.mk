@@ -36,6 +36,7 @@ $(BUILD)/pvstart.elf: $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a linker/pvstart
 	$(elf_ship)
 
 IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
+BOOT_IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
 
 # Code that runs both in the image and on the host (the xen backend of
 # common/paging/xen/, which needs the hypercall door, so the bench leaves it

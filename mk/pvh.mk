@@ -19,6 +19,7 @@ $(BUILD)/earlyboot-pvh.elf: $(PVH_OBJS) $(BUILD)/pvh/libcommon.a linker/pvh.ld t
 	$(elf_ship)
 
 IMAGES += $(BUILD)/earlyboot-pvh.elf
+BOOT_IMAGES += $(BUILD)/earlyboot-pvh.elf
 
 # The start-info parser is portable: the host tests link it; so is the
 # counting hypercall wrapper (tests/unit/test_hc_door.c gives it a stub

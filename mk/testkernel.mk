@@ -16,3 +16,4 @@ $(BUILD)/testkernel.elf: $(TK_OBJS) $(BUILD)/kernel/libcommon.a linker/testkerne
 	$(elf_ship)
 
 IMAGES += $(BUILD)/testkernel.elf
+BOOT_IMAGES += $(BUILD)/testkernel.elf

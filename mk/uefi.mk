@@ -32,6 +32,7 @@ $(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
 $(BUILD)/efi/efiapp.so: $(BUILD)/efi/tests/efiapp/efiapp.o
 
 IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
+BOOT_IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
 
 # The firmware-map and load-options parsers, the map reader (it calls the
 # firmware only through the table it is given) and the status names are
