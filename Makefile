@@ -36,6 +36,10 @@ KCFLAGS := $(WARN) -O2 -g -ffreestanding -nostdlib -mno-red-zone \
            -mcmodel=kernel -fno-asynchronous-unwind-tables -Icommon
 
 IMAGES :=
+# The images a loader reads (each world's mk/*.mk adds its own): at most
+# 128 KiB each as shipped (tools/image-sizes, tests/tools/test_image_sizes.sh,
+# docs/perf.md "Image sizes"). IMAGES also holds host tools.
+BOOT_IMAGES :=
 .DEFAULT_GOAL := all
 include mk/common.mk
 include mk/uefi.mk
@@ -55,10 +59,14 @@ include mk/decompress.mk
 DEP_DIRS := efi kernel pvh host bench unit fuzz tools decompress
 -include $(shell find $(addprefix $(BUILD)/,$(DEP_DIRS)) -name '*.d' -type f 2>/dev/null)
 
-.PHONY: all images test clean deps help run run-pvh run-pvh-xen run-pv
+.PHONY: all images test clean deps help run run-pvh run-pvh-xen run-pv list-boot-images
 all: images unit
 
 images: $(IMAGES)
+
+# The boot images, for tests/tools/test_image_sizes.sh.
+list-boot-images:
+	@echo $(BOOT_IMAGES)
 
 # Install whatever Debian package tools/deps.txt lists and is missing; it
 # names them before installing. The only change outside build/ that make
@@ -91,7 +99,7 @@ help:
 	@echo 'make test           every test (unit, boot, tools, fuzz smoke); ends with a count'
 	@echo 'make test-unit      the host unit tests only'
 	@echo 'make test-boot-uefi one world'"'"'s QEMU boot tests (also test-boot-pvh, test-boot-pv)'
-	@echo 'make bench          time the page-table code on the host (docs/perf.md)'
+	@echo 'make bench          time the page-table code on the host, list image sizes (docs/perf.md)'
 	@echo 'make bench-boot     time stock Linux to its initramfs, earlyboot vs other loaders'
 	@echo 'make fuzz           run each libFuzzer harness FUZZ_SECONDS (60) (docs/fuzzing.md)'
 	@echo 'make fuzz-build     build the libFuzzer harnesses only'

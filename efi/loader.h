@@ -15,7 +15,9 @@
 #include "elf_load.h"
 #include "fwmap.h"
 #include "linux_boot.h"
+#include "map_read.h"
 #include "memmap.h"
+#include "status.h"
 #include "x86/log.h"
 
 /* Everything the second half needs, gathered before ExitBootServices. */
@@ -51,7 +53,6 @@ struct efi_boot {
 /* files.c: read a whole file from the loader's volume into fresh pages. */
 EFI_STATUS efi_read_file(EFI_SYSTEM_TABLE *st, EFI_HANDLE device,
 			 const char *path, uint64_t *pa, uint64_t *len);
-const char *efi_status_name(EFI_STATUS s);
 /*
  * "boot/k.elf" -> L"\\boot\\k.elf" (the file protocol wants backslashes and
  * a leading one), at most max units with the NUL.
@@ -72,12 +73,18 @@ __attribute__((noreturn)) void efi_start_pe_app(EFI_SYSTEM_TABLE *st,
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		     struct eb_options *opt);
 
-/* memmap.c (the conversion itself: fwmap.h) */
-/* Allocate the map buffer, then loop GetMemoryMap/ExitBootServices. */
-void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
-			    struct efi_boot *b);
+/*
+ * memmap.c: every read of the firmware's map, through map_read.h into one
+ * buffer (the conversion itself: fwmap.h). A failure ends the run with
+ * one line.
+ */
+/* The raw map as it is now; valid until the next read. */
+const struct efi_map_buf *efi_read_map(EFI_SYSTEM_TABLE *st);
 /* The map as it is now (before exit), into m. */
 void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m);
+/* Loop GetMemoryMap/ExitBootServices; the final map goes into b. */
+void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
+			    struct efi_boot *b);
 
 /* handoff.c: after ExitBootServices, on our own stack. */
 __attribute__((noreturn)) void efi_after_exit(void *boot);

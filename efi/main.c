@@ -14,8 +14,8 @@
 #include "x86/cpu.h"
 #include "x86/serial.h"
 
-/* From the GNU-EFI linker script: our own image, relocated. */
-extern char ImageBase[], _text[], _etext[];
+/* From linker/efi.ld: our own image, relocated, and its .bss. */
+extern char ImageBase[], _text[], _etext[], _bss[], _ebss[];
 
 #include "page.h"
 
@@ -109,20 +109,15 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			  const struct eb_elf_seg *seg)
 {
-	static uint8_t map[64 * 1024];
-	UINTN size = sizeof map, key, dsize;
-	UINT32 dver;
-	EFI_STATUS s = st->BootServices->GetMemoryMap(&size, (void *)map, &key,
-						      &dsize, &dver);
-	if (EFI_ERROR(s))
-		eb_fail("GetMemoryMap: %s", efi_status_name(s));
+	const struct efi_map_buf *fw = efi_read_map(st);
 	uint64_t lo = eb_elf_seg_pa_start(seg), hi = eb_elf_seg_pa_end(seg);
 	EFI_MEMORY_DESCRIPTOR desc;
 	const EFI_MEMORY_DESCRIPTOR *d = &desc;
 	UINTN off = 0;
 	char err[160];
 	int got;
-	while ((got = efi_map_next(map, size, dsize, &off, &desc, err, sizeof err)) > 0) {
+	while ((got = efi_map_next(fw->buf, fw->size, fw->desc_size, &off, &desc,
+				   err, sizeof err)) > 0) {
 		uint64_t d_lo = d->PhysicalStart, d_hi = d_lo + d->NumberOfPages * PAGE;
 		uint64_t a = lo > d_lo ? lo : d_lo, z = hi < d_hi ? hi : d_hi;
 		if (a >= z)
@@ -230,6 +225,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	EFI_GUID li_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;
 	EFI_LOADED_IMAGE *li;
 
+	/*
+	 * .bss has no bytes in the file (linker/efi.ld); the PE loader should
+	 * zero what SizeOfImage adds, but the statics below must not depend on
+	 * one firmware's loader getting that right.
+	 */
+	memset(_bss, 0, (size_t)(_ebss - _bss));
 	serial_init();
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");

@@ -1,38 +1,30 @@
 /*
- * The firmware's memory map as boot services give it (its conversion to
- * the handoff's terms is fwmap.c, which the host builds too), and the
+ * The firmware's memory map while boot services last, and the
  * ExitBootServices dance (the map key goes stale whenever the firmware
- * allocates, so retry with a fresh map; print nothing in between).
+ * allocates, so retry with a fresh map; print nothing in between). Every
+ * read goes through efi_map_read (map_read.h) into the loader's one map
+ * buffer; the conversion to the handoff's terms is fwmap.c.
  */
 #include "libc.h"
 #include "loader.h"
+#include "map_read.h"
 
-/* Room for the map plus what allocating the buffer itself may add. */
-static void alloc_map_buffer(EFI_BOOT_SERVICES *bs, void **buf, UINTN *cap)
+static struct efi_map_buf fw_map;
+
+const struct efi_map_buf *efi_read_map(EFI_SYSTEM_TABLE *st)
 {
-	UINTN size = 0, key, dsize;
-	UINT32 dver;
-	EFI_STATUS s = bs->GetMemoryMap(&size, 0, &key, &dsize, &dver);
-	if (s != EFI_BUFFER_TOO_SMALL)
-		eb_fail("GetMemoryMap(size query): %s", efi_status_name(s));
-	*cap = size + 64 * dsize;
-	s = bs->AllocatePool(EfiLoaderData, *cap, buf);
-	if (EFI_ERROR(s))
-		eb_fail("allocating %llu bytes for the memory map: %s",
-			 (unsigned long long)*cap, efi_status_name(s));
+	char err[200];
+	if (efi_map_read(st->BootServices, &fw_map, err, sizeof err))
+		eb_fail("%s", err);
+	return &fw_map;
 }
 
 void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m)
 {
-	static uint8_t buf[64 * 1024];
-	UINTN size = sizeof buf, key, dsize;
-	UINT32 dver;
-	EFI_STATUS s = st->BootServices->GetMemoryMap(&size, (void *)buf, &key,
-						      &dsize, &dver);
-	if (EFI_ERROR(s))
-		eb_fail("GetMemoryMap: %s", efi_status_name(s));
+	const struct efi_map_buf *fw = efi_read_map(st);
 	char err[160];
-	if (efi_convert_map_before_exit(m, buf, size, dsize, err, sizeof err))
+	if (efi_convert_map_before_exit(m, fw->buf, fw->size, fw->desc_size, err,
+					sizeof err))
 		eb_fail("%s", err);
 }
 
@@ -41,28 +33,24 @@ void efi_current_map(EFI_SYSTEM_TABLE *st, struct eb_memmap *m)
 void efi_exit_boot_services(EFI_SYSTEM_TABLE *st, EFI_HANDLE image,
 			    struct efi_boot *b)
 {
-	EFI_BOOT_SERVICES *bs = st->BootServices;
-	void *buf;
-	UINTN cap, size, key = 0, dsize = 0;
-	UINT32 dver;
 	EFI_STATUS s = EFI_SUCCESS;
-	alloc_map_buffer(bs, &buf, &cap);
 	unsigned tries;
 	for (tries = 1; tries <= EXIT_TRIES; tries++) {
-		size = cap;
-		s = bs->GetMemoryMap(&size, buf, &key, &dsize, &dver);
-		if (EFI_ERROR(s))
-			break;
-		s = bs->ExitBootServices(image, key);
+		/*
+		 * After a failed ExitBootServices only the memory services may
+		 * be called: growing the buffer (AllocatePool) is one of them.
+		 */
+		const struct efi_map_buf *fw = efi_read_map(st);
+		s = st->BootServices->ExitBootServices(image, fw->key);
 		if (s != EFI_INVALID_PARAMETER) /* stale key: try again */
 			break;
 	}
 	if (EFI_ERROR(s))
 		eb_fail("ExitBootServices after %u tries: %s", tries,
 			 efi_status_name(s));
-	b->efi_map = buf;
-	b->efi_map_size = size;
-	b->efi_desc_size = dsize;
-	b->efi_desc_version = dver;
+	b->efi_map = fw_map.buf;
+	b->efi_map_size = fw_map.size;
+	b->efi_desc_size = fw_map.desc_size;
+	b->efi_desc_version = fw_map.desc_version;
 	b->exit_tries = tries;
 }

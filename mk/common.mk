@@ -52,6 +52,19 @@ $$(BUILD)/$(1)/libcommon.a: $$(addprefix $$(BUILD)/$(1)/,$$(addsuffix .o,$$(base
 	ar rcs $$@.$$$$$$$$.tmp $$^ && mv -f $$@.$$$$$$$$.tmp $$@
 endef
 
+# The ELF images ship without debug info: a link writes $@.tmp, then
+# $(elf_ship) keeps its debug sections beside the image as $@.debug (named
+# in the image's .gnu_debuglink, where gdb looks: `gdb build/X.elf` finds
+# build/X.elf.debug) and renames the stripped file to $@. The symbol table
+# stays in the image (small), so nm and a backtrace still name functions.
+# Each ELF image's link names this file as a prerequisite: a change here
+# relinks it.
+define elf_ship
+	$(OBJCOPY) --only-keep-debug $@.tmp $@.debug
+	$(OBJCOPY) --strip-debug --add-gnu-debuglink=$@.debug $@.tmp
+	mv -f $@.tmp $@
+endef
+
 # ---- the image flavours ----------------------------------------------------
 # common/paging/ is the page-table API with its native backend (every
 # world) and its xen backend (common/paging/xen/, with the hypercall door).

@@ -18,9 +18,10 @@ PV_SRCS := $(wildcard pv/*.c) $(wildcard pv/start_of_day/*.c) pv/entry.asm pv/tr
 PV_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PV_SRCS)))) \
            $(BUILD)/kernel/common/xen/hc_page.o
 
-$(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld
+$(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pv.ld -o $@ $(PV_OBJS) $(BUILD)/kernel/libcommon.a
+	    -T linker/pv.ld -o $@.tmp $(PV_OBJS) $(BUILD)/kernel/libcommon.a
+	$(elf_ship)
 
 # pvstart.elf: the judge of a PV start of day (tests/pvstart/), a PV kernel
 # laid out like Linux's vmlinux, booted by earlyboot's PV world and, as the
@@ -29,11 +30,13 @@ $(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld
 PVSTART_SRCS := tests/pvstart/main.c tests/pvstart/entry.asm
 PVSTART_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PVSTART_SRCS))))
 
-$(BUILD)/pvstart.elf: $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a linker/pvstart.ld
+$(BUILD)/pvstart.elf: $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a linker/pvstart.ld mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pvstart.ld -o $@ $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a
+	    -T linker/pvstart.ld -o $@.tmp $(PVSTART_OBJS) $(BUILD)/kernel/libcommon.a
+	$(elf_ship)
 
 IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
+BOOT_IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
 
 # Code that runs both in the image and on the host (the xen backend of
 # common/paging/xen/, which needs the hypercall door, so the bench leaves it

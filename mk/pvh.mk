@@ -12,13 +12,14 @@ PVH_SRCS := $(wildcard pvh/*.c) pvh/entry.asm
 PVH_OBJS := $(addprefix $(BUILD)/pvh/,$(addsuffix .o,$(basename $(PVH_SRCS)))) \
             $(BUILD)/pvh/common/xen/hc_page.o
 
-$(BUILD)/earlyboot-pvh.elf: $(PVH_OBJS) $(BUILD)/pvh/libcommon.a linker/pvh.ld tools/check-pvh-note
+$(BUILD)/earlyboot-pvh.elf: $(PVH_OBJS) $(BUILD)/pvh/libcommon.a linker/pvh.ld tools/check-pvh-note mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
 	    -T linker/pvh.ld -o $@.tmp $(PVH_OBJS) $(BUILD)/pvh/libcommon.a
 	tools/check-pvh-note $@.tmp
-	mv $@.tmp $@
+	$(elf_ship)
 
 IMAGES += $(BUILD)/earlyboot-pvh.elf
+BOOT_IMAGES += $(BUILD)/earlyboot-pvh.elf
 
 # The start-info parser is portable: the host tests link it; so is the
 # counting hypercall wrapper (tests/unit/test_hc_door.c gives it a stub

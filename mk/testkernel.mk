@@ -10,8 +10,10 @@ TK_SRCS := $(wildcard tests/kernel/*.c) tests/kernel/entry.asm tests/kernel/pv_t
 TK_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(TK_SRCS)))) \
            $(BUILD)/kernel/common/xen/hc_page.o
 
-$(BUILD)/testkernel.elf: $(TK_OBJS) $(BUILD)/kernel/libcommon.a linker/testkernel.ld
+$(BUILD)/testkernel.elf: $(TK_OBJS) $(BUILD)/kernel/libcommon.a linker/testkernel.ld mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/testkernel.ld -o $@ $(TK_OBJS) $(BUILD)/kernel/libcommon.a
+	    -T linker/testkernel.ld -o $@.tmp $(TK_OBJS) $(BUILD)/kernel/libcommon.a
+	$(elf_ship)
 
 IMAGES += $(BUILD)/testkernel.elf
+BOOT_IMAGES += $(BUILD)/testkernel.elf

@@ -4,14 +4,20 @@
 # build/efi/libcommon.a (mk/common.mk).
 
 # ---- GNU-EFI's link (its compile flags: mk/common.mk's efi flavour) ------
+# GNU-EFI's crt0 and libraries, with a linker script of our own
+# (linker/efi.ld): GNU-EFI's stock script folds .bss into .data, which
+# stored every static pool and stack in the file as zeros.
 EFI_LIBDIR := /usr/lib
 EFI_CRT0   := $(EFI_LIBDIR)/crt0-efi-x86_64.o
-EFI_LDS    := $(EFI_LIBDIR)/elf_x86_64_efi.lds
+EFI_LDS    := linker/efi.ld
 
 # Every GNU-EFI application: build/NAME.efi from build/efi/NAME.so, which
 # links crt0, the objects listed as its prerequisites (below), then
 # build/efi/libcommon.a. A shared object may keep undefined symbols, so
-# --no-undefined turns a missing one into a link error.
+# --no-undefined turns a missing one into a link error. The .so keeps the
+# debug info (gdb: add-symbol-file build/efi/NAME.so at the image base);
+# the .efi takes only the sections the firmware loads, .bss as a size with
+# no bytes in the file.
 $(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS) $(BUILD)/efi/libcommon.a
 	$(LD) -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic --no-undefined \
 	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(filter %.o,$(filter-out $(EFI_CRT0),$^)) \
@@ -19,17 +25,19 @@ $(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS) $(BUILD)/efi/libcommon.a
 
 $(BUILD)/%.efi: $(BUILD)/efi/%.so
 	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
-	    -j .rela -j .rel.* -j .rela.* -j .reloc \
+	    -j .rela -j .rel.* -j .rela.* -j .reloc -j .bss \
 	    --target efi-app-x86_64 --subsystem=10 $< $@
 
 $(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
 $(BUILD)/efi/efiapp.so: $(BUILD)/efi/tests/efiapp/efiapp.o
 
 IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
+BOOT_IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
 
-# The firmware-map and load-options parsers are portable: host tests and
-# fuzzers link them (mk/unit.mk, mk/fuzz.mk).
-EFI_PORTABLE := efi/fwmap.c efi/loadopts.c
+# The firmware-map and load-options parsers, the map reader (it calls the
+# firmware only through the table it is given) and the status names are
+# portable: host tests and fuzzers link them (mk/unit.mk, mk/fuzz.mk).
+EFI_PORTABLE := efi/fwmap.c efi/loadopts.c efi/map_read.c efi/status.c
 HOST_INCS    += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
 
 # ---- booting it -----------------------------------------------------------

@@ -1,5 +1,5 @@
 # Host unit tests (build/unit/test_*, tests/unit/) and the page-table bench
-# (make bench). Included from the top-level Makefile after the world
+# with the image sizes (make bench). Included from the top-level Makefile after the world
 # makefiles, whose *_PORTABLE lists (code that runs both in an image and on
 # the host) it links, with the include directories they add to HOST_INCS.
 
@@ -44,9 +44,11 @@ BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(COMMON_PORTABLE))
 $(BUILD)/bench/bench_paging: tools/bench_paging.c $(BENCH_OBJS)
 	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(BENCH_OBJS)
 
-bench: deps $(BUILD)/bench/bench_paging
+# Then the size of every boot image as shipped (tools/image-sizes).
+bench: deps $(BUILD)/bench/bench_paging $(BOOT_IMAGES)
 	$(BUILD)/bench/bench_paging
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_decompress && $(BUILD)/bench/bench_decompress
+	@tools/image-sizes $(BOOT_IMAGES)
 
 # Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
 bench-boot: deps
