@@ -135,8 +135,8 @@ void x86_trap(struct x86_frame *f)
 
 void eb_debug_provoke(unsigned debug)
 {
-	if (debug == EB_DEBUG_NONE)
-		return;
+	if (debug != EB_DEBUG_FAULT_OUTSIDE && debug != EB_DEBUG_FAULT_IN_HANDLER)
+		return; /* not a fault switch */
 	/* Only our own handlers are under test: never a predecessor's. */
 	if (!served || !served->live)
 		eb_fail("debug=%s: the loader's tables are not live yet",
