@@ -23,6 +23,17 @@
  *    before the first entry is written).
  *  - Mapping over an existing mapping is an error (EP_ERR_OVERLAP naming the
  *    first mapped va), never a silent replacement: unmap first.
+ *  - One CPU. A context has no lock, invalidate reaches only the calling
+ *    CPU's TLB, the materializer serves the CPU it runs on, and the native
+ *    activation sets EFER.NXE and CR0.WP on that CPU alone. earlyboot runs
+ *    on the boot CPU only. An SMP caller would need: one lock around every
+ *    call on a context, ep_lazy_fault included (it allocates and may reset
+ *    the lazy pool); a TLB shootdown after ep_unmap, ep_protect and a
+ *    lazy-pool reset, the reset also waiting until no CPU still walks the
+ *    tables it unhooks; the materializer installed on every CPU that may
+ *    touch a lazy region, each running on the same root (a fault under
+ *    another root is refused, EP_FAULT_OTHER_TREE); and NXE and WP set on
+ *    every CPU before it loads the root. docs/early_paging.md, "One CPU".
  */
 #ifndef EARLYBOOT_EARLY_PAGING_H
 #define EARLYBOOT_EARLY_PAGING_H
