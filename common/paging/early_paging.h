@@ -239,8 +239,9 @@ extern const struct ep_backend_ops ep_native_ops;
  * change of paging depth when it must). Around the load it keeps what
  * every native tree needs: EFER.NXE (where the CPU has NX; a tree with NX
  * bits on a CPU without is EP_ERR_CONFIG, before anything changes) and
- * CR0.WP on before it, and at the context's first activation a flush of
- * every translation after it, global ones included.
+ * CR0.WP on before it, and after it, when it replaced another root (at
+ * the first activation, the predecessor's), a flush of every translation,
+ * global ones included.
  */
 typedef void (*ep_native_load_fn)(struct ep_ctx *ctx, uint64_t root_pa);
 enum ep_err ep_native_activate_with(struct ep_ctx *ctx, uint64_t root_pa,

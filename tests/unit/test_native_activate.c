@@ -1,8 +1,8 @@
 /*
  * The native activation on the simulated CPU (common/paging/native/ep_native.c):
  * the protections every native tree relies on (EFER.NXE, CR0.WP) are on
- * before the CR3 load, whatever the predecessor left, and the first load of
- * a context drops the predecessor's global translations.
+ * before the CR3 load, whatever the predecessor left, and a load that
+ * replaces another root drops that tree's global translations.
  */
 #include "ep_fixture.h"
 
@@ -100,10 +100,18 @@ TEST(first_activation_drops_global_translations)
 	int cr3 = first_event(s, SIM_EV_CR3), flush = first_event(s, SIM_EV_FLUSH);
 	CHECKF(flush > cr3 && cr3 >= 0, "CR3 load at %d, flush at %d", cr3, flush);
 
-	/* Later activations of the same context need no such flush. */
+	/* Loading the root already live needs no such flush. */
 	unsigned long flushes = s->flushes;
 	REQUIRE_EP(f, ep_activate(&f->ctx), EP_OK);
 	CHECK_EQ(s->flushes, flushes);
+
+	/* Back from another tree, whose global entries are stale here too. */
+	sim_set_root(s, fw.root);
+	REQUIRE(sim_access(s, va, SIM_R).kind == SIM_OK);
+	REQUIRE_EP(f, ep_activate(&f->ctx), EP_OK);
+	r = sim_access(s, va, SIM_R);
+	CHECKF(r.kind == SIM_PF && !r.from_tlb, "after a switch back: %s%s",
+	       sim_kind_name(r.kind), r.from_tlb ? " from a stale global entry" : "");
 }
 
 int main(void)

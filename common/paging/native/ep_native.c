@@ -71,14 +71,16 @@ enum ep_err ep_native_activate_with(struct ep_ctx *ctx, uint64_t root_pa,
 	enum ep_err e = protect_cpu(ctx, root_pa);
 	if (e)
 		return e;
-	load(ctx, root_pa);
 	/*
-	 * A CR3 load keeps global translations, and the predecessor's (the
-	 * firmware's) may cover addresses this tree maps differently or not
-	 * at all. Later activations of the same context need no such flush:
-	 * every change to its tree invalidates what it touched.
+	 * A CR3 load keeps global translations, and those of the tree it
+	 * replaces (the firmware's, at the first activation) may cover
+	 * addresses this tree maps differently or not at all. Loading the
+	 * root that is already live needs no flush: every change to the tree
+	 * invalidated what it touched.
 	 */
-	if (ctx->count.activations == 0)
+	bool replaces = (arch_read_cr3() & EP_PTE_ADDR_MASK) != root_pa;
+	load(ctx, root_pa);
+	if (replaces)
 		arch_flush_tlb();
 	return EP_OK;
 }
