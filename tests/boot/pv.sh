@@ -130,7 +130,7 @@ run_case() {
 		judge "$1" "$st" 37 "^earlyboot: error: command line" 1 ;;
 	bad-defect-cpu) # EFER and CR0 are Xen's: nothing for the loader to leave off
 		st=$(boot "$1" 64M "$KERNEL" "defect=cpu")
-		judge "$1" "$st" 37 '^earlyboot: error: command line \(start_info\.cmd_line\): defect=cpu has no meaning in the pv world \(only in: uefi pvh pvh-xen\)$' 1 ;;
+		judge "$1" "$st" 37 '^earlyboot: error: command line \(start_info\.cmd_line\): defect=cpu has no meaning in the pv world \(only in: uefi pvh pvh-xen\)' 1 ;;
 	bad-no-module)
 		st=$(boot "$1" 64M "" "")
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.mod_len: no boot module" 1 ;;
