@@ -123,7 +123,8 @@ enum eb_defect {
 	EB_DEFECT_INITRD,   /* one byte of the initrd flipped */
 	EB_DEFECT_SPARE,    /* Xen PV: spare pool frames not made writable again */
 	EB_DEFECT_TEMPLATE, /* Xen PV: Xen's old template frames not made writable again */
-	EB_DEFECT_MAX = EB_DEFECT_TEMPLATE,
+	EB_DEFECT_CPU,      /* native: kernel entered with EFER.NXE and CR0.WP off */
+	EB_DEFECT_MAX = EB_DEFECT_CPU,
 };
 
 struct eb_bootinfo {

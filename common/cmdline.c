@@ -4,31 +4,74 @@
 #include "fmt.h"
 #include "libc.h"
 
-static const char *const defect_names[] = {
-	[EB_DEFECT_MAGIC] = "magic",   [EB_DEFECT_MEMMAP] = "memmap",
-	[EB_DEFECT_NX] = "nx",         [EB_DEFECT_SEGMENTS] = "segments",
-	[EB_DEFECT_DMAP] = "dmap",     [EB_DEFECT_TABLES] = "tables",
-	[EB_DEFECT_INITRD] = "initrd", [EB_DEFECT_SPARE] = "spare",
-	[EB_DEFECT_TEMPLATE] = "template",
+/* Worlds a name applies to, as a mask of bit (enum eb_world). */
+#define IN(w) (1u << (w))
+#define NATIVE (IN(EB_WORLD_UEFI) | IN(EB_WORLD_PVH) | IN(EB_WORLD_PVH_XEN))
+#define EVERY (NATIVE | IN(EB_WORLD_PV))
+
+struct named {
+	const char *name;
+	unsigned worlds;
 };
 
-static const char *const debug_names[] = {
-	[EB_DEBUG_FAULT_OUTSIDE] = "fault-outside",
-	[EB_DEBUG_FAULT_IN_HANDLER] = "fault-in-handler",
+/*
+ * A "pick one name from a table" option: entry v of names is value v (0 is
+ * "none" and has no name). Everything said about the option, the list of
+ * valid names in its error line included, comes from here.
+ */
+struct name_table {
+	const char *option; /* "defect=" */
+	const char *what;   /* "defect", for "unknown defect 'x'" */
+	const struct named *names;
+	unsigned max;
 };
+
+static const struct named defect_names[] = {
+	[EB_DEFECT_MAGIC] = { "magic", EVERY },
+	[EB_DEFECT_MEMMAP] = { "memmap", EVERY },
+	[EB_DEFECT_NX] = { "nx", EVERY },
+	[EB_DEFECT_SEGMENTS] = { "segments", EVERY },
+	[EB_DEFECT_DMAP] = { "dmap", EVERY },
+	[EB_DEFECT_TABLES] = { "tables", EVERY },
+	[EB_DEFECT_INITRD] = { "initrd", EVERY },
+	[EB_DEFECT_SPARE] = { "spare", IN(EB_WORLD_PV) },
+	[EB_DEFECT_TEMPLATE] = { "template", IN(EB_WORLD_PV) },
+	/* A PV guest's EFER and CR0 are Xen's: it can leave nothing off. */
+	[EB_DEFECT_CPU] = { "cpu", NATIVE },
+};
+
+/* common/x86/traps.c and chainload.c act on them: the native loaders only. */
+static const struct named debug_names[] = {
+	[EB_DEBUG_FAULT_OUTSIDE] = { "fault-outside", NATIVE },
+	[EB_DEBUG_FAULT_IN_HANDLER] = { "fault-in-handler", NATIVE },
+	[EB_DEBUG_WP_OFF] = { "wp-off", NATIVE },
+};
+
+_Static_assert(sizeof defect_names / sizeof defect_names[0] == EB_DEFECT_MAX + 1,
+	       "one name per enum eb_defect");
+_Static_assert(sizeof debug_names / sizeof debug_names[0] == EB_DEBUG_MAX + 1,
+	       "one name per enum eb_debug");
+
+static const struct name_table defects = { "defect=", "defect", defect_names,
+					   EB_DEFECT_MAX };
+static const struct name_table debugs = { "debug=", "debug switch", debug_names,
+					  EB_DEBUG_MAX };
+
+static const char *table_name(const struct name_table *t, unsigned v)
+{
+	if (v == 0 || v > t->max)
+		return 0;
+	return t->names[v].name;
+}
 
 const char *eb_debug_name(unsigned debug)
 {
-	if (debug == 0 || debug > EB_DEBUG_MAX)
-		return 0;
-	return debug_names[debug];
+	return table_name(&debugs, debug);
 }
 
 const char *eb_defect_name(unsigned defect)
 {
-	if (defect == 0 || defect > EB_DEFECT_MAX)
-		return 0;
-	return defect_names[defect];
+	return table_name(&defects, defect);
 }
 
 static bool blank(char c)
@@ -90,36 +133,56 @@ static const char *word_copy(char *buf, const char *w, size_t n)
 	return buf;
 }
 
-static int set_defect(struct eb_options *o, const char *v, size_t n, char *err,
-		      size_t errlen)
+/*
+ * Append word to the blank-separated list [buf, buf+len) that ends at *at;
+ * a list cut short stays NUL-terminated.
+ */
+static void append_word(char *buf, size_t len, size_t *at, const char *word)
 {
-	for (unsigned d = 1; d <= EB_DEFECT_MAX; d++) {
-		if (word_is(v, n, defect_names[d])) {
-			o->defect = d;
+	int n = eb_snprintf(buf + *at, len - *at, "%s%s", *at ? " " : "", word);
+	*at += (size_t)n < len - *at ? (size_t)n : len - *at - 1;
+}
+
+static int pick_name(const struct name_table *t, const char *v, size_t n,
+		     unsigned *out, char *err, size_t errlen)
+{
+	for (unsigned d = 1; d <= t->max; d++) {
+		if (word_is(v, n, t->names[d].name)) {
+			*out = d;
 			return 0;
 		}
 	}
-	char b[65];
-	eb_snprintf(err, errlen,
-		    "unknown defect '%s' (magic memmap nx segments dmap tables initrd spare template)",
-		    word_copy(b, v, n));
+	/* The list comes from the table: a new name cannot be left out. */
+	char b[65], names[256] = "";
+	size_t at = 0;
+	for (unsigned d = 1; d <= t->max; d++)
+		append_word(names, sizeof names, &at, t->names[d].name);
+	eb_snprintf(err, errlen, "unknown %s '%s' (%s)", t->what,
+		    word_copy(b, v, n), names);
 	return -1;
 }
 
-static int set_debug(struct eb_options *o, const char *v, size_t n, char *err,
-		     size_t errlen)
+static int check_world(const struct name_table *t, unsigned v, uint32_t world,
+		       char *err, size_t errlen)
 {
-	for (unsigned d = 1; d <= EB_DEBUG_MAX; d++) {
-		if (word_is(v, n, debug_names[d])) {
-			o->debug = d;
-			return 0;
-		}
-	}
-	char b[65];
-	eb_snprintf(err, errlen,
-		    "unknown debug switch '%s' (fault-outside fault-in-handler)",
-		    word_copy(b, v, n));
+	if (v == 0 || v > t->max || (t->names[v].worlds & IN(world)))
+		return 0;
+	char worlds[64] = "";
+	size_t at = 0;
+	for (uint32_t w = EB_WORLD_UEFI; w <= EB_WORLD_PV; w++)
+		if (t->names[v].worlds & IN(w))
+			append_word(worlds, sizeof worlds, &at, eb_world_name(w));
+	eb_snprintf(err, errlen, "%s%s has no meaning in the %s world (only in: %s)",
+		    t->option, t->names[v].name, eb_world_name(world), worlds);
 	return -1;
+}
+
+int eb_options_check_world(const struct eb_options *o, uint32_t world,
+			   char *err, size_t errlen)
+{
+	if (check_world(&defects, o->defect, world, err, errlen))
+		return -1;
+	return check_world(&debugs, o->debug, world, err, errlen);
 }
 
 static int option(struct eb_options *o, const char *w, size_t n, char *err,
@@ -131,10 +194,10 @@ static int option(struct eb_options *o, const char *w, size_t n, char *err,
 		return set_path(o->kernel, "kernel=", v, vn, err, errlen);
 	if (word_key(w, n, "initrd=", &v, &vn))
 		return set_path(o->initrd, "initrd=", v, vn, err, errlen);
-	if (word_key(w, n, "defect=", &v, &vn))
-		return set_defect(o, v, vn, err, errlen);
-	if (word_key(w, n, "debug=", &v, &vn))
-		return set_debug(o, v, vn, err, errlen);
+	if (word_key(w, n, defects.option, &v, &vn))
+		return pick_name(&defects, v, vn, &o->defect, err, errlen);
+	if (word_key(w, n, debugs.option, &v, &vn))
+		return pick_name(&debugs, v, vn, &o->debug, err, errlen);
 	if (word_key(w, n, "paging=", &v, &vn)) {
 		if (word_is(v, vn, "4") || word_is(v, vn, "5")) {
 			o->paging = (unsigned)(v[0] - '0');

@@ -24,15 +24,18 @@
 #define EB_PATH_MAX 256  /* kernel= and initrd= values, NUL included */
 
 /*
- * Loader debug switches (`debug=NAME`). Unlike defect=, they never reach a
- * handoff: each ends the run in the loader's own exception handlers, so the
- * boot tests can show those handlers work. What each does is up to the world.
+ * Loader debug switches (`debug=NAME`). Unlike defect=, they break no
+ * handoff promise: the fault switches end the run in the loader's own
+ * exception handlers, so the boot tests can show those handlers work; the
+ * others play a predecessor that left the CPU in a poor state, which the
+ * loader must repair. What each does is up to the world.
  */
 enum eb_debug {
 	EB_DEBUG_NONE = 0,
 	EB_DEBUG_FAULT_OUTSIDE,    /* touch an address outside every lazy region */
 	EB_DEBUG_FAULT_IN_HANDLER, /* ...and make the #PF handler fault: #DF */
-	EB_DEBUG_MAX = EB_DEBUG_FAULT_IN_HANDLER,
+	EB_DEBUG_WP_OFF,           /* clear CR0.WP before the loader's go-live */
+	EB_DEBUG_MAX = EB_DEBUG_WP_OFF,
 };
 
 struct eb_options {
@@ -62,6 +65,15 @@ struct eb_options {
  */
 int eb_parse_cmdline(const char *line, size_t len, struct eb_options *out,
 		     char *err, size_t errlen);
+
+/*
+ * The defect= and debug= names each world gives a meaning to (a Xen PV
+ * guest owns neither EFER nor CR0, a native one has no spare template
+ * frames): 0 when every name in o applies to world (enum eb_world), else
+ * -1 with one line naming the option, the world and the worlds it is for.
+ */
+int eb_options_check_world(const struct eb_options *o, uint32_t world,
+			   char *err, size_t errlen);
 
 /* "magic", "memmap", ... for enum eb_defect; NULL for 0 or out of range. */
 const char *eb_defect_name(unsigned defect);

@@ -30,7 +30,8 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		len = (long)efi_cfg_first_line(text, flen);
 	}
 	char err[256];
-	if (eb_parse_cmdline(text, (size_t)len, opt, err, sizeof err))
+	if (eb_parse_cmdline(text, (size_t)len, opt, err, sizeof err) ||
+	    eb_options_check_world(opt, EB_WORLD_UEFI, err, sizeof err))
 		eb_fail("command line (%s): %s", src, err);
 	eb_set_quiet(opt->quiet);
 	eb_info("command line from %s; kernel command line '%s'", src,

@@ -117,7 +117,8 @@ void pv_main(const void *start_info)
 	if (pv_parse_start_info(start_info, PV_VIRT_BASE, &si, err, sizeof err))
 		eb_fail("%s", err);
 	struct pv_boot *b = &boot;
-	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err))
+	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err) ||
+	    eb_options_check_world(&b->opt, EB_WORLD_PV, err, sizeof err))
 		eb_fail("command line (start_info.cmd_line): %s", err);
 	eb_set_quiet(b->opt.quiet);
 	eb_info("start info: %llu pages (%llu MiB), flags 0x%x%s, pt_base 0x%llx, %llu table frames, module %llu bytes, command line '%s'",

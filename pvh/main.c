@@ -74,7 +74,9 @@ void pvh_main(uint64_t start_info_pa)
 	char err[300];
 	if (pvh_parse_start_info(start_info_pa, pvh_phys, 0, &si, err, sizeof err))
 		eb_fail("%s", err);
-	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err))
+	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err) ||
+	    eb_options_check_world(&b->opt, xen ? EB_WORLD_PVH_XEN : EB_WORLD_PVH,
+				   err, sizeof err))
 		eb_fail("command line (start_info.cmdline_paddr): %s", err);
 	eb_set_quiet(b->opt.quiet);
 	eb_info("start info version %u: flags 0x%x, %u module%s, command line '%s'",

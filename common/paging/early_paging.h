@@ -23,6 +23,17 @@
  *    before the first entry is written).
  *  - Mapping over an existing mapping is an error (EP_ERR_OVERLAP naming the
  *    first mapped va), never a silent replacement: unmap first.
+ *  - One CPU. A context has no lock, invalidate reaches only the calling
+ *    CPU's TLB, the materializer serves the CPU it runs on, and the native
+ *    activation sets EFER.NXE and CR0.WP on that CPU alone. earlyboot runs
+ *    on the boot CPU only. An SMP caller would need: one lock around every
+ *    call on a context, ep_lazy_fault included (it allocates and may reset
+ *    the lazy pool); a TLB shootdown after ep_unmap, ep_protect and a
+ *    lazy-pool reset, the reset also waiting until no CPU still walks the
+ *    tables it unhooks; the materializer installed on every CPU that may
+ *    touch a lazy region, each running on the same root (a fault under
+ *    another root is refused, EP_FAULT_OTHER_TREE); and NXE and WP set on
+ *    every CPU before it loads the root. docs/early_paging.md, "One CPU".
  */
 #ifndef EARLYBOOT_EARLY_PAGING_H
 #define EARLYBOOT_EARLY_PAGING_H
@@ -212,9 +223,29 @@ struct ep_backend_ops {
 	 * walkers never descend into it. hole_end == 0: no hole.
 	 */
 	uint64_t hole_start, hole_end;
+	/*
+	 * Optional. The root the CPU walks right now (natively CR3's address
+	 * bits), so the #PF materializer can refuse a fault taken under
+	 * another tree instead of building into its own. NULL: not knowable.
+	 */
+	uint64_t (*live_root)(const struct ep_ctx *ctx);
 };
 
 extern const struct ep_backend_ops ep_native_ops;
+
+/*
+ * The native activation (ep_native_ops.activate_*) with the load of the
+ * root left to the caller (common/x86/paging_depth.c loads it through a
+ * change of paging depth when it must). Around the load it keeps what
+ * every native tree needs: EFER.NXE (where the CPU has NX; a tree with NX
+ * bits on a CPU without is EP_ERR_CONFIG, before anything changes) and
+ * CR0.WP on before it, and after it, when it replaced another root (at
+ * the first activation, the predecessor's), a flush of every translation,
+ * global ones included.
+ */
+typedef void (*ep_native_load_fn)(struct ep_ctx *ctx, uint64_t root_pa);
+enum ep_err ep_native_activate_with(struct ep_ctx *ctx, uint64_t root_pa,
+				    ep_native_load_fn load);
 
 struct ep_config {
 	const struct ep_backend_ops *ops;
@@ -271,6 +302,8 @@ struct ep_ctx {
 	ep_activate_fn activate;  /* early until ep_switch_to_late_activation */
 	struct ep_lazy_region lazy[EP_MAX_LAZY];
 	unsigned nlazy;
+	uint64_t fault_page;      /* page of the last fault served or refused */
+	unsigned fault_repeats;   /* faults in a row on fault_page */
 	struct ep_counters count;
 	struct ep_error_info err;
 };
@@ -415,12 +448,25 @@ enum ep_fault_reason {
 	EP_FAULT_RESERVED,   /* reserved bit set in a paging entry */
 	EP_FAULT_POOL,       /* one fault needs more frames than the lazy pool */
 	EP_FAULT_BACKEND,    /* the backend failed while materializing */
+	EP_FAULT_OTHER_TREE, /* the CPU walks another root than the context's */
+	EP_FAULT_NO_PROGRESS, /* same page faulted over EP_LAZY_MAX_REPEATS times */
 };
+
+/*
+ * Faults in a row on one page the materializer answers before it calls it
+ * no progress. A served fault retried once more is normal (a stale
+ * translation); a page that keeps faulting once served means the CPU and
+ * the tree disagree, and retrying would spin for ever.
+ */
+#define EP_LAZY_MAX_REPEATS 4
 
 struct ep_fault_diag {
 	enum ep_fault_reason reason;
 	uint64_t cr2, rip;
 	uint32_t error_code;
+	uint64_t root;      /* the context's root */
+	uint64_t live_root; /* the root the CPU walked (= root unless unknown) */
+	unsigned repeats;   /* faults in a row on cr2's page, this one included */
 	unsigned levels;
 	unsigned depth;                   /* entries read: walk[0] is top */
 	uint64_t walk_table[EP_MAX_LEVELS];
@@ -430,17 +476,28 @@ struct ep_fault_diag {
 /*
  * Serve a page fault. EP_OK: the mapping now exists, return and retry the
  * access. Anything else: diag says why, for the world to print
- * (ep_format_fault) before it ends the run.
+ * (ep_format_fault) before it ends the run. Refused before anything is
+ * built: a fault taken while the CPU walks another root than ctx's
+ * (EP_FAULT_OTHER_TREE, where the backend can tell), and the fault after
+ * EP_LAZY_MAX_REPEATS in a row on one page (EP_FAULT_NO_PROGRESS).
  */
 enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,
 			  uint32_t error_code, struct ep_fault_diag *diag);
 
 const char *ep_fault_reason_name(enum ep_fault_reason r);
 /*
- * Multi-line diagnostic: reason, CR2, RIP, decoded error code, then one line
- * per level of the walk. Lines end with '\n'; returns the length.
+ * Multi-line diagnostic: reason, CR2, RIP, decoded error code, the roots
+ * and repeats when they are the reason, then one line per level of the
+ * walk. Lines end with '\n'; returns the length.
  */
 int ep_format_fault(const struct ep_fault_diag *diag, char *buf, size_t len);
+/*
+ * The same as one line without '\n', for a world's final error line:
+ * reason, CR2, RIP, and what the reason turns on (the two roots, the
+ * repeats). Returns the length.
+ */
+int ep_format_fault_line(const struct ep_fault_diag *diag, char *buf,
+			 size_t len);
 
 /* ---- helpers shared by backends and tests --------------------------- */
 

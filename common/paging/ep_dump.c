@@ -175,6 +175,12 @@ int ep_format_fault(const struct ep_fault_diag *d, char *buf, size_t len)
 		ec & EP_PF_I ? " instruction-fetch" : "",
 		ec & EP_PF_RSVD ? " reserved-bit" : "",
 		ec & EP_PF_PK ? " protection-key" : "");
+	if (d->reason == EP_FAULT_OTHER_TREE || d->reason == EP_FAULT_NO_PROGRESS)
+		n += (size_t)eb_snprintf(n < len ? buf + n : 0, n < len ? len - n : 0,
+					 "  root=0x%llx cpu-root=0x%llx repeats=%u (limit %u)\n",
+					 (unsigned long long)d->root,
+					 (unsigned long long)d->live_root, d->repeats,
+					 (unsigned)EP_LAZY_MAX_REPEATS);
 	for (unsigned i = 0; i < d->depth; i++) {
 		unsigned level = d->levels - i;
 		n += (size_t)put_walk_line(n < len ? buf + n : 0, n < len ? len - n : 0,
@@ -182,4 +188,23 @@ int ep_format_fault(const struct ep_fault_diag *d, char *buf, size_t len)
 					   ep_index(d->cr2, level), d->walk_entry[i]);
 	}
 	return (int)n;
+}
+
+int ep_format_fault_line(const struct ep_fault_diag *d, char *buf, size_t len)
+{
+	int n = eb_snprintf(buf, len, "%s at cr2=0x%llx rip=0x%llx",
+			    ep_fault_reason_name(d->reason),
+			    (unsigned long long)d->cr2, (unsigned long long)d->rip);
+	size_t at = (size_t)n < len ? (size_t)n : (len ? len - 1 : 0);
+	if (d->reason == EP_FAULT_OTHER_TREE)
+		n += eb_snprintf(buf + at, len - at,
+				 ": the CPU walks root 0x%llx, the materializer's is 0x%llx",
+				 (unsigned long long)d->live_root,
+				 (unsigned long long)d->root);
+	else if (d->reason == EP_FAULT_NO_PROGRESS)
+		n += eb_snprintf(buf + at, len - at,
+				 ": %u faults in a row on this page (limit %u), root 0x%llx",
+				 d->repeats, (unsigned)EP_LAZY_MAX_REPEATS,
+				 (unsigned long long)d->root);
+	return n;
 }

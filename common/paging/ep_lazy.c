@@ -324,7 +324,22 @@ enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,
 {
 	*diag = (struct ep_fault_diag){ .cr2 = cr2, .rip = rip,
 					.error_code = error_code,
+					.root = ctx->root,
+					.live_root = ctx->root,
 					.levels = ctx->levels };
+	/* Built into the wrong tree, a fix would leave the CPU's faulting. */
+	if (ctx->ops->live_root) {
+		diag->live_root = ctx->ops->live_root(ctx);
+		if (diag->live_root != ctx->root)
+			return fault_fail(ctx, diag, EP_FAULT_OTHER_TREE);
+	}
+	uint64_t page = cr2 & ~(EP_PAGE_SIZE - 1);
+	ctx->fault_repeats = ctx->fault_repeats && ctx->fault_page == page
+				     ? ctx->fault_repeats + 1 : 1;
+	ctx->fault_page = page;
+	diag->repeats = ctx->fault_repeats;
+	if (ctx->fault_repeats > EP_LAZY_MAX_REPEATS)
+		return fault_fail(ctx, diag, EP_FAULT_NO_PROGRESS);
 	if (error_code & EP_PF_RSVD)
 		return fault_fail(ctx, diag, EP_FAULT_RESERVED);
 	/* Already allowed: a stale TLB entry, nothing to build. */
@@ -368,6 +383,8 @@ const char *ep_fault_reason_name(enum ep_fault_reason r)
 	case EP_FAULT_RESERVED: return "reserved bit set in a paging entry";
 	case EP_FAULT_POOL: return "page-table pool too small for one fault";
 	case EP_FAULT_BACKEND: return "backend failed while materializing";
+	case EP_FAULT_OTHER_TREE: return "fault taken under another tree than the materializer's";
+	case EP_FAULT_NO_PROGRESS: return "same page keeps faulting: no progress";
 	}
 	return "?";
 }

@@ -3,6 +3,7 @@
 
 #include <elf.h>
 
+#include "arch.h"
 #include "audit.h"
 #include "cpu.h"
 #include "fmt.h"
@@ -91,6 +92,33 @@ static void linux_zero_page(const struct eb_boot *b)
 	memcpy(via_dmap(0, cl_pa), b->opt.kernel_cmdline, cl + 1);
 }
 
+/*
+ * debug=wp-off: a predecessor that left CR0.WP off, which the activation
+ * must repair. Only WP: clearing EFER.NXE under the firmware's tables would
+ * make each of their NX bits a reserved-bit fault.
+ */
+static void play_careless_predecessor(const struct eb_boot *b)
+{
+	if (b->opt.debug != EB_DEBUG_WP_OFF)
+		return;
+	arch_write_cr0(arch_read_cr0() & ~ARCH_CR0_WP);
+	eb_info("debug: wp-off: CR0.WP cleared before the tables go live (CR0 0x%llx)",
+		(unsigned long long)arch_read_cr0());
+}
+
+/*
+ * defect=cpu, the last thing before the kernel: EFER.NXE and CR0.WP off.
+ * Safe only because this tree has no NX bits (common/boot.c builds it
+ * as for defect=nx), which NXE off makes reserved.
+ */
+static void leave_cpu_unprotected(const struct eb_boot *b)
+{
+	if (b->opt.defect != EB_DEFECT_CPU)
+		return;
+	arch_write_cr0(arch_read_cr0() & ~ARCH_CR0_WP);
+	arch_write_efer(arch_read_efer() & ~ARCH_EFER_NXE);
+}
+
 void eb_chainload(struct eb_boot *b)
 {
 	char err[240];
@@ -102,6 +130,7 @@ void eb_chainload(struct eb_boot *b)
 	if (eb_boot_build(b, &ctx, &plan, pool_state, lazy_state, err, sizeof err))
 		eb_fail("%s", err);
 	eb_traps_serve(&ctx);
+	play_careless_predecessor(b);
 	ep_check(ep_activate(&ctx), "activate");
 
 	/* From here physical memory is reached through the lazy direct map. */
@@ -161,12 +190,14 @@ void eb_chainload(struct eb_boot *b)
 			eb_kernel_kind_name(b->kind), (unsigned long long)b->elf.entry,
 			(unsigned long long)b->linux_params_pa);
 		eb_traps_serve(0);
+		leave_cpu_unprotected(b);
 		x86_enter_linux(b->elf.entry, b->linux_params_pa, stack_top);
 	}
 	eb_info("entering kernel at 0x%llx, boot info at 0x%llx",
 		(unsigned long long)b->elf.entry, (unsigned long long)bi->self_va);
 	/* The kernel owns the CPU tables from its first instruction on. */
 	eb_traps_serve(0);
+	leave_cpu_unprotected(b);
 	x86_enter_kernel(b->elf.entry, bi->self_va,
 			 stack_top);
 }

@@ -1,6 +1,7 @@
 /* See paging_depth.h. */
 #include "paging_depth.h"
 
+#include "arch.h"
 #include "log.h"
 
 #define CR4_LA57 (1ull << 12)
@@ -20,11 +21,13 @@ static void must_be_low(const char *what, uint64_t pa, unsigned levels)
 			levels, what, (unsigned long long)pa);
 }
 
-static enum ep_err depth_activate(struct ep_ctx *ctx, uint64_t root_pa)
+static void depth_load(struct ep_ctx *ctx, uint64_t root_pa)
 {
 	unsigned from = x86_paging_levels();
-	if (from == ctx->levels)
-		return ep_native_ops.activate_early(ctx, root_pa);
+	if (from == ctx->levels) {
+		arch_write_cr3(root_pa);
+		return;
+	}
 	/* Identity-mapped in both trees: virtual addresses are physical. */
 	uint64_t here = (uint64_t)(uintptr_t)x86_paging_switch;
 	uint64_t stack = (uint64_t)(uintptr_t)&here;
@@ -34,7 +37,12 @@ static enum ep_err depth_activate(struct ep_ctx *ctx, uint64_t root_pa)
 	x86_paging_switch(root_pa, ctx->levels == 5);
 	eb_info("paging: %u levels -> %u (CR4.LA57 %s through the mode switch)",
 		from, x86_paging_levels(), ctx->levels == 5 ? "set" : "cleared");
-	return EP_OK;
+}
+
+/* The native activation, NXE, WP and the first flush included. */
+static enum ep_err depth_activate(struct ep_ctx *ctx, uint64_t root_pa)
+{
+	return ep_native_activate_with(ctx, root_pa, depth_load);
 }
 
 const struct ep_backend_ops *x86_depth_ops(void)

@@ -118,9 +118,13 @@ void x86_trap(struct x86_frame *f)
 		if (fault_in_handler)
 			fault_on_bad_stack(cr2);
 		print_fault(&d);
-		eb_fail("page fault the materializer cannot serve: %s at cr2=0x%llx rip=0x%llx",
-			ep_fault_reason_name(d.reason), (unsigned long long)cr2,
-			(unsigned long long)f->rip);
+		/*
+		 * Also what ends a fault the materializer would only retry
+		 * (no progress) or must not fix (another tree is live).
+		 */
+		char line[200];
+		ep_format_fault_line(&d, line, sizeof line);
+		eb_fail("page fault the materializer cannot serve: %s", line);
 	}
 	if (f->vector == X86_VEC_DF)
 		double_fault(f, cr2);
@@ -131,8 +135,8 @@ void x86_trap(struct x86_frame *f)
 
 void eb_debug_provoke(unsigned debug)
 {
-	if (debug == EB_DEBUG_NONE)
-		return;
+	if (debug != EB_DEBUG_FAULT_OUTSIDE && debug != EB_DEBUG_FAULT_IN_HANDLER)
+		return; /* not a fault switch */
 	/* Only our own handlers are under test: never a predecessor's. */
 	if (!served || !served->live)
 		eb_fail("debug=%s: the loader's tables are not live yet",

@@ -14,7 +14,8 @@ void eb_traps_serve(struct ep_ctx *ctx);
 
 /*
  * debug= (enum eb_debug in cmdline.h): provoke a fault these handlers must
- * report, ending the run. Call once the served tree is live; 0 returns.
+ * report, ending the run. Call once the served tree is live; a switch that
+ * provokes no fault (0, wp-off) returns.
  */
 void eb_debug_provoke(unsigned debug);
 

@@ -128,6 +128,9 @@ run_case() {
 	bad-option)
 		st=$(boot "$1" 64M "$KERNEL" "nosuchoption")
 		judge "$1" "$st" 37 "^earlyboot: error: command line" 1 ;;
+	bad-defect-cpu) # EFER and CR0 are Xen's: nothing for the loader to leave off
+		st=$(boot "$1" 64M "$KERNEL" "defect=cpu")
+		judge "$1" "$st" 37 '^earlyboot: error: command line \(start_info\.cmd_line\): defect=cpu has no meaning in the pv world \(only in: uefi pvh pvh-xen\)' 1 ;;
 	bad-no-module)
 		st=$(boot "$1" 64M "" "")
 		judge "$1" "$st" 37 "^earlyboot: error: start_info.mod_len: no boot module" 1 ;;
@@ -235,6 +238,6 @@ fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 # What the kernel is told when a case hands over the cpio's initrd.
 INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
 
-ALL="linux-vmlinux pvstart xen-builder-pvstart 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
+ALL="linux-vmlinux pvstart xen-builder-pvstart 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
 cases=${*:-$ALL}
 run_cases run_case $cases

@@ -171,6 +171,10 @@ case_cmd() {
 		st=$(direct "$1" 128 "$KERNEL" "debug=fault-in-handler -- x")
 		judge "$1" "$st" 37 '^earlyboot: error: double fault \(a fault while delivering a fault\): rip=0x[0-9a-f]+ rsp=0xffff88ffbad01000 cr2=0xffff88ffbad00ff8; handler on its IST1 stack ' 1 \
 			"^earlyboot: debug: fault-in-handler: #PF at $FAULT_CR2 not served" ;;
+	loader-sets-wp) # a predecessor that left CR0.WP off: the go-live sets it
+		st=$(direct "$1" 128 "$KERNEL" "debug=wp-off -- console=ttyS0")
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 \
+			'^earlyboot: debug: wp-off: CR0\.WP cleared before the tables go live \(CR0 0x[0-9a-f]+\)$' ;;
 	defect-*) # the loader breaks one promise; the kernel names the check
 		local d=${1#defect-} check=${1#defect-}
 		[ "$d" = magic ] && check=header
@@ -223,8 +227,8 @@ xen-initrd-promised-not-given
 bad-paging5-no-la57 bad-paging5-kernel-4level cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
 bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
 bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
-loader-fault-outside loader-fault-in-handler defect-magic defect-memmap defect-nx defect-segments defect-dmap
-defect-tables defect-initrd"
+loader-fault-outside loader-fault-in-handler loader-sets-wp defect-magic defect-memmap defect-nx
+defect-segments defect-dmap defect-tables defect-initrd defect-cpu"
 
 fixtures || { echo "FAIL boot:pvh-setup: fixtures"; exit 1; }
 # The cpio modules' initrd, when a case hands one over.

@@ -303,6 +303,16 @@ case_cmd() {
 	defect-dmap) defect dmap dmap ;;
 	defect-tables) defect tables tables ;;
 	defect-initrd) defect initrd initrd ;;
+	defect-cpu) defect cpu cpu ;; # EFER.NXE and CR0.WP left off
+	loader-sets-wp) # a firmware that left CR0.WP off: the go-live sets it
+		make_esp "$ESPS/$1" "kernel=kernel.elf initrd=initrd.img debug=wp-off -- console=ttyS0 $INITRD_ARG" ||
+			{ echo "FAIL boot:uefi-$1: ESP setup"; return; }
+		st=$(boot "$1" 256 1)
+		judge "$1" "$st" 33 "$PASS_INITRD" 0 \
+			'^earlyboot: debug: wp-off: CR0\.WP cleared before the tables go live \(CR0 0x[0-9a-f]+\)$' ;;
+	bad-defect-spare) # a Xen PV defect means nothing here: refused by name
+		bad defect-spare "kernel=kernel.elf defect=spare -- x" \
+			"defect=spare has no meaning in the uefi world \(only in: pv\)\$" ;;
 	pe-app-returns)
 		pe "$1" "$EFIAPP" "status=aborted hello world" \
 			"^EFIAPP: load options 'status=aborted hello world'\$" \
@@ -329,8 +339,8 @@ moved-overlap-loader smm-ovmf bad-no-room bad-absurd-memsz bad-cmdline-too-long 
 testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given
 initrd-promised-other-length shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
-defect-nx defect-segments defect-dmap defect-tables defect-initrd
-pe-app-returns pe-app-exitdata pe-bad"
+defect-nx defect-segments defect-dmap defect-tables defect-initrd defect-cpu
+loader-sets-wp bad-defect-spare pe-app-returns pe-app-exitdata pe-bad"
 
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 $INITRD_ARG" || exit 1

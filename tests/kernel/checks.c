@@ -1,7 +1,7 @@
 /*
  * What the test kernel verifies, in an order where each loader defect
- * (defect=NAME) trips its own check first: header, memmap, nx, segments,
- * dmap, tables, initrd.
+ * (defect=NAME) trips its own check first: header, cpu, memmap, nx,
+ * segments, dmap, tables, initrd.
  */
 #include "tk.h"
 
@@ -11,6 +11,7 @@
 #include "page.h"
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1ULL << 11)
+#define CR0_WP (1ULL << 16)
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -75,6 +76,30 @@ static void check_header(const struct eb_bootinfo *bi, uint64_t rdi)
 	for (uint32_t i = 0; i < bi->mod_count; i++)
 		if (!has_nul(bi->mods[i].name, EB_MOD_NAME_MAX))
 			tk_fail(c, "module %u name not NUL-terminated", i);
+}
+
+/*
+ * The two protections every entry of the tables relies on (docs/handoff.md):
+ * EFER.NXE (else bit 63 is reserved and no page is no-execute) and CR0.WP
+ * (else ring 0 writes through read-only pages). A native loader must set
+ * them whatever its predecessor left; defect=cpu clears both. Before nx:
+ * with NXE off, nx would trip first. Not run under Xen PV (0 checks): a PV
+ * kernel runs in ring 3 and both registers are Xen's, which the loader can
+ * neither set nor clear, and what a read returns is Xen's emulation, so the
+ * check could not fail through anything the loader did.
+ */
+static unsigned check_cpu(void)
+{
+	const char *c = "cpu";
+	if (tk_is_pv())
+		return 0;
+	uint64_t efer = rdmsr(MSR_EFER), cr0;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	if (!(efer & EFER_NXE) || !(cr0 & CR0_WP))
+		tk_fail(c, "EFER.NXE %s, CR0.WP %s at entry (EFER 0x%llx, CR0 0x%llx)",
+			efer & EFER_NXE ? "on" : "off", cr0 & CR0_WP ? "on" : "off",
+			(unsigned long long)efer, (unsigned long long)cr0);
+	return 1;
 }
 
 /* Is [pa, pa+len) inside one range of the given type? */
@@ -397,6 +422,7 @@ unsigned tk_run_checks(const struct eb_bootinfo *bi, uint64_t rdi)
 {
 	unsigned n = 0;
 	check_header(bi, rdi), n++;
+	n += check_cpu();
 	tk_walk_init(bi->dmap_base, bi->levels, rdmsr(MSR_EFER) & EFER_NXE);
 	uint64_t cr3 = bi->cr3;
 	check_memmap(bi), n++;

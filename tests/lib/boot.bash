@@ -52,6 +52,7 @@ XEN_PKG=xen-hypervisor-4.17-amd64
 # from what it handed over, so a check that quietly stops running (or a
 # module that quietly goes missing) fails the case.
 TK_CHECKS_COMMON=6 # header memmap nx segments dmap tables
+TK_CHECKS_NATIVE=1 # cpu: EFER.NXE and CR0.WP (not under Xen PV, whose are Xen's)
 TK_CHECKS_INITRD=1 # initrd: run when a module "initrd" is there
 TK_CHECKS_PV=5     # pv-ro pv-ebusy pv-spare pv-template pv-cr3 (Xen PV only)
 
@@ -61,7 +62,11 @@ TK_CHECKS_PV=5     # pv-ro pv-ebusy pv-spare pv-template pv-cr3 (Xen PV only)
 tk_pass_re() {
 	local n=$TK_CHECKS_COMMON
 	[ -n "$2" ] && n=$((n + TK_CHECKS_INITRD))
-	[ "$1" = pv ] && n=$((n + TK_CHECKS_PV))
+	if [ "$1" = pv ]; then
+		n=$((n + TK_CHECKS_PV))
+	else
+		n=$((n + TK_CHECKS_NATIVE))
+	fi
 	echo "^TESTKERNEL: PASS $1 $n checks"
 }
 

@@ -153,7 +153,9 @@ struct fx *fx_new(const struct fx_opts *opts)
 	struct fx_opts o = fx_defaults(opts);
 	struct fx *f = th_alloc(sizeof *f);
 	f->sim = sim_new(o.levels);
+	/* no_nx models a CPU without NX: EFER.NXE off and not settable. */
 	f->sim->nxe = !o.no_nx;
+	f->sim->cpu_nx = !o.no_nx;
 	f->no_nx = o.no_nx;
 	f->pool_mem = sim_add_ram(f->sim, o.pool_pa, o.pool_frames * PAGE, "pool");
 	/* Pool memory starts as garbage, as real RAM does: the core must zero. */

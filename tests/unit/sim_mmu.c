@@ -42,6 +42,7 @@ struct sim *sim_new(unsigned levels)
 	s->la57 = levels == 5;
 	s->nxe = true;
 	s->wp = true;
+	s->cpu_nx = true;
 	s->maxphyaddr = 52;
 	th_defer(sim_free, s);
 	current = s;
@@ -138,9 +139,19 @@ static struct sim *cpu(const char *what)
 	return current;
 }
 
+static void record(struct sim *s, enum sim_event e)
+{
+	if (s->nevents < SIM_EVENT_LOG)
+		s->events[s->nevents] = e;
+	s->nevents++;
+}
+
 void arch_write_cr3(uint64_t root_pa)
 {
 	struct sim *s = cpu("arch_write_cr3");
+	record(s, SIM_EV_CR3);
+	s->nxe_at_cr3 = s->nxe;
+	s->wp_at_cr3 = s->wp;
 	s->cr3 = root_pa;
 	s->cr3_writes++;
 	/* MOV to CR3 without PCID drops every non-global translation. */
@@ -173,8 +184,48 @@ void arch_flush_tlb(void)
 {
 	struct sim *s = cpu("arch_flush_tlb");
 	s->flushes++;
+	record(s, SIM_EV_FLUSH);
 	/* As documented in arch.h: every translation, global ones too. */
 	tlb_flush(s, false);
+}
+
+/* Long mode is on (LME, LMA) in every state the tests model. */
+#define EFER_LONG_MODE ((1ULL << 8) | (1ULL << 10))
+#define CR0_PE_PG ((1ULL << 0) | (1ULL << 31))
+
+uint64_t arch_read_efer(void)
+{
+	struct sim *s = cpu("arch_read_efer");
+	return EFER_LONG_MODE | (s->nxe ? ARCH_EFER_NXE : 0);
+}
+
+void arch_write_efer(uint64_t efer)
+{
+	struct sim *s = cpu("arch_write_efer");
+	record(s, SIM_EV_EFER);
+	if ((efer & ARCH_EFER_NXE) && !s->cpu_nx) {
+		s->nxe_gp++; /* the write does not happen */
+		return;
+	}
+	s->nxe = efer & ARCH_EFER_NXE;
+}
+
+uint64_t arch_read_cr0(void)
+{
+	struct sim *s = cpu("arch_read_cr0");
+	return CR0_PE_PG | (s->wp ? ARCH_CR0_WP : 0);
+}
+
+void arch_write_cr0(uint64_t cr0)
+{
+	struct sim *s = cpu("arch_write_cr0");
+	record(s, SIM_EV_CR0);
+	s->wp = cr0 & ARCH_CR0_WP;
+}
+
+bool arch_cpu_has_nx(void)
+{
+	return cpu("arch_cpu_has_nx")->cpu_nx;
 }
 
 /* ---- the walker ----------------------------------------------------- */

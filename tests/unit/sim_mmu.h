@@ -17,6 +17,15 @@
 #define SIM_MAX_REGIONS 8
 #define SIM_TLB_SIZE 64
 #define SIM_INVLPG_LOG 256
+#define SIM_EVENT_LOG 64
+
+/* The order of what the code under test did to the CPU (struct sim.events). */
+enum sim_event {
+	SIM_EV_CR3 = 1, /* arch_write_cr3 */
+	SIM_EV_EFER,    /* arch_write_efer */
+	SIM_EV_CR0,     /* arch_write_cr0 */
+	SIM_EV_FLUSH,   /* arch_flush_tlb: every translation, global ones too */
+};
 
 /* Access kinds for sim_access: read is 0. */
 #define SIM_R 0u
@@ -59,6 +68,7 @@ struct sim {
 	bool la57;     /* CR4.LA57: 5-level paging */
 	bool nxe;      /* IA32_EFER.NXE (default on) */
 	bool wp;       /* CR0.WP (default on) */
+	bool cpu_nx;   /* CPUID NX: EFER.NXE may be set (default on) */
 	bool smep;     /* CR4.SMEP (default off) */
 	bool smap;     /* CR4.SMAP, with EFLAGS.AC clear (default off) */
 	unsigned maxphyaddr; /* default 52 */
@@ -69,6 +79,12 @@ struct sim {
 	uint64_t cr3;
 	unsigned long cr3_writes, cr3_reads, invlpgs, flushes;
 	uint64_t invlpg_log[SIM_INVLPG_LOG]; /* first invlpg addresses */
+	enum sim_event events[SIM_EVENT_LOG]; /* the first ones, in order */
+	unsigned nevents;
+	/* EFER.NXE and CR0.WP as the last CR3 write found them. */
+	bool nxe_at_cr3, wp_at_cr3;
+	/* arch_write_efer setting NXE on a CPU without NX: a #GP on hardware. */
+	unsigned long nxe_gp;
 
 	struct sim_tlb_entry tlb[SIM_TLB_SIZE];
 	unsigned tlb_next;

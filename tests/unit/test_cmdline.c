@@ -101,12 +101,73 @@ TEST(debug_switches_by_name)
 	CHECK(eb_debug_name(0) == NULL);
 	CHECK(eb_debug_name(EB_DEBUG_MAX + 1) == NULL);
 	CHECK_EQ(parse("debug=fault"), -1);
-	CHECK_STR(err, "unknown debug switch 'fault' (fault-outside fault-in-handler)");
+	CHECK_STR(err, "unknown debug switch 'fault' (fault-outside fault-in-handler wp-off)");
 	CHECK_EQ(parse("debug="), -1);
 	CHECK(strstr(err, "unknown debug switch ''") != NULL);
 	/* After "--" it is the kernel's word, not a loader switch. */
 	REQUIRE_EQ(parse("kernel=k -- debug=fault-outside"), 0);
 	CHECK_EQ(o.debug, 0);
+}
+
+/*
+ * The error line of a name picker lists every valid name, each once, in
+ * value order: checked against eb_*_name, so a name added to the enum is
+ * either in the message or fails here.
+ */
+static void check_lists_every_name(const char *what, const char *(*name)(unsigned),
+				   unsigned max)
+{
+	char want[512] = "";
+	snprintf(want, sizeof want, "unknown %s 'nosuch' (", what);
+	for (unsigned v = 1; v <= max; v++) {
+		REQUIRE(name(v) != NULL);
+		strcat(want, name(v));
+		strcat(want, v == max ? ")" : " ");
+	}
+	CHECK_STR(err, want);
+}
+
+TEST(unknown_defect_lists_every_name)
+{
+	REQUIRE_EQ(parse("kernel=k defect=nosuch"), -1);
+	check_lists_every_name("defect", eb_defect_name, EB_DEFECT_MAX);
+	CHECK(strstr(err, " cpu)") != NULL); /* the newest, last */
+}
+
+TEST(unknown_debug_lists_every_name)
+{
+	REQUIRE_EQ(parse("debug=nosuch -- x"), -1);
+	check_lists_every_name("debug switch", eb_debug_name, EB_DEBUG_MAX);
+	CHECK(strstr(err, " wp-off)") != NULL);
+}
+
+TEST(names_checked_against_the_world)
+{
+	REQUIRE_EQ(parse("kernel=k defect=cpu"), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_UEFI, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PVH, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PVH_XEN, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PV, err, sizeof err), -1);
+	CHECK_STR(err, "defect=cpu has no meaning in the pv world (only in: uefi pvh pvh-xen)");
+
+	REQUIRE_EQ(parse("kernel=k defect=spare"), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PV, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_UEFI, err, sizeof err), -1);
+	CHECK_STR(err, "defect=spare has no meaning in the uefi world (only in: pv)");
+
+	REQUIRE_EQ(parse("kernel=k debug=wp-off"), 0);
+	CHECK_EQ(o.debug, (unsigned)EB_DEBUG_WP_OFF);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PVH, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PV, err, sizeof err), -1);
+	CHECK_STR(err, "debug=wp-off has no meaning in the pv world (only in: uefi pvh pvh-xen)");
+
+	/* Names every world knows, and no name at all, pass everywhere. */
+	REQUIRE_EQ(parse("kernel=k defect=magic"), 0);
+	for (uint32_t w = EB_WORLD_UEFI; w <= EB_WORLD_PV; w++)
+		CHECK_EQ(eb_options_check_world(&o, w, err, sizeof err), 0);
+	REQUIRE_EQ(parse("kernel=k"), 0);
+	for (uint32_t w = EB_WORLD_UEFI; w <= EB_WORLD_PV; w++)
+		CHECK_EQ(eb_options_check_world(&o, w, err, sizeof err), 0);
 }
 
 TEST(length_limits)
@@ -148,6 +209,9 @@ int main(void)
 	RUN(paging_depth);
 	RUN(defects_by_name);
 	RUN(debug_switches_by_name);
+	RUN(unknown_defect_lists_every_name);
+	RUN(unknown_debug_lists_every_name);
+	RUN(names_checked_against_the_world);
 	RUN(length_limits);
 	RUN(nul_ends_the_line);
 	return th_done();

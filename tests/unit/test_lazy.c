@@ -5,6 +5,7 @@
  * the small lazy pool can hold, so it must reset, and the eager part of the
  * tree must come through every reset unchanged.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ep_fixture.h"
@@ -787,6 +788,79 @@ TEST(format_fault_output)
 	CHECK(full >= 39);
 }
 
+/*
+ * A fault taken while the CPU walks another tree (a world that switched
+ * trees and left the old context served) must be reported, never fixed in
+ * the materializer's tree, which the CPU would go on ignoring.
+ */
+TEST(fault_under_another_tree_is_reported)
+{
+	struct fx *f = lazy_fx(4, 4, 0);
+	DECLARE(f, V4_VA, V4_PA, V4_LEN, EP_W);
+	uint64_t other = 0x5000000;
+	sim_set_root(f->sim, other);
+	struct fx_snap before = fx_snap(f);
+	struct ep_fault_diag d;
+	enum ep_err e = ep_lazy_fault(&f->ctx, V4_VA, RIP, 0, &d);
+	CHECK_EQ(e, EP_ERR_FAULT);
+	CHECK_EQ(d.reason, EP_FAULT_OTHER_TREE);
+	CHECK_EQ(d.root, f->ctx.root);
+	CHECK_EQ(d.live_root, other);
+	CHECK_SAME(f, &before);
+	CHECK_EQ(f->ctx.count.faults_served, 0);
+	char line[256], hex[32];
+	ep_format_fault_line(&d, line, sizeof line);
+	CHECKF(fx_contains(line, fx_hex(other, hex)) &&
+		       fx_contains(line, fx_hex(f->ctx.root, hex)) &&
+		       fx_contains(line, fx_hex(V4_VA, hex)),
+	       "line lacks cr2 or a root: %s", line);
+	char buf[2048];
+	ep_format_fault(&d, buf, sizeof buf);
+	CHECKF(fx_contains(buf, fx_hex(other, hex)), "no cpu root in: %s", buf);
+
+	/* CR3's flag bits (PWT, PCD) are no other tree. */
+	sim_set_root(f->sim, f->ctx.root | EP_PTE_PWT | EP_PTE_PCD);
+	CHECK_EQ(ep_lazy_fault(&f->ctx, V4_VA, RIP, 0, &d), EP_OK);
+	CHECK_EQ(d.reason, EP_FAULT_SERVED);
+}
+
+/*
+ * A page that keeps faulting although the tree allows the access (the CPU
+ * and the tree disagree): answered EP_LAZY_MAX_REPEATS times, then
+ * reported with the address, the root and the count, not retried forever.
+ */
+TEST(repeated_fault_without_progress_is_bounded)
+{
+	struct fx *f = lazy_fx(4, 4, 0);
+	DECLARE(f, V4_VA, V4_PA, V4_LEN, EP_W);
+	uint64_t va = V4_VA + 5 * PAGE + 8;
+	struct ep_fault_diag d;
+	for (unsigned i = 1; i <= EP_LAZY_MAX_REPEATS; i++) {
+		REQUIRE_EQ(ep_lazy_fault(&f->ctx, va, RIP, EP_PF_W, &d), EP_OK);
+		CHECK_EQ(d.repeats, i);
+	}
+	CHECK_EQ(f->ctx.count.faults_served, 1);
+	CHECK_EQ(ep_lazy_fault(&f->ctx, va - 8, RIP, EP_PF_W, &d), EP_ERR_FAULT);
+	CHECK_EQ(d.reason, EP_FAULT_NO_PROGRESS);
+	CHECK_EQ(d.repeats, EP_LAZY_MAX_REPEATS + 1);
+	CHECK_EQ(d.root, f->ctx.root);
+	char line[256], hex[32], want[32];
+	ep_format_fault_line(&d, line, sizeof line);
+	snprintf(want, sizeof want, "%u faults in a row", EP_LAZY_MAX_REPEATS + 1);
+	CHECKF(fx_contains(line, want) && fx_contains(line, fx_hex(f->ctx.root, hex)) &&
+		       fx_contains(line, fx_hex(va - 8, hex)),
+	       "line lacks the count, the root or cr2: %s", line);
+
+	/* Faults elsewhere in between are progress: the count starts again. */
+	struct fx *g = lazy_fx(4, 4, 0);
+	DECLARE(g, V4_VA, V4_PA, V4_LEN, EP_W);
+	for (unsigned i = 0; i < 3 * EP_LAZY_MAX_REPEATS; i++) {
+		uint64_t at = V4_VA + (i % 2) * 4 * MiB;
+		REQUIRE_EQ(ep_lazy_fault(&g->ctx, at, RIP, 0, &d), EP_OK);
+		CHECK_EQ(d.repeats, 1);
+	}
+}
+
 /* Resetting removes translations of a live tree: the TLB must be flushed. */
 TEST(reset_of_live_tree_flushes_tlb)
 {
@@ -828,6 +902,8 @@ int main(void)
 	RUN(eager_map_into_lazy_region_refused);
 	RUN(bad_lazy_declarations_refused);
 	RUN(format_fault_output);
+	RUN(fault_under_another_tree_is_reported);
+	RUN(repeated_fault_without_progress_is_bounded);
 	RUN(reset_of_live_tree_flushes_tlb);
 	return th_done();
 }

@@ -42,11 +42,58 @@ static enum ep_err native_set_run(struct ep_ctx *ctx, uint64_t table_pa,
 	return EP_OK;
 }
 
-static enum ep_err native_activate(struct ep_ctx *ctx, uint64_t root_pa)
+/*
+ * The protections the tree's entries mean nothing without, whatever the
+ * predecessor left (a firmware may run with CR0.WP off, or EFER.NXE off
+ * and no NX bit anywhere). Set before the CR3 load: the first access
+ * through the new tree already honours its read-only and NX bits, and a
+ * tree with NX bits is never walked with bit 63 reserved.
+ */
+static enum ep_err protect_cpu(struct ep_ctx *ctx, uint64_t root_pa)
+{
+	bool nx = arch_cpu_has_nx();
+	if (!nx && !ctx->no_nx)
+		return ep_fail(ctx, EP_ERR_CONFIG,
+			       "activate: tree has NX bits, CPU has no NX", 0,
+			       root_pa, 0, 0);
+	uint64_t efer = arch_read_efer();
+	if (nx && !(efer & ARCH_EFER_NXE))
+		arch_write_efer(efer | ARCH_EFER_NXE);
+	uint64_t cr0 = arch_read_cr0();
+	if (!(cr0 & ARCH_CR0_WP))
+		arch_write_cr0(cr0 | ARCH_CR0_WP);
+	return EP_OK;
+}
+
+enum ep_err ep_native_activate_with(struct ep_ctx *ctx, uint64_t root_pa,
+				    ep_native_load_fn load)
+{
+	enum ep_err e = protect_cpu(ctx, root_pa);
+	if (e)
+		return e;
+	/*
+	 * A CR3 load keeps global translations, and those of the tree it
+	 * replaces (the firmware's, at the first activation) may cover
+	 * addresses this tree maps differently or not at all. Loading the
+	 * root that is already live needs no flush: every change to the tree
+	 * invalidated what it touched.
+	 */
+	bool replaces = (arch_read_cr3() & EP_PTE_ADDR_MASK) != root_pa;
+	load(ctx, root_pa);
+	if (replaces)
+		arch_flush_tlb();
+	return EP_OK;
+}
+
+static void load_cr3(struct ep_ctx *ctx, uint64_t root_pa)
 {
 	(void)ctx;
 	arch_write_cr3(root_pa);
-	return EP_OK;
+}
+
+static enum ep_err native_activate(struct ep_ctx *ctx, uint64_t root_pa)
+{
+	return ep_native_activate_with(ctx, root_pa, load_cr3);
 }
 
 /* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
@@ -61,6 +108,13 @@ static void native_invalidate(struct ep_ctx *ctx, uint64_t va, uint64_t len)
 	}
 	for (uint64_t off = 0; off < len; off += EP_PAGE_SIZE)
 		arch_invlpg(va + off);
+}
+
+/* PCID and the PWT/PCD bits share CR3 with the root's address. */
+static uint64_t native_live_root(const struct ep_ctx *ctx)
+{
+	(void)ctx;
+	return arch_read_cr3() & EP_PTE_ADDR_MASK;
 }
 
 /*
@@ -80,4 +134,5 @@ const struct ep_backend_ops ep_native_ops = {
 	.activate_late = native_activate,
 	.invalidate = native_invalidate,
 	.release_spare = 0,
+	.live_root = native_live_root,
 };
