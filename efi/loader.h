@@ -69,6 +69,14 @@ __attribute__((noreturn)) void efi_start_pe_app(EFI_SYSTEM_TABLE *st,
 						EFI_LOADED_IMAGE *li,
 						const struct efi_boot *b);
 
+/*
+ * initrd_media.c: len bytes at pa become the initrd a PE kernel reads
+ * through LoadFile2 (the Linux initrd media device path); an error when
+ * another handle serves one already.
+ */
+void efi_serve_initrd(EFI_SYSTEM_TABLE *st, const char *name, uint64_t pa,
+		      uint64_t len);
+
 /* options.c: the command line from LoadOptions or \earlyboot.cfg. */
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		     struct eb_options *opt);

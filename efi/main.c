@@ -88,8 +88,6 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 	read_or_fail(st, li, "kernel", b->opt.kernel, &b->kfile_pa, &b->kfile_len);
 	eb_info("kernel %s: %llu bytes at 0x%llx", b->opt.kernel,
 		(unsigned long long)b->kfile_len, (unsigned long long)b->kfile_pa);
-	if (eb_kernel_kind((const void *)b->kfile_pa, b->kfile_len) == EB_KERNEL_PE)
-		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
 	if (b->opt.initrd[0]) {
 		read_or_fail(st, li, "initrd", b->opt.initrd, &b->initrd_pa,
 			     &b->initrd_len);
@@ -97,6 +95,8 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
 	}
+	if (eb_kernel_kind((const void *)b->kfile_pa, b->kfile_len) == EB_KERNEL_PE)
+		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
 }
 
 /*

@@ -121,10 +121,9 @@ void efi_start_pe_app(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 {
 	EFI_BOOT_SERVICES *bs = st->BootServices;
 	const char *name = b->opt.kernel;
-	/* Our modules and handoff options mean nothing to a PE application. */
-	if (b->opt.initrd[0])
-		eb_fail("kernel %s is a PE/EFI application: initrd=%s cannot be handed to it (it reads its own files: name them on its command line)",
-			name, b->opt.initrd);
+	/* The initrd, the way a PE kernel asks the firmware for it. */
+	if (b->initrd_len)
+		efi_serve_initrd(st, b->opt.initrd, b->initrd_pa, b->initrd_len);
 
 	/*
 	 * The command line bytes become UCS-2 code units one for one; only

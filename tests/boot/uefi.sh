@@ -209,7 +209,7 @@ lfault() { # lfault NAME SWITCH ERRORS PATTERN...
 pe() {
 	local name=$1 file=$2 cmdline=$3
 	shift 3
-	make_esp "$ESPS/$name" "kernel=app.efi -- $cmdline" &&
+	make_esp "$ESPS/$name" "kernel=app.efi ${PE_LOADER_OPTS:-}-- $cmdline" &&
 		cp "$file" "$ESPS/$name/app.efi" ||
 		{ echo "FAIL boot:uefi-$name: ESP setup"; return; }
 	local st
@@ -324,6 +324,15 @@ case_cmd() {
 		pe "$1" "$EFIAPP" $'exitdata=boom\x01bang' \
 			"^EFIAPP: load options 'exitdata=boom\\\\x01bang'\$" \
 			"^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned load error \(0x8000000000000001\) with exit data 'boom\\\\x01bang'\$" ;;
+	pe-app-initrd) # the initrd as Linux's EFI stub reads it: LoadFile2
+		PE_LOADER_OPTS="initrd=initrd.img " pe "$1" "$EFIAPP" "initrd=check status=aborted" \
+			"^EFIAPP: initrd through LoadFile2: $INITRD_BYTES bytes, CRC ok\$" \
+			"^earlyboot: initrd initrd\.img: $INITRD_BYTES bytes served through LoadFile2 \(Linux initrd media path\)\$" \
+			'^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned aborted' ;;
+	pe-app-no-initrd) # none given: nothing serves one
+		pe "$1" "$EFIAPP" "initrd=check status=aborted" \
+			"^EFIAPP: initrd through LoadFile2: no handle " \
+			'^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned aborted' ;;
 	pe-bad)
 		pe "$1" "$d/corrupt.efi" "x" \
 			'^earlyboot: error: kernel app\.efi: LoadImage refused the PE/EFI application: [a-z ]+ \(0x8[0-9a-f]{15}\)$' ;;
@@ -340,7 +349,7 @@ testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given
 initrd-promised-other-length shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
 defect-nx defect-segments defect-dmap defect-tables defect-initrd defect-cpu
-loader-sets-wp bad-defect-spare pe-app-returns pe-app-exitdata pe-bad"
+loader-sets-wp bad-defect-spare pe-app-returns pe-app-exitdata pe-app-initrd pe-app-no-initrd pe-bad"
 
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 $INITRD_ARG" || exit 1

@@ -11,12 +11,19 @@
  * returns (default EFI_LOAD_ERROR); exitdata=TEXT calls BootServices->Exit
  * with that status and TEXT as exit data (pool memory, UCS-2, its NUL,
  * then 4 bytes of binary data the spec allows after the string) instead of
- * returning.
+ * returning. initrd=check reads the initrd the way Linux's EFI stub does
+ * (LoadFile2 on the handle of the Linux initrd media device path) and
+ * checks the boot harness' header and CRC:
+ *
+ *	EFIAPP: initrd through LoadFile2: <n> bytes, CRC ok
+ *	EFIAPP: initrd through LoadFile2: <what is wrong>
  */
 #include <efi.h>
 #include <stdbool.h>
 
+#include "crc32.h"
 #include "fmt.h"
+#include "initrd_media.h"
 #include "libc.h"
 #include "x86/serial.h"
 
@@ -60,6 +67,59 @@ static bool starts(const CHAR16 *w, UINTN n, const char *p)
 static bool is(const CHAR16 *w, UINTN n, const char *p)
 {
 	return starts(w, n, p) && n == strlen(p);
+}
+
+/* What initrd=check prints after "EFIAPP: initrd through LoadFile2: ". */
+static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
+{
+	struct {
+		VENDOR_DEVICE_PATH vendor;
+		EFI_DEVICE_PATH end;
+	} __attribute__((packed)) path;
+	path.vendor.Header.Type = MEDIA_DEVICE_PATH;
+	path.vendor.Header.SubType = MEDIA_VENDOR_DP;
+	SetDevicePathNodeLength(&path.vendor.Header, sizeof path.vendor);
+	path.vendor.Guid = (EFI_GUID)LINUX_INITRD_MEDIA_GUID;
+	SetDevicePathEndNode(&path.end);
+	EFI_GUID lf2_guid = LOAD_FILE2_PROTOCOL_GUID;
+	EFI_DEVICE_PATH *rest = (EFI_DEVICE_PATH *)&path;
+	EFI_HANDLE h;
+	EFI_LOAD_FILE_PROTOCOL *lf2;
+	EFI_STATUS s = bs->LocateDevicePath(&lf2_guid, &rest, &h);
+	if (EFI_ERROR(s) || EFI_ERROR(bs->HandleProtocol(h, &lf2_guid, (void **)&lf2))) {
+		eb_snprintf(out, outlen, "no handle (LocateDevicePath 0x%llx)",
+			    (unsigned long long)s);
+		return;
+	}
+	UINTN size = 0;
+	s = lf2->LoadFile(lf2, rest, FALSE, &size, NULL);
+	if (s != EFI_BUFFER_TOO_SMALL || size < sizeof(struct eb_test_initrd)) {
+		eb_snprintf(out, outlen, "size query gave 0x%llx, %llu bytes",
+			    (unsigned long long)s, (unsigned long long)size);
+		return;
+	}
+	uint8_t *buf;
+	if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, size, (void **)&buf))) {
+		eb_snprintf(out, outlen, "AllocatePool of %llu bytes failed",
+			    (unsigned long long)size);
+		return;
+	}
+	UINTN got = size;
+	s = lf2->LoadFile(lf2, rest, FALSE, &got, buf);
+	struct eb_test_initrd hdr;
+	memcpy(&hdr, buf, sizeof hdr);
+	uint32_t crc = eb_crc32(0, buf + sizeof hdr, got - sizeof hdr);
+	if (EFI_ERROR(s) || got != size)
+		eb_snprintf(out, outlen, "read gave 0x%llx, %llu of %llu bytes",
+			    (unsigned long long)s, (unsigned long long)got,
+			    (unsigned long long)size);
+	else if (hdr.magic != EB_TEST_INITRD_MAGIC || hdr.len != got || hdr.crc != crc)
+		eb_snprintf(out, outlen, "%llu bytes, header or CRC wrong (len %llu, crc 0x%08x, want 0x%08x)",
+			    (unsigned long long)got, (unsigned long long)hdr.len,
+			    hdr.crc, crc);
+	else
+		eb_snprintf(out, outlen, "%llu bytes, CRC ok", (unsigned long long)got);
+	bs->FreePool(buf);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
@@ -114,7 +174,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			status = EFI_SUCCESS;
 		else if (is(w, wn, "status=aborted"))
 			status = EFI_ABORTED;
-		else if (starts(w, wn, "exitdata=")) {
+		else if (is(w, wn, "initrd=check")) {
+			check_initrd(bs, buf, sizeof buf);
+			con_printf("EFIAPP: initrd through LoadFile2: %s\n", buf);
+		} else if (starts(w, wn, "exitdata=")) {
 			exit_text = w + 9;
 			exit_len = wn - 9;
 		}
