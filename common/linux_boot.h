@@ -151,6 +151,9 @@ struct eb_efi_handoff {
 	uint64_t map_size;    /* bytes */
 	uint32_t desc_size;   /* the firmware's stride, never sizeof */
 	uint32_t desc_version;
+	/* The firmware's framebuffer, when it has a linear one (GOP). */
+	bool has_screen;
+	struct screen_info screen;
 };
 
 /* Inputs of the zero page besides the kernel file. */
@@ -178,7 +181,8 @@ struct eb_linux_params {
  * E820_MAX_ENTRIES_ZEROPAGE) and, for a UEFI boot, efi_info (the 64-bit
  * loader signature, the system table and the memory map; a map whose size
  * is not a whole number of descriptors, or that does not fit efi_info's
- * 32-bit size, is refused). 0, or -1 with a reason.
+ * 32-bit size, is refused) and, when the firmware has a framebuffer,
+ * screen_info. 0, or -1 with a reason.
  */
 int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		       const struct eb_bzimage *bz,

@@ -203,6 +203,8 @@ int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		if (efi_info(&ei, p->efi, err, errlen))
 			return -1;
 		zp->efi_info = ei;
+		if (p->efi->has_screen)
+			zp->screen_info = p->efi->screen;
 	}
 
 	if (!p->mem) {

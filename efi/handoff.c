@@ -57,6 +57,8 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 			.map_size = b->efi_map_size,
 			.desc_size = (uint32_t)b->efi_desc_size,
 			.desc_version = b->efi_desc_version,
+			.has_screen = b->has_screen,
+			.screen = b->screen,
 		};
 	eb->levels = b->levels;
 	eb->leaf_mask = b->leaf_mask;

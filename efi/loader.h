@@ -14,6 +14,7 @@
 #include "cmdline.h"
 #include "elf_load.h"
 #include "fwmap.h"
+#include "gop.h"
 #include "linux_boot.h"
 #include "map_read.h"
 #include "memmap.h"
@@ -45,6 +46,8 @@ struct efi_boot {
 	UINTN efi_map_size, efi_desc_size;
 	UINT32 efi_desc_version;
 	uint64_t systab_pa;                /* handed to Linux (efi_info) */
+	bool has_screen;                   /* GOP's framebuffer, for Linux */
+	struct screen_info screen;
 	unsigned exit_tries;
 };
 

@@ -49,6 +49,32 @@ static uint64_t find_rsdp(EFI_SYSTEM_TABLE *st)
 	return v1;
 }
 
+/*
+ * The display the firmware set up, for a Linux kernel's screen_info: the
+ * Graphics Output Protocol's current mode, when it has a linear
+ * framebuffer. None is not an error (a headless machine, a blit-only mode).
+ */
+static void find_screen(EFI_SYSTEM_TABLE *st, struct efi_boot *b)
+{
+	EFI_GUID gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	char why[160];
+	if (EFI_ERROR(st->BootServices->LocateProtocol(&gop_guid, NULL, (void **)&gop)) ||
+	    !gop || !gop->Mode || !gop->Mode->Info)
+		return;
+	const EFI_GRAPHICS_OUTPUT_PROTOCOL_MODE *mode = gop->Mode;
+	if (efi_screen_info(mode->Info, mode->FrameBufferBase, mode->FrameBufferSize,
+			    &b->screen, why, sizeof why)) {
+		eb_info("display: %s; Linux gets no screen_info", why);
+		return;
+	}
+	b->has_screen = true;
+	eb_info("display: %ux%u, %u bits a pixel, framebuffer 0x%llx+0x%llx",
+		b->screen.lfb_width, b->screen.lfb_height, b->screen.lfb_depth,
+		(unsigned long long)mode->FrameBufferBase,
+		(unsigned long long)mode->FrameBufferSize);
+}
+
 static uint64_t alloc_pages_below(EFI_SYSTEM_TABLE *st, uint64_t bytes,
 				  const char *what, bool below_4g)
 {
@@ -264,6 +290,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		b->linux_params_pa = alloc_pages(st, EB_LINUX_PARAMS_BYTES, "Linux zero page");
 	alloc_pools(st, b, &m);
 	b->acpi_rsdp_pa = find_rsdp(st);
+	if (eb_kernel_is_linux(b->kind))
+		find_screen(st, b);
 	eb_info("pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s%s%s",
 		 (unsigned long long)b->pool_frames, (unsigned long long)b->pool_pa,
 		 (unsigned long long)b->lazy_frames, (unsigned long long)b->lazy_pa,

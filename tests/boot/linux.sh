@@ -32,7 +32,7 @@ case_cmd() {
 		local k=$BZ
 		[ "$c" = uefi-vmlinux ] && k=$VMLINUX
 		make_esp "$FIX/esp-$c" "$k" \
-			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4 eb.efi=1" ||
+			"kernel=kernel initrd=initrd ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4 eb.efi=1 eb.fb=1" ||
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;

@@ -238,7 +238,7 @@ TEST(carve_keeps_the_uefi_map)
 	struct sim *sim = sim_new(4);
 	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
 	place(sim);
-	b.efi = (struct eb_efi_handoff){ 0x7f00000, 50 * MiB + 0x18, 0x1e00, 48, 1 };
+	b.efi = (struct eb_efi_handoff){ .systab_pa = 0x7f00000, .map_pa = 50 * MiB + 0x18, .map_size = 0x1e00, .desc_size = 48, .desc_version = 1 };
 	REQUIRE_EQ(eb_boot_carve(&b, err, sizeof err), 0);
 	int t = -1;
 	for (uint32_t i = 0; i < b.mem.count; i++)
@@ -249,7 +249,7 @@ TEST(carve_keeps_the_uefi_map)
 	/* In use already: an error naming it. */
 	describe(&(struct layout){ 4, EP_LEAF_4K | EP_LEAF_2M, 128 * MiB, 0 });
 	place(sim_new(4));
-	b.efi = (struct eb_efi_handoff){ 0x7f00000, 100 * MiB + 0x1000, 0x1e00, 48, 1 };
+	b.efi = (struct eb_efi_handoff){ .systab_pa = 0x7f00000, .map_pa = 100 * MiB + 0x1000, .map_size = 0x1e00, .desc_size = 48, .desc_version = 1 };
 	CHECK_EQ(eb_boot_carve(&b, err, sizeof err), -1);
 	CHECK_STR(err, "memory map: initrd at 0x6400000-0x6501000 is not free RAM (0x6401000 is boot-info)");
 }

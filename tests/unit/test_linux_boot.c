@@ -896,6 +896,14 @@ TEST(zero_page_efi_info)
 	CHECK_EQ(raw32(0x1d4), 48 * 40);     /* efi_memmap_size */
 	CHECK_EQ(raw32(0x1d8), 0);           /* efi_systab_hi */
 	CHECK_EQ(raw32(0x1dc), 1);           /* efi_memmap_hi */
+	/* No framebuffer: screen_info stays zero. */
+	CHECK_EQ(zp.screen_info.orig_video_isVGA, 0);
+	efi.has_screen = true;
+	efi.screen.orig_video_isVGA = VIDEO_TYPE_EFI;
+	efi.screen.lfb_width = 1280;
+	REQUIRE_EQ(eb_linux_zero_page(&zp, bz_img, &bz, &p, err, sizeof err), 0);
+	CHECK_EQ(((uint8_t *)&zp)[0x0f], VIDEO_TYPE_EFI);
+	CHECK_EQ(((uint8_t *)&zp)[0x12] | ((uint8_t *)&zp)[0x13] << 8, 1280);
 	/* The vmlinux path fills it too. */
 	memset(&zp, 0, sizeof zp);
 	REQUIRE_EQ(eb_linux_zero_page(&zp, NULL, NULL, &p, err, sizeof err), 0);
