@@ -88,6 +88,8 @@ fixtures() {
 	# The kernel member's data cut short: the loader must name it.
 	head -c 40000 "$FIX/kernel-initrd.cpio" >"$FIX/truncated.cpio"
 	kernel_4level "$FIX/kernel-4level.elf"
+	# Linked outside the guest's RAM (1 TiB): placed elsewhere.
+	"$FIXTURE" elf-paddr "$KERNEL" "$FIX/outside.elf" 0x10000000000
 }
 
 # The verdicts of good boots, without and with the cpio's initrd
@@ -126,6 +128,18 @@ case_cmd() {
 	bad-paging5-kernel-4level)
 		st=$(direct_cpu "$1" 128 "$FIX/kernel-4level.elf" "paging=5 -- x" "$LA57_CPU")
 		judge "$1" "$st" 37 "^earlyboot: error: paging=5: kernel module 0 does not declare 5-level support: no ELF note \"earlyboot\" of type 1 holding 5\$" 1 ;;
+	moved-outside-ram) # docs/handoff.md, "Placement"
+		st=$(direct "$1" 128 "$FIX/outside.elf" "ptdump -- console=ttyS0")
+		judge "$1" "$st" 33 "$PASS_PLAIN" 0 \
+			'^earlyboot: kernel \(module 0\): linked at pa 0x10000000000, which is taken: placed at pa 0x[0-9a-f]+$' ;;
+	xen-moved-outside-ram)
+		if [ "$have_xen" != 1 ]; then
+			missing_dep "boot:pvh-$1" "$XEN_GZ" "$XEN_PKG"
+			return
+		fi
+		st=$(xen "$1" 64M "$FIX/outside.elf" "ptdump -- console=ttyS0")
+		judge "$1" "$st" 33 "$PASS_XEN" 0 \
+			'^earlyboot: kernel \(module 0\): linked at pa 0x10000000000, which is taken: placed at pa 0x[0-9a-f]+' ;;
 	cpio)
 		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "ptdump -- console=ttyS0 $INITRD_ARG")
 		judge "$1" "$st" 33 "$PASS_INITRD" 0 "^earlyboot: initrd \(cpio member 'initrd'\)" ;;
@@ -223,7 +237,7 @@ case_cmd() {
 # Xen cases first: they are the slowest, so they start while the quick ones fill in.
 ALL="xen-64m xen-512m xen-cpio xen-bad-option xen-fault-in-handler
 xen-initrd-promised-not-given
-128m 1g 5g la57 la57-5g la57-cpio la57-paging4 la57-kernel-4level
+128m 1g 5g moved-outside-ram xen-moved-outside-ram la57 la57-5g la57-cpio la57-paging4 la57-kernel-4level
 bad-paging5-no-la57 bad-paging5-kernel-4level cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
 bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
 bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
