@@ -24,7 +24,8 @@ BOOT_IMAGES += $(BUILD)/earlyboot-pvh.elf
 # The start-info parser is portable: the host tests link it; so is the
 # counting hypercall wrapper (tests/unit/test_hc_door.c gives it a stub
 # page). mk/unit.mk and mk/fuzz.mk gather the *_PORTABLE lists.
-PVH_PORTABLE := pvh/hvm_start_info.c common/xen/hc.c common/xen/hc_raw.c
+PVH_PORTABLE := pvh/hvm_start_info.c common/xen/hc.c common/xen/hc_raw.c \
+                common/xen/console_ring.c
 HOST_INCS    += -Ipvh
 
 # ---- booting it -----------------------------------------------------------

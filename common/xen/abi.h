@@ -22,5 +22,9 @@
 #include <xen/physdev.h>
 #include <xen/sched.h>
 #include <xen/features.h>
+#include <xen/event_channel.h>
+#include <xen/io/console.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/params.h>
 
 #endif
