@@ -106,15 +106,17 @@ void pv_main(const void *start_info)
 			     (unsigned long)&iopl, 0, 0, 0);
 	xen_hc_console_use(&pv_hc);
 	con_set_sink(xen_hc_console_write);
-	eb_info("PV entry at 0x%llx, start info at 0x%llx",
-		(unsigned long long)__text_start, (unsigned long long)start_info);
+	/* The console first: a domU's is named by the start info. */
+	char err[300];
+	int src = pv_parse_start_info(start_info, PV_VIRT_BASE, &si, err, sizeof err);
+	const char *console = src ? "console_io" : pv_console_select(&si);
+	eb_info("PV entry at 0x%llx, start info at 0x%llx, console %s",
+		(unsigned long long)__text_start, (unsigned long long)start_info, console);
 	if (trc)
 		eb_fail("HYPERVISOR_set_trap_table: code %ld", trc);
 	if (irc)
 		eb_fail("PHYSDEVOP_set_iopl(1): code %ld", irc);
-
-	char err[300];
-	if (pv_parse_start_info(start_info, PV_VIRT_BASE, &si, err, sizeof err))
+	if (src)
 		eb_fail("%s", err);
 	struct pv_boot *b = &boot;
 	if (eb_parse_cmdline(si.cmdline, si.cmdline_len, &b->opt, err, sizeof err) ||

@@ -24,6 +24,12 @@ extern struct xen_hcall_acct pv_hc;
  */
 long pv_traps_install(void);
 
+/*
+ * Choose the console: console_io for dom0, the start info's ring for a
+ * domU (then x86_exit ends the domain). Says which, in words, for the log.
+ */
+const char *pv_console_select(const struct pv_start *si);
+
 /* End the QEMU run with status (needs PHYSDEVOP_set_iopl(1) first). */
 __attribute__((noreturn)) void pv_exit(uint8_t status);
 

@@ -99,5 +99,31 @@ int pv_parse_start_info(const void *p, uint64_t virt_base,
 	o->mfn_list_va = si->mfn_list;
 	o->first_p2m_pfn = si->first_p2m_pfn;
 	o->nr_p2m_frames = si->nr_p2m_frames;
+	if (!o->dom0) {
+		o->console_mfn = si->console.domU.mfn;
+		o->console_evtchn = si->console.domU.evtchn;
+	}
+	return 0;
+}
+
+int pv_console_pfn(const struct pv_start *s, const uint64_t *m2p, uint64_t m2p_len,
+		   const uint64_t *p2m, uint64_t *pfn, char *err, size_t n)
+{
+	if (s->dom0)
+		return bad(err, n, "start_info.console: dom0 has no console ring%.0llu", 0ull);
+	if (!s->console_evtchn)
+		return bad(err, n, "start_info.console.domU.evtchn: %llu", 0ull);
+	if (!s->console_mfn || s->console_mfn >= m2p_len)
+		return bad(err, n, "start_info.console.domU.mfn: 0x%llx beyond the m2p",
+			   s->console_mfn);
+	uint64_t p = m2p[s->console_mfn];
+	uint64_t mapped = s->pt_base_pa / PAGE + s->nr_pt_frames;
+	if (p >= s->nr_pages || p2m[p] != s->console_mfn)
+		return bad(err, n, "start_info.console.domU.mfn: 0x%llx is not a frame of this domain",
+			   s->console_mfn);
+	if (p >= mapped)
+		return bad(err, n, "start_info.console.domU.mfn: pfn 0x%llx past the bootstrap tables",
+			   p);
+	*pfn = p;
 	return 0;
 }

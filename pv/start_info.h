@@ -33,6 +33,9 @@ struct pv_start {
 	size_t cmdline_len;
 	char cmdline_buf[MAX_GUEST_CMDLINE];
 	uint64_t first_p2m_pfn, nr_p2m_frames;
+	/* A domU's console ring (start_info.console.domU), unchecked: pv_console_pfn. */
+	uint64_t console_mfn;
+	uint32_t console_evtchn;
 };
 
 /*
@@ -42,5 +45,15 @@ struct pv_start {
  */
 int pv_parse_start_info(const void *si, uint64_t virt_base,
 			struct pv_start *out, char *err, size_t errlen);
+
+/*
+ * The pseudo-physical frame of a domU's console ring, checked: its machine
+ * frame translated by m2p (the machine-to-phys table, m2p_len entries) must
+ * come back through the p2m (p2m[pfn] == mfn), and xen.h's start-of-day
+ * layout puts the page before the bootstrap tables, so it must lie below
+ * pt_base + nr_pt_frames, inside what Xen mapped. 0, or -1 with a reason.
+ */
+int pv_console_pfn(const struct pv_start *s, const uint64_t *m2p, uint64_t m2p_len,
+		   const uint64_t *p2m, uint64_t *pfn, char *err, size_t errlen);
 
 #endif

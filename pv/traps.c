@@ -7,6 +7,7 @@
  */
 #include "bootinfo.h"
 #include "pv.h"
+#include "xen/hc_console.h"
 #include "x86/serial.h"
 
 struct pv_trap_frame {
@@ -52,6 +53,7 @@ void pv_trap(const struct pv_trap_frame *f)
 
 void pv_exit(uint8_t status)
 {
+	xen_hc_console_exit(status); /* a domU ends here, its log flushed */
 	__asm__ volatile("outb %0, %1" : : "a"(status), "Nd"((uint16_t)EB_EXIT_PORT));
 	/* Only if QEMU has no isa-debug-exit: park the vCPU for good. */
 	for (;;)

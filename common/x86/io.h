@@ -24,5 +24,10 @@ static inline uint8_t inb(uint16_t port)
  * device (real hardware) the write is ignored, so halt for good after it.
  */
 __attribute__((noreturn)) void x86_exit(uint8_t value);
+/*
+ * Called first by x86_exit (NULL: none): a world without isa-debug-exit
+ * (a Xen domU) ends its domain there instead; it may return.
+ */
+void x86_set_exit_hook(void (*hook)(uint8_t value));
 
 #endif

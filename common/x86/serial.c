@@ -70,8 +70,17 @@ void con_line(void *unused, const char *s)
 	sink("\n", 1);
 }
 
+static void (*exit_hook)(uint8_t value);
+
+void x86_set_exit_hook(void (*hook)(uint8_t value))
+{
+	exit_hook = hook;
+}
+
 __attribute__((noreturn)) void x86_exit(uint8_t value)
 {
+	if (exit_hook)
+		exit_hook(value);
 	outb(0xf4, value);
 	for (;;)
 		__asm__ volatile("cli; hlt");

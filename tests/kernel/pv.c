@@ -66,6 +66,40 @@ static __attribute__((noreturn)) void mute_fail(void)
 	x86_exit(EB_EXIT_KERNEL_FAIL);
 }
 
+static struct xencons_interface *ring_va;
+
+static struct xencons_interface *ring_open(void)
+{
+	return ring_va;
+}
+
+/*
+ * A domU (no SIF_INITDOMAIN) prints through the console ring its start
+ * info names, as the loader did: console_io is dom0's. The page is a
+ * frame of ours, reached through the direct map; the frame is checked
+ * like the loader checks it (m2p, then back through the p2m).
+ */
+static void pv_domu_console(const struct eb_bootinfo *bi, uint64_t m2p_len)
+{
+	const start_info_t *si = (const void *)(bi->dmap_base + bi->xen_start_info_pa);
+	if (si->flags & SIF_INITDOMAIN)
+		return;
+	uint64_t mfn = si->console.domU.mfn;
+	const uint64_t *m2p = (const uint64_t *)MACH2PHYS_VIRT_START;
+	if (!si->console.domU.evtchn || mfn >= m2p_len)
+		tk_fail("pv-console", "start_info.console.domU: mfn 0x%llx evtchn %u",
+			(unsigned long long)mfn, si->console.domU.evtchn);
+	uint64_t pfn = m2p[mfn];
+	if (pfn >= si->nr_pages || (pfn << 12) >= bi->dmap_size)
+		tk_fail("pv-console", "console mfn 0x%llx is pfn 0x%llx, outside the direct map",
+			(unsigned long long)mfn, (unsigned long long)pfn);
+	ring_va = (struct xencons_interface *)(bi->dmap_base + (pfn << 12));
+	if (xen_hc_console_use_ring(&pv_hc, si->console.domU.evtchn, ring_open, 0))
+		tk_fail("pv-console", "the console ring at pfn 0x%llx has inconsistent indices",
+			(unsigned long long)pfn);
+	x86_set_exit_hook(xen_hc_console_exit);
+}
+
 void tk_pv_init(uint64_t rdi)
 {
 	const struct eb_bootinfo *bi = (const void *)rdi;
@@ -130,6 +164,7 @@ void tk_pv_init(uint64_t rdi)
 	tk_walk_use_m2p((const uint64_t *)MACH2PHYS_VIRT_START, mp.max_mfn + 1,
 			(unsigned)((HYPERVISOR_VIRT_START >> 39) & 511),
 			(unsigned)((HYPERVISOR_VIRT_END >> 39) & 511));
+	pv_domu_console(bi, mp.max_mfn + 1);
 }
 
 /*
