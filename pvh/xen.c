@@ -14,6 +14,8 @@
 #include "xen/hc.h"
 #include "xen/hc_console.h"
 #include "xen/hc_hvm.h"
+#include "x86/io.h"
+#include "x86/page_window.h"
 
 static struct xen_hcall_acct hc;
 static bool have_page;
@@ -33,6 +35,58 @@ _Static_assert(sizeof(struct e820_entry) == 20, "E820 entries are 20 bytes");
 /* In .bss: mapped eagerly, as a hypercall's buffer must be. */
 static struct e820_entry e820[EB_MEM_MAX];
 
+static uint64_t ring_pa;
+
+static void *identity(uint64_t pa)
+{
+	return (void *)pa;
+}
+
+static uint64_t identity_pa(const void *va)
+{
+	return (uint64_t)va;
+}
+
+/*
+ * The ring page lies where the toolstack put it (E820-reserved memory,
+ * outside every mapping this loader keeps, and the tree it hands over):
+ * reached through a page window for each write. We run at va == pa, so
+ * the window's tables and every root we run on are reached by identity.
+ */
+static struct xencons_interface *ring_open(void)
+{
+	static const struct x86_window_env env = { identity, identity_pa };
+	return x86_window_open(&env, ring_pa);
+}
+
+static uint64_t hvm_param(uint32_t index, long *rc)
+{
+	struct xen_hvm_param p = { .domid = DOMID_SELF, .index = index };
+	*rc = xen_hcall(&hc, __HYPERVISOR_hvm_op, HVMOP_get_param, (unsigned long)&p,
+			0, 0, 0);
+	return *rc ? 0 : p.value;
+}
+
+/*
+ * dom0 or domU: a domU's toolstack names its console ring in the HVM
+ * params; dom0 has none (no toolstack built it) and keeps console_io.
+ * The params, not the start info's flags: they are what the ring is.
+ */
+static void pvh_domu_console(void)
+{
+	long rc1, rc2;
+	uint64_t pfn = hvm_param(HVM_PARAM_CONSOLE_PFN, &rc1);
+	uint64_t evtchn = hvm_param(HVM_PARAM_CONSOLE_EVTCHN, &rc2);
+	if (rc1 || rc2 || !pfn)
+		return;
+	/* Untrusted: a frame inside the physical address width, a real port. */
+	if (pfn >= (1ULL << 40) || !evtchn || evtchn > 0xffffffffu)
+		return;
+	ring_pa = pfn << 12;
+	if (xen_hc_console_use_ring(&hc, (uint32_t)evtchn, ring_open, x86_window_close) == 0)
+		x86_set_exit_hook(xen_hc_console_exit);
+}
+
 bool pvh_xen_init(void)
 {
 	uint32_t base = xen_cpuid_base();
@@ -45,8 +99,10 @@ bool pvh_xen_init(void)
 	 * (leaf base+2 offers none) the console falls back to port 0xe9.
 	 */
 	have_page = xen_hc_init_hvm(base, (uint64_t)xen_hc_page) == 0;
-	if (have_page)
+	if (have_page) {
 		xen_hc_console_use(&hc);
+		pvh_domu_console();
+	}
 	con_set_sink(xen_hc_console_write);
 	return true;
 }

@@ -12,6 +12,7 @@
 #include "x86/serial.h"
 #include "xen/hc_console.h"
 #include "xen/hc_hvm.h"
+#include "x86/page_window.h"
 
 static uint8_t df_stack[16384] __attribute__((aligned(16)));
 static const char *world = "unknown";
@@ -60,6 +61,47 @@ uint64_t tk_pa(const void *ours)
 	return (uint64_t)ours - TK_VIRT_OFFSET + placement_delta;
 }
 
+static uint64_t dmap_base, ring_pa;
+
+static void *via_dmap(uint64_t pa)
+{
+	return (void *)(dmap_base + pa);
+}
+
+static uint64_t our_pa(const void *va)
+{
+	return tk_pa(va);
+}
+
+static struct xencons_interface *ring_open(void)
+{
+	static const struct x86_window_env env = { via_dmap, our_pa };
+	return x86_window_open(&env, ring_pa);
+}
+
+/*
+ * A PVH domU prints through the console ring its HVM params name, as the
+ * loader did (console_io is dom0's). The page is E820-reserved memory,
+ * outside the direct map: a page window for each write, its root reached
+ * through the direct map (page tables are in it). Without a boot info to
+ * say where the direct map is, no ring.
+ */
+static void domu_console(uint64_t rdi)
+{
+	const struct eb_bootinfo *bi = (const void *)rdi;
+	struct xen_hvm_param pfn = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_PFN };
+	struct xen_hvm_param ev = { .domid = DOMID_SELF, .index = HVM_PARAM_CONSOLE_EVTCHN };
+	if (!bi || bi->magic != EB_BOOTINFO_MAGIC ||
+	    xen_hcall(&xen, __HYPERVISOR_hvm_op, HVMOP_get_param, (unsigned long)&pfn, 0, 0, 0) ||
+	    xen_hcall(&xen, __HYPERVISOR_hvm_op, HVMOP_get_param, (unsigned long)&ev, 0, 0, 0) ||
+	    !pfn.value || pfn.value >= (1ULL << 40) || !ev.value || ev.value > 0xffffffffu)
+		return;
+	dmap_base = bi->dmap_base;
+	ring_pa = pfn.value << 12;
+	if (xen_hc_console_use_ring(&xen, (uint32_t)ev.value, ring_open, x86_window_close) == 0)
+		x86_set_exit_hook(xen_hc_console_exit);
+}
+
 /*
  * COM1, or under Xen (a PVH dom0: COM1 belongs to Xen) console_io through
  * our own hypercall page, set up the PVH way. Found through CPUID, not the
@@ -75,8 +117,10 @@ static void console_init(uint64_t rdi)
 	/* The hypercall page's frame: the one read of the boot info before
 	 * our trap handlers are in place. */
 	tk_learn_placement(rdi);
-	if (xen_hc_init_hvm(base, tk_pa(xen_hc_page)) == 0)
+	if (xen_hc_init_hvm(base, tk_pa(xen_hc_page)) == 0) {
 		xen_hc_console_use(&xen);
+		domu_console(rdi);
+	}
 	con_set_sink(xen_hc_console_write);
 }
 
