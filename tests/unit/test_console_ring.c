@@ -10,6 +10,7 @@
 
 #include "harness.h"
 #include "xen/console_ring.h"
+#include "start_info.h"
 
 #define OUT_SIZE sizeof(((struct xencons_interface *)0)->out)
 
@@ -178,8 +179,41 @@ TEST(hostile_indices_refused)
 	CHECK(b.ngot == 4 && memcmp(b.got, "abcd", 4) == 0);
 }
 
+/* pv/start_info.c pv_console_pfn: the start info's ring frame, checked. */
+TEST(pv_console_frame_checked)
+{
+	static uint64_t m2p[64], p2m[32];
+	for (unsigned i = 0; i < 32; i++) {
+		p2m[i] = 32 + i;
+		m2p[32 + i] = i;
+	}
+	struct pv_start s = { .nr_pages = 32, .pt_base_pa = 20 * 4096, .nr_pt_frames = 4,
+			      .console_mfn = 32 + 18, .console_evtchn = 2 };
+	char err[160];
+	uint64_t pfn = 0;
+	CHECK_EQ(pv_console_pfn(&s, m2p, 64, p2m, &pfn, err, sizeof err), 0);
+	CHECK_EQ(pfn, 18);
+	struct pv_start b = s;
+	b.console_mfn = 64; /* beyond the m2p */
+	CHECK(pv_console_pfn(&b, m2p, 64, p2m, &pfn, err, sizeof err) != 0);
+	b = s;
+	b.console_mfn = 5; /* m2p says pfn 0, p2m disagrees: not ours */
+	CHECK(pv_console_pfn(&b, m2p, 64, p2m, &pfn, err, sizeof err) != 0);
+	CHECK(strstr(err, "not a frame of this domain") != NULL);
+	b = s;
+	b.console_mfn = 32 + 30; /* past the bootstrap tables: maybe unmapped */
+	CHECK(pv_console_pfn(&b, m2p, 64, p2m, &pfn, err, sizeof err) != 0);
+	b = s;
+	b.console_evtchn = 0;
+	CHECK(pv_console_pfn(&b, m2p, 64, p2m, &pfn, err, sizeof err) != 0);
+	b = s;
+	b.dom0 = true;
+	CHECK(pv_console_pfn(&b, m2p, 64, p2m, &pfn, err, sizeof err) != 0);
+}
+
 int main(void)
 {
+	RUN(pv_console_frame_checked);
 	RUN(writes_arrive_and_notify);
 	RUN(wraparound_and_index_overflow);
 	RUN(full_ring_waits_then_continues);
