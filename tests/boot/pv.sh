@@ -154,6 +154,15 @@ run_case() {
 		st=$(boot "$1" 512M "$LINUX_MOD" "ptdump")
 		judge_good "$1" "$st" "^EARLYBOOT-LINUX: PASS pv-linux "
 		echo "# boot:pv-$1: $((SECONDS - t0)) s (QEMU, Xen, loader and Linux)" ;;
+	linux-guest-type-wrong)
+		# The guest_type check can fail: Linux says PV, we claim PVH.
+		if [ ! -f "$LINUX_MOD" ]; then
+			missing_dep "boot:pv-$1" "a Debian kernel image (/boot/vmlinuz-*-amd64)" linux-image-amd64
+			return
+		fi
+		TIMEOUT=${BOOT_TIMEOUT_LINUX:-180}
+		st=$(boot "$1" 512M "$LINUX_MOD" "-- console=hvc0 eb.marker eb.id=$1 eb.guest_type=PVH")
+		judge "$1" "$st" 35 "^EARLYBOOT-LINUX: FAIL $1: guest_type=PV!=PVH" ;;
 	pvstart)
 		# The start-of-day judge, started by earlyboot as a PV kernel.
 		st=$(boot "$1" 64M "$FIX/pvstart.cpio" "")
@@ -249,12 +258,13 @@ linux_fixture() {
 		exit 1
 	fi
 	[ "$LINUX_MOD" -nt "$LINUX_VMLINUX" ] && [ "$LINUX_MOD" -nt "$LINUX_INITRAMFS" ] &&
+		[ "$LINUX_MOD" -nt "$0" ] &&
 		return 0
 	rm -rf "$FIX/linux"
 	mkdir -p "$FIX/linux"
 	cp "$LINUX_VMLINUX" "$FIX/linux/kernel" &&
 		cp "$LINUX_INITRAMFS" "$FIX/linux/initrd" &&
-		echo "console=hvc0 eb.marker eb.id=pv-linux" >"$FIX/linux/cmdline" &&
+		echo "console=hvc0 eb.marker eb.id=pv-linux eb.guest_type=PV" >"$FIX/linux/cmdline" &&
 		(cd "$FIX/linux" && printf 'kernel\ninitrd\ncmdline\n' | cpio -o -H newc -R 0:0 --quiet) \
 			>"$LINUX_MOD.tmp" && mv "$LINUX_MOD.tmp" "$LINUX_MOD" || return 1
 	rm -rf "$FIX/linux"
@@ -269,6 +279,6 @@ fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 # What the kernel is told when a case hands over the cpio's initrd.
 INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
 
-ALL="linux-vmlinux pvstart xen-builder-pvstart pvstart-low pvstart-paddr pvstart-nohc xen-builder-pvstart-low xen-builder-pvstart-paddr xen-builder-pvstart-nohc bad-pv-feature 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-xen-version"
+ALL="linux-vmlinux linux-guest-type-wrong pvstart xen-builder-pvstart pvstart-low pvstart-paddr pvstart-nohc xen-builder-pvstart-low xen-builder-pvstart-paddr xen-builder-pvstart-nohc bad-pv-feature 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-xen-version"
 cases=${*:-$ALL}
 run_cases run_case $cases
