@@ -4,8 +4,9 @@
  * kernel"). The arithmetic is linux_layout.c, the tables linux_tree.c
  * (both portable, host-tested); this file is the image side:
  *
- *  1. check the kernel against this domain (VIRT_BASE, dom0 support,
- *     entry and hypercall page inside the kernel) and plan the layout;
+ *  1. check the kernel against this domain (required features, dom0
+ *     support, entry and hypercall page inside the kernel) and plan the
+ *     layout; a VIRT_BASE other than ours takes the bridge (bridge.h);
  *  2. the staging tree (pv/tree.c): Xen's bootstrap region as it is, plus
  *     a direct map of exactly the free frames the new region will be
  *     made of, old pfns [src, src + moved); early activation only, so no
@@ -19,9 +20,11 @@
  *  6. the trap table and I/O privilege back to a fresh domain's, and the
  *     jump: rsi = start_info, rsp = the stack's top, other registers 0.
  *
- * The loader's image lies in new pfns [0, kernel), which keep their
- * frames, so this code runs at the same address with the same frames in
- * both trees.
+ * With our VIRT_BASE the loader's image lies in new pfns [0, kernel), which
+ * keep their frames, so this code runs at the same address with the same
+ * frames in both trees. With another, the kernel's tree does not map us:
+ * step 4 only pins, step 5 comes before the switch, and the bridge page
+ * (mapped in both trees) switches, gives back and jumps.
  */
 #include "bootinfo.h"
 #include "bridge.h"

@@ -7,7 +7,8 @@
  *
  * Everything goes through the kernel's own hypercall page (filled by
  * whoever started us: a page still full of int3 ends the domain at the
- * first call, which the boot test sees). No trap table is installed: a
+ * first call, which the boot test sees), or, in the variant without a
+ * HYPERCALL_PAGE note, through `syscall`. No trap table is installed: a
  * fault is a crashed dom0, never a pass. One line per check that fails,
  * then `PVSTART: PASS <n> checks` or `PVSTART: FAIL <check>: <detail>`,
  * and the verdict through isa-debug-exit (after PHYSDEVOP_set_iopl(1):
