@@ -4,8 +4,9 @@
  * kernel"). The arithmetic is linux_layout.c, the tables linux_tree.c
  * (both portable, host-tested); this file is the image side:
  *
- *  1. check the kernel against this domain (VIRT_BASE, dom0 support,
- *     entry and hypercall page inside the kernel) and plan the layout;
+ *  1. check the kernel against this domain (required features, dom0
+ *     support, entry and hypercall page inside the kernel) and plan the
+ *     layout; a VIRT_BASE other than ours takes the bridge (bridge.h);
  *  2. the staging tree (pv/tree.c): Xen's bootstrap region as it is, plus
  *     a direct map of exactly the free frames the new region will be
  *     made of, old pfns [src, src + moved); early activation only, so no
@@ -19,11 +20,14 @@
  *  6. the trap table and I/O privilege back to a fresh domain's, and the
  *     jump: rsi = start_info, rsp = the stack's top, other registers 0.
  *
- * The loader's image lies in new pfns [0, kernel), which keep their
- * frames, so this code runs at the same address with the same frames in
- * both trees.
+ * With our VIRT_BASE the loader's image lies in new pfns [0, kernel), which
+ * keep their frames, so this code runs at the same address with the same
+ * frames in both trees. With another, the kernel's tree does not map us:
+ * step 4 only pins, step 5 comes before the switch, and the bridge page
+ * (mapped in both trees) switches, gives back and jumps.
  */
 #include "bootinfo.h"
+#include "bridge.h"
 #include "dmap.h"
 #include "fmt.h"
 #include "libc.h"
@@ -44,6 +48,12 @@ static uint64_t pool_pte[PV_LINUX_PT_MAX];
 static struct xen_be_refusal refusals[PV_LINUX_REFUSALS];
 static struct pv_linux_tree lt;
 static struct pv_layout L;
+/*
+ * The kernel's VIRT_BASE is not ours: its tree does not map this loader,
+ * so the switch and the jump run from the bridge page (pv/bridge.h).
+ */
+static bool bridge;
+static struct xen_be_handover handover;
 
 /* Enter a PV kernel (pv/entry.asm): entry, start_info, stack top. */
 __attribute__((noreturn)) void pv_jump_kernel(uint64_t entry, uint64_t start_info,
@@ -66,10 +76,11 @@ static void *frame_virt(void *env, uint64_t pa)
 {
 	(void)env;
 	uint64_t pfn = pa / PAGE;
-	if (pfn < L.kernel)
+	/* With the bridge the backend is done before the switch. */
+	if (bridge ? pfn < L.src : pfn < L.kernel)
 		return (void *)(PV_VIRT_BASE + pa);
 	if (pfn >= L.src && pfn < L.src + L.moved) {
-		if (lt.ctx.root && lt.be.base_pa == lt.ctx.root)
+		if (!bridge && lt.ctx.root && lt.be.base_pa == lt.ctx.root)
 			return (void *)(pv_layout_va(&L, pv_layout_swap(&L, pfn)) +
 					(pa & (PAGE - 1)));
 		return (void *)(EB_DMAP_BASE + pa);
@@ -113,9 +124,11 @@ static void kernel_extent(const struct pv_boot *b, uint64_t *first, uint64_t *en
 static void check_kernel(const struct pv_boot *b)
 {
 	const struct pv_xen_notes *n = &b->notes;
-	if (n->virt_base != PV_VIRT_BASE)
-		eb_fail("kernel: Xen ELF note VIRT_BASE 0x%llx: this loader runs at 0x%llx and keeps its own frames at the same addresses across the switch, so it starts only kernels with that VIRT_BASE",
-			(unsigned long long)n->virt_base, (unsigned long long)PV_VIRT_BASE);
+	unsigned bit;
+	if (!pv_xen_features_missing(n, PV_FEATURES_OFFERED, &bit))
+		eb_fail("kernel: Xen ELF note FEATURES '%s' requires %s (XENFEAT bit %u), which a PV start of day built by earlyboot does not offer",
+			n->features,
+			pv_xen_feature_name(bit) ? pv_xen_feature_name(bit) : "(unnamed)", bit);
 	if (b->si->dom0 && pv_note_has(n, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
 	    !(n->supported_features & (1u << XENFEAT_dom0)))
 		eb_fail("kernel: Xen ELF note SUPPORTED_FEATURES 0x%x lacks XENFEAT_dom0 (bit %u): it cannot run as dom0 (Xen would refuse it too)",
@@ -201,10 +214,13 @@ void pv_linux_enter(struct pv_boot *b)
 	/* 1. The plan. */
 	uint64_t kfirst, kend;
 	kernel_extent(b, &kfirst, &kend);
+	bridge = b->notes.virt_base != PV_VIRT_BASE;
+	uint64_t image_pfns = ((uint64_t)__image_end - PV_VIRT_BASE + PAGE - 1) / PAGE;
 	struct pv_layout_in in = {
 		.virt_base = b->notes.virt_base,
 		.nr_pages = si->nr_pages,
-		.keep_pfns = ((uint64_t)__image_end - PV_VIRT_BASE + PAGE - 1) / PAGE,
+		/* Our frames need keep their pfns only when we run on in the new tree. */
+		.keep_pfns = bridge ? 0 : image_pfns,
 		.busy_pfns = region / PAGE,
 		.kernel_pfn = kfirst,
 		.kernel_end_pfn = kend,
@@ -229,12 +245,36 @@ void pv_linux_enter(struct pv_boot *b)
 		(unsigned long long)L.kernel, (unsigned long long)L.end,
 		(unsigned long long)L.src, (unsigned long long)(L.src + L.moved),
 		(unsigned long long)L.moved, (unsigned long long)L.kernel,
-		(unsigned long long)in.keep_pfns, (unsigned long long)in.busy_pfns);
+		(unsigned long long)image_pfns, (unsigned long long)in.busy_pfns);
+
+	/*
+	 * The bridge page: the padding's last page, mapped at its new address
+	 * in the staging tree too (read-only, executable; written through
+	 * the direct map), which must not already map that address.
+	 */
+	uint64_t bridge_pfn = L.end - 1, bridge_va = pv_layout_va(&L, bridge_pfn);
+	struct eb_elf_info bridge_map = { .nseg = 1 };
+	if (bridge) {
+		uint64_t dmap_lo = EB_DMAP_BASE + L.src * PAGE;
+		if ((bridge_va >= PV_VIRT_BASE && bridge_va < PV_VIRT_BASE + region) ||
+		    (bridge_va >= dmap_lo && bridge_va < dmap_lo + L.moved * PAGE))
+			eb_fail("PV start of day: the bridge page 0x%llx (the new region's last) is where this loader's own tree maps its region (0x%llx-0x%llx) or the direct map: VIRT_BASE 0x%llx cannot be bridged",
+				(unsigned long long)bridge_va, (unsigned long long)PV_VIRT_BASE,
+				(unsigned long long)(PV_VIRT_BASE + region),
+				(unsigned long long)b->notes.virt_base);
+		bridge_map.seg[0] = (struct eb_elf_seg){
+			.vaddr = bridge_va, .paddr = pv_layout_swap(&L, bridge_pfn) * PAGE,
+			.memsz = PAGE, .flags = 5 /* PF_R | PF_X */
+		};
+		eb_info("PV start of day: VIRT_BASE 0x%llx is not this loader's: the switch and the jump run from the bridge page at 0x%llx (new pfn 0x%llx)",
+			(unsigned long long)b->notes.virt_base, (unsigned long long)bridge_va,
+			(unsigned long long)bridge_pfn);
+	}
 
 	/* 2. The staging tree: the region as it is, and the block to fill. */
 	uint64_t h0 = mmu_calls();
 	struct ep_ctx *stage = pv_tree_build(b, region, L.src * PAGE, L.moved * PAGE,
-					     0, false);
+					     bridge ? &bridge_map : 0, false);
 	check(ep_finish(stage), stage, "finish the staging tree");
 	uint64_t stage_frames = ep_pool_used(&stage->pool);
 	uint64_t h1 = mmu_calls();
@@ -249,6 +289,14 @@ void pv_linux_enter(struct pv_boot *b)
 	pv_layout_p2m(&L, (const xen_pfn_t *)si->mfn_list_va, fill_va(L.p2m));
 	fill_start_info(b);
 	memset(fill_va(L.stack), 0, PV_LAYOUT_STACK_PAGES * PAGE);
+	struct pv_bridge_data *bd = (void *)((char *)fill_va(bridge_pfn) + PV_BRIDGE_DATA);
+	if (bridge) {
+		memcpy(fill_va(bridge_pfn), pv_bridge_code,
+		       (size_t)(pv_bridge_code_end - pv_bridge_code));
+		memset(bd, 0, sizeof *bd);
+		handover.give_back = bd->give_back;
+		handover.cap = PV_BRIDGE_GIVE_BACK;
+	}
 
 	/* 4. The kernel's tables: built, pinned, loaded; staging unpinned. */
 	size_t rcap = pv_linux_tree_refusals(&L, stage_frames);
@@ -268,12 +316,20 @@ void pv_linux_enter(struct pv_boot *b)
 		.refusals = refusals,
 		.refusal_cap = rcap,
 		.hc = &pv_hc,
+		.handover = bridge ? &handover : 0,
 	};
-	check(pv_linux_tree_build(&lt, &tc), &lt.ctx, "build, pin, switch");
+	check(pv_linux_tree_build(&lt, &tc), &lt.ctx,
+	      bridge ? "build, pin (the bridge switches)" : "build, pin, switch");
 	uint64_t h2 = mmu_calls();
-	eb_info("kernel's tree live: root 0x%llx (new pfn 0x%llx), %llu table frames; staging tree (%llu frames) unpinned",
-		(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
-		(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
+	if (bridge)
+		eb_info("kernel's tree pinned: root 0x%llx (new pfn 0x%llx), %llu table frames; the bridge loads it, unpins the staging tree (%llu frames) and gives %llu entries back writable",
+			(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
+			(unsigned long long)L.pt_frames, (unsigned long long)stage_frames,
+			(unsigned long long)handover.ngive_back);
+	else
+		eb_info("kernel's tree live: root 0x%llx (new pfn 0x%llx), %llu table frames; staging tree (%llu frames) unpinned",
+			(unsigned long long)lt.ctx.root, (unsigned long long)L.pt,
+			(unsigned long long)L.pt_frames, (unsigned long long)stage_frames);
 
 	/* The kernel's tree as it is handed over (read back through the m2p). */
 	if (b->opt.ptdump) {
@@ -287,10 +343,14 @@ void pv_linux_enter(struct pv_boot *b)
 		ep_dump(&lt.ctx, con_line, 0);
 	}
 
-	/* 5. The m2p: from the new p2m, the only one still mapped. */
+	/*
+	 * 5. The m2p: from the new p2m, the only one still mapped (with the
+	 * bridge, before the switch: nothing reads an entry back any more).
+	 */
 	struct xen_be_m2p_report rep;
-	enum ep_err e = pv_linux_tree_m2p(&lt, &L, (const xen_pfn_t *)pv_layout_va(&L, L.p2m),
-					  &rep);
+	const xen_pfn_t *new_p2m = bridge ? fill_va(L.p2m)
+				   : (const xen_pfn_t *)pv_layout_va(&L, L.p2m);
+	enum ep_err e = pv_linux_tree_m2p(&lt, &L, new_p2m, &rep);
 	if (e) {
 		for (unsigned i = 0; i < rep.nfirst; i++)
 			eb_info("m2p update refused: mfn 0x%llx -> pfn 0x%llx: code %ld",
@@ -322,9 +382,21 @@ void pv_linux_enter(struct pv_boot *b)
 		(unsigned long long)pv_hc.total);
 	uint64_t sp = pv_layout_va(&L, L.stack + PV_LAYOUT_STACK_PAGES);
 	uint64_t si_va = pv_layout_va(&L, L.start_info);
-	eb_info("entering kernel at 0x%llx, start_info at 0x%llx, stack 0x%llx",
+	eb_info("entering kernel at 0x%llx, start_info at 0x%llx, stack 0x%llx%s",
 		(unsigned long long)b->notes.entry, (unsigned long long)si_va,
-		(unsigned long long)sp);
+		(unsigned long long)sp,
+		bridge ? " (through the bridge: 4 more hypercalls, not counted above)" : "");
+	if (bridge) {
+		bd->entry = b->notes.entry;
+		bd->start_info = si_va;
+		bd->stack_top = sp;
+		bd->next = handover.next;
+		memcpy(bd->ext, handover.ext, sizeof bd->ext);
+		bd->ngive_back = handover.ngive_back;
+		bd->iopl.iopl = 0;
+		((void (*)(void))bridge_va)();
+		__builtin_unreachable(); /* the bridge never returns */
+	}
 	/*
 	 * A fresh domain has no trap table (ours lives in memory that is the
 	 * kernel's from now on) and I/O privilege 0 (Linux raises it itself);

@@ -54,24 +54,36 @@ static void split_module(struct pv_boot *b)
 	if (kind == EB_KERNEL_BZIMAGE)
 		eb_fail("kernel (%s): a Linux bzImage; the PV world boots the vmlinux ELF inside it (tools/extract-vmlinux)",
 			kernel_name);
-	if (kind == EB_KERNEL_VMLINUX) {
-		/* A PV kernel: Xen's start of day (linux_enter.c). Notes first. */
+	/*
+	 * A PV kernel: a vmlinux (a "Linux" note), or any ELF whose Xen notes
+	 * (or __xen_guest section) make it one, as Xen's dom0 builder would
+	 * take it. It gets Xen's start of day (linux_enter.c). Writable and
+	 * executable segments are Xen's ABI (its bootstrap mappings are RWX).
+	 */
+	if (kind == EB_KERNEL_VMLINUX ||
+	    (kind == EB_KERNEL_ELF && pv_xen_notes_pv_kernel(b->kfile, b->kfile_len))) {
+		const char *what = kind == EB_KERNEL_VMLINUX ? "a Linux vmlinux" : "a PV kernel";
 		b->pv_kernel = true;
 		if (pv_xen_notes_parse(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
-			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
+			eb_fail("kernel (%s, %s): %s", kernel_name, what, err);
 		if (eb_elf_parse_flags(b->kfile, b->kfile_len, &b->elf,
 				       EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err,
 				       sizeof err))
-			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
+			eb_fail("kernel (%s, %s): %s", kernel_name, what, err);
 		const struct pv_xen_notes *n = &b->notes;
 		b->elf.entry = n->entry;
-		eb_info("kernel (%s): Linux vmlinux, %llu bytes, %u segments; Xen notes: ENTRY 0x%llx VIRT_BASE 0x%llx PADDR_OFFSET 0x%llx HYPERCALL_PAGE 0x%llx INIT_P2M 0x%llx MOD_START_PFN %u SUPPORTED_FEATURES 0x%x (%u notes)",
-			kernel_name, (unsigned long long)b->kfile_len, b->elf.nseg,
-			(unsigned long long)n->entry, (unsigned long long)n->virt_base,
+		eb_info("kernel (%s): %s, %llu bytes, %u segments; Xen %s: ENTRY 0x%llx%s VIRT_BASE 0x%llx%s PADDR_OFFSET 0x%llx%s HYPERCALL_PAGE 0x%llx%s INIT_P2M 0x%llx MOD_START_PFN %u FEATURES '%s' supported 0x%x required 0x%x (%u notes)",
+			kernel_name, what, (unsigned long long)b->kfile_len, b->elf.nseg,
+			n->legacy ? "__xen_guest section" : "notes",
+			(unsigned long long)n->entry, n->entry_from_header ? " (e_entry)" : "",
+			(unsigned long long)n->virt_base,
+			pv_note_has(n, XEN_ELFNOTE_VIRT_BASE) ? "" : " (absent)",
 			(unsigned long long)n->paddr_offset,
+			pv_note_has(n, XEN_ELFNOTE_PADDR_OFFSET) ? "" : " (absent)",
 			(unsigned long long)n->hypercall_page,
-			(unsigned long long)n->init_p2m, n->mod_start_pfn ? 1 : 0,
-			n->supported_features, n->count);
+			pv_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) ? "" : " (none)",
+			(unsigned long long)n->init_p2m, n->mod_start_pfn ? 1 : 0, n->features,
+			n->supported_features, n->required_features, n->count);
 	} else {
 		if (eb_elf_parse(b->kfile, b->kfile_len, &b->elf, err, sizeof err))
 			eb_fail("kernel (%s): %s", kernel_name, err);

@@ -88,7 +88,10 @@ int pv_layout_plan(const struct pv_layout_in *in, struct pv_layout *l,
 	for (;;) {
 		l->stack = l->pt + pt;
 		l->padding = l->stack + PV_LAYOUT_STACK_PAGES;
-		l->end = up(l->padding + PV_LAYOUT_PADDING_PAGES, PV_LAYOUT_ALIGN_PAGES);
+		/* 4 MiB in virtual addresses, as Xen aligns v_end. */
+		uint64_t vb_pfn = in->virt_base / PAGE;
+		l->end = up(vb_pfn + l->padding + PV_LAYOUT_PADDING_PAGES,
+			    PV_LAYOUT_ALIGN_PAGES) - vb_pfn;
 		if (!region_ok(in->virt_base, l->end)) {
 			eb_snprintf(err, n,
 				    "region 0x%llx + %llu MiB leaves the canonical half or meets Xen's slots",

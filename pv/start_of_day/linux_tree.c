@@ -35,6 +35,7 @@ enum ep_err pv_linux_tree_build(struct pv_linux_tree *t,
 		.refusals = c->refusals,
 		.refusal_cap = c->refusal_cap,
 		.hc = c->hc,
+		.handover = c->handover,
 	};
 	enum ep_err e = xen_be_setup(&t->be, &bc);
 	if (e)

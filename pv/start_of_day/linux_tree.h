@@ -58,6 +58,13 @@ struct pv_linux_tree_cfg {
 	struct xen_be_refusal *refusals;
 	size_t refusal_cap;
 	struct xen_hcall_acct *hc;
+	/*
+	 * Non-NULL: the world makes the switch itself (pv/bridge.h): the
+	 * activation pins the tree and writes the load, the unpin of the
+	 * staging tree and the give-back here (xen_be_handover), and the
+	 * m2p may be handed over before the switch.
+	 */
+	struct xen_be_handover *handover;
 };
 
 struct pv_linux_tree {

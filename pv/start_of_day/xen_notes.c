@@ -34,6 +34,77 @@ const char *pv_xen_note_name(unsigned type)
 	return type <= XEN_ELFNOTE_MAX && names[type] ? names[type] : "(unknown type)";
 }
 
+/* <xen/features.h>'s bits by name (Xen's libelf knows a few of them only). */
+static const char *const features[32] = {
+	[XENFEAT_writable_page_tables] = "writable_page_tables",
+	[XENFEAT_writable_descriptor_tables] = "writable_descriptor_tables",
+	[XENFEAT_auto_translated_physmap] = "auto_translated_physmap",
+	[XENFEAT_supervisor_mode_kernel] = "supervisor_mode_kernel",
+	[XENFEAT_pae_pgdir_above_4gb] = "pae_pgdir_above_4gb",
+	[XENFEAT_mmu_pt_update_preserve_ad] = "mmu_pt_update_preserve_ad",
+	[XENFEAT_highmem_assist] = "highmem_assist",
+	[XENFEAT_gnttab_map_avail_bits] = "gnttab_map_avail_bits",
+	[XENFEAT_hvm_callback_vector] = "hvm_callback_vector",
+	[XENFEAT_hvm_safe_pvclock] = "hvm_safe_pvclock",
+	[XENFEAT_hvm_pirqs] = "hvm_pirqs",
+	[XENFEAT_dom0] = "dom0",
+	[XENFEAT_memory_op_vnode_supported] = "memory_op_vnode_supported",
+	[XENFEAT_ARM_SMCCC_supported] = "ARM_SMCCC_supported",
+	[XENFEAT_linux_rsdp_unrestricted] = "linux_rsdp_unrestricted",
+	[XENFEAT_not_direct_mapped] = "not_direct_mapped",
+	[XENFEAT_direct_mapped] = "direct_mapped",
+};
+
+const char *pv_xen_feature_name(unsigned bit)
+{
+	return bit < 32 ? features[bit] : NULL;
+}
+
+int pv_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required,
+			  char *err, size_t n)
+{
+	while (*s) {
+		size_t len = 0;
+		while (s[len] && s[len] != '|')
+			len++;
+		bool req = len && s[0] == '!';
+		const char *name = s + req;
+		size_t nlen = len - req;
+		unsigned bit = 0;
+		for (; bit < 32; bit++)
+			if (features[bit] && strlen(features[bit]) == nlen &&
+			    memcmp(features[bit], name, nlen) == 0)
+				break;
+		if (bit < 32) {
+			*supported |= 1u << bit;
+			if (req)
+				*required |= 1u << bit;
+		} else if (req) {
+			char q[PV_NOTE_STR_MAX * 2];
+			memcpy(q, name, nlen);
+			q[nlen] = '\0';
+			eb_snprintf(err, n,
+				    "Xen ELF note FEATURES requires \"%s\", a feature <xen/features.h> does not name",
+				    eb_cpio_printable(q, sizeof q, q));
+			return -1;
+		}
+		s += len + (s[len] == '|');
+	}
+	return 0;
+}
+
+int pv_xen_features_missing(const struct pv_xen_notes *n, uint32_t offered,
+			    unsigned *bit)
+{
+	uint32_t missing = n->required_features & ~offered;
+	for (unsigned b = 0; b < 32; b++)
+		if (missing >> b & 1) {
+			*bit = b;
+			return 0;
+		}
+	return -1;
+}
+
 static uint32_t get32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
@@ -122,7 +193,7 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 			return fail(err, n,
 				    "Xen ELF note %s (type %u) at file offset 0x%llx: descriptor of %llu bytes, want at least 4",
 				    type, off, size);
-		o->supported_features = get32(d);
+		o->supported_features |= get32(d);
 		return 0;
 	case XEN_ELFNOTE_GUEST_OS:
 		return string(d, size, type, off, o->guest_os, sizeof o->guest_os, err, n);
@@ -135,8 +206,10 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 	case XEN_ELFNOTE_LOADER:
 		return string(d, size, type, off, o->loader, sizeof o->loader, err, n);
 	case XEN_ELFNOTE_FEATURES:
-		return string(d, size, type, off, o->features, sizeof o->features,
-			      err, n);
+		if (string(d, size, type, off, o->features, sizeof o->features, err, n))
+			return -1;
+		return pv_xen_features_parse(o->features, &o->supported_features,
+					     &o->required_features, err, n);
 	case XEN_ELFNOTE_PAE_MODE:
 		return string(d, size, type, off, o->pae_mode, sizeof o->pae_mode,
 			      err, n);
@@ -174,34 +247,176 @@ static int walk(const uint8_t *f, uint64_t off, uint64_t size,
 	return 0;
 }
 
-int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
-		       char *err, size_t n)
+/* The section called `name` ([*off, *off + *size) of the file), or false. */
+static bool find_section(const uint8_t *f, uint64_t len, const Elf64_Ehdr *eh,
+			 const char *name, uint64_t *off, uint64_t *size)
 {
-	const uint8_t *f = elf;
-	memset(o, 0, sizeof *o);
-	Elf64_Ehdr eh;
-	if (len < sizeof eh) {
+	uint64_t shsz = sizeof(Elf64_Shdr);
+	if (eh->e_shentsize != shsz || eh->e_shoff > len ||
+	    (uint64_t)eh->e_shnum * shsz > len - eh->e_shoff ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return false;
+	Elf64_Shdr strs, sh;
+	memcpy(&strs, f + eh->e_shoff + eh->e_shstrndx * shsz, shsz);
+	if (strs.sh_offset > len || strs.sh_size > len - strs.sh_offset)
+		return false;
+	size_t nlen = strlen(name) + 1;
+	for (unsigned i = 1; i < eh->e_shnum; i++) {
+		memcpy(&sh, f + eh->e_shoff + i * shsz, shsz);
+		if (sh.sh_name >= strs.sh_size || strs.sh_size - sh.sh_name < nlen ||
+		    memcmp(f + strs.sh_offset + sh.sh_name, name, nlen) != 0)
+			continue;
+		if (sh.sh_type == SHT_NOBITS || sh.sh_offset > len ||
+		    sh.sh_size > len - sh.sh_offset)
+			return false;
+		*off = sh.sh_offset;
+		*size = sh.sh_size;
+		return true;
+	}
+	return false;
+}
+
+/* A legacy value: decimal, 0x hex or 0 octal, as strtoull(.., 0) reads it. */
+static bool legacy_number(const char *v, uint64_t *out)
+{
+	unsigned base = 10;
+	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
+		base = 16;
+		v += 2;
+	} else if (v[0] == '0' && v[1]) {
+		base = 8;
+	}
+	if (!*v)
+		return false;
+	uint64_t x = 0;
+	for (; *v; v++) {
+		unsigned d = *v >= '0' && *v <= '9' ? (unsigned)(*v - '0')
+			     : *v >= 'a' && *v <= 'f' ? (unsigned)(*v - 'a' + 10)
+			     : *v >= 'A' && *v <= 'F' ? (unsigned)(*v - 'A' + 10) : 99;
+		if (d >= base || x > (~0ULL - d) / base)
+			return false;
+		x = x * base + d;
+	}
+	*out = x;
+	return true;
+}
+
+/*
+ * The legacy __xen_guest section: "NAME=VALUE,NAME=VALUE" up to a NUL or
+ * the section's end; the names libelf reads, each recorded as the note it
+ * stands for. HYPERCALL_PAGE there is a page number from VIRT_BASE.
+ */
+static int legacy(const uint8_t *f, uint64_t off, uint64_t size,
+		  struct pv_xen_notes *o, char *err, size_t n)
+{
+	static const struct {
+		const char *name;
+		unsigned type;
+	} keys[] = {
+		{ "LOADER", XEN_ELFNOTE_LOADER }, { "GUEST_OS", XEN_ELFNOTE_GUEST_OS },
+		{ "GUEST_VER", XEN_ELFNOTE_GUEST_VERSION },
+		{ "XEN_VER", XEN_ELFNOTE_XEN_VERSION },
+		{ "VIRT_BASE", XEN_ELFNOTE_VIRT_BASE },
+		{ "VIRT_ENTRY", XEN_ELFNOTE_ENTRY },
+		{ "ELF_PADDR_OFFSET", XEN_ELFNOTE_PADDR_OFFSET },
+		{ "HYPERCALL_PAGE", XEN_ELFNOTE_HYPERCALL_PAGE },
+		{ "FEATURES", XEN_ELFNOTE_FEATURES },
+	};
+	o->legacy = true;
+	uint64_t pos = 0;
+	while (pos < size && f[off + pos]) {
+		char item[PV_NOTE_STR_MAX * 2 + 24];
+		size_t len = 0;
+		while (pos + len < size && f[off + pos + len] && f[off + pos + len] != ',')
+			len++;
+		if (len >= sizeof item) {
+			eb_snprintf(err, n,
+				    "__xen_guest section at file offset 0x%llx: entry of %llu bytes at +0x%llx, at most %llu",
+				    (unsigned long long)off, (unsigned long long)len,
+				    (unsigned long long)pos,
+				    (unsigned long long)(sizeof item - 1));
+			return -1;
+		}
+		memcpy(item, f + off + pos, len);
+		item[len] = '\0';
+		uint64_t at = off + pos;
+		pos += len + 1;
+		char *eq = item;
+		while (*eq && *eq != '=')
+			eq++;
+		const char *val = *eq ? eq + 1 : "";
+		*eq = '\0';
+		for (unsigned k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			if (strcmp(item, keys[k].name) != 0)
+				continue;
+			unsigned t = keys[k].type;
+			uint64_t num = 0;
+			bool numeric = t == XEN_ELFNOTE_VIRT_BASE || t == XEN_ELFNOTE_ENTRY ||
+				       t == XEN_ELFNOTE_PADDR_OFFSET ||
+				       t == XEN_ELFNOTE_HYPERCALL_PAGE;
+			if (numeric && !legacy_number(val, &num)) {
+				char q[PV_NOTE_STR_MAX];
+				eb_snprintf(err, n,
+					    "__xen_guest entry %s at file offset 0x%llx: \"%s\" is not a number",
+					    keys[k].name, (unsigned long long)at,
+					    eb_cpio_printable(q, sizeof q, val));
+				return -1;
+			}
+			if (numeric) {
+				uint8_t d[8];
+				for (unsigned i = 0; i < 8; i++)
+					d[i] = (uint8_t)(num >> (8 * i));
+				if (take(o, t, d, 8, at, err, n))
+					return -1;
+			} else if (take(o, t, (const uint8_t *)val, (uint32_t)strlen(val), at,
+					err, n)) {
+				return -1;
+			}
+		}
+	}
+	/* A page number from VIRT_BASE (libelf adds it once both are known). */
+	if (pv_note_has(o, XEN_ELFNOTE_HYPERCALL_PAGE))
+		o->hypercall_page = (o->hypercall_page << 12) + o->virt_base;
+	return 0;
+}
+
+/* Did a note of this type come from anything but the PVH entry? */
+static bool pv_typed(const struct pv_xen_notes *o)
+{
+	return o->present & ~(1ULL << XEN_ELFNOTE_PHYS32_ENTRY);
+}
+
+static int header(const uint8_t *f, uint64_t len, Elf64_Ehdr *eh, char *err, size_t n)
+{
+	if (len < sizeof *eh) {
 		eb_snprintf(err, n, "%llu bytes: too short for an ELF64 header",
 			    (unsigned long long)len);
 		return -1;
 	}
-	memcpy(&eh, f, sizeof eh);
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64) {
+	memcpy(eh, f, sizeof *eh);
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64) {
 		eb_snprintf(err, n, "not an ELF64 file");
 		return -1;
 	}
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
-	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff) {
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phoff > len ||
+	    (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > len - eh->e_phoff) {
 		eb_snprintf(err, n,
 			    "ELF program headers (%u of %u bytes at 0x%llx) outside the %llu-byte file",
-			    eh.e_phnum, eh.e_phentsize, (unsigned long long)eh.e_phoff,
+			    eh->e_phnum, eh->e_phentsize, (unsigned long long)eh->e_phoff,
 			    (unsigned long long)len);
 		return -1;
 	}
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
+	return 0;
+}
+
+/* Every Xen note of every PT_NOTE segment into o. */
+static int notes(const uint8_t *f, uint64_t len, const Elf64_Ehdr *eh,
+		 struct pv_xen_notes *o, char *err, size_t n)
+{
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
-		memcpy(&ph, f + eh.e_phoff + i * sizeof ph, sizeof ph);
+		memcpy(&ph, f + eh->e_phoff + i * sizeof ph, sizeof ph);
 		if (ph.p_type != PT_NOTE)
 			continue;
 		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
@@ -214,33 +429,76 @@ int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
 		if (walk(f, ph.p_offset, ph.p_filesz, o, err, n))
 			return -1;
 	}
+	return 0;
+}
 
-	if (!o->count) {
-		eb_snprintf(err, n,
-			    "no Xen ELF notes (no note named \"Xen\" in any PT_NOTE segment): not a Xen PV kernel (Linux: CONFIG_XEN_PV)");
+bool pv_xen_notes_pv_kernel(const void *elf, uint64_t len)
+{
+	static struct pv_xen_notes o;
+	char err[8];
+	Elf64_Ehdr eh;
+	uint64_t off, size;
+	memset(&o, 0, sizeof o);
+	if (header(elf, len, &eh, err, sizeof err))
+		return false;
+	/* A malformed note still says "Xen": the full parse names the fault. */
+	if (notes(elf, len, &eh, &o, err, sizeof err) || pv_typed(&o))
+		return true;
+	return !o.count && find_section(elf, len, &eh, "__xen_guest", &off, &size);
+}
+
+int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
+		       char *err, size_t n)
+{
+	const uint8_t *f = elf;
+	memset(o, 0, sizeof *o);
+	Elf64_Ehdr eh;
+	if (header(f, len, &eh, err, n) || notes(f, len, &eh, o, err, n))
 		return -1;
+	uint64_t goff, gsize;
+	if (!o->count) {
+		if (!find_section(f, len, &eh, "__xen_guest", &goff, &gsize)) {
+			eb_snprintf(err, n,
+				    "no Xen ELF notes (no note named \"Xen\" in any PT_NOTE segment, no __xen_guest section): not a Xen PV kernel (Linux: CONFIG_XEN_PV)");
+			return -1;
+		}
+		if (legacy(f, goff, gsize, o, err, n))
+			return -1;
 	}
-	static const unsigned required[] = { XEN_ELFNOTE_ENTRY, XEN_ELFNOTE_VIRT_BASE,
-					     XEN_ELFNOTE_XEN_VERSION };
-	for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++)
-		if (!pv_note_has(o, required[i]))
-			return fail(err, n,
-				    "Xen ELF note %s (type %u) missing (%llu Xen notes found)",
-				    required[i], o->count, 0);
+
+	if (!pv_note_has(o, XEN_ELFNOTE_XEN_VERSION))
+		return fail(err, n, "Xen ELF note %s (type %u) missing (%llu Xen notes found)",
+			    XEN_ELFNOTE_XEN_VERSION, o->count, 0);
 	char q[PV_NOTE_STR_MAX], q2[PV_NOTE_STR_MAX];
-	if (strcmp(o->xen_version, "xen-3.0") != 0) {
+	/* libelf compares the first 7 and 5 bytes (a prefix, as here). */
+	if (strncmp(o->xen_version, "xen-3.0", 7) != 0) {
 		eb_snprintf(err, n,
 			    "Xen ELF note XEN_VERSION is \"%s\": only \"xen-3.0\" images are PV kernels",
 			    eb_cpio_printable(q, sizeof q, o->xen_version));
 		return -1;
 	}
 	/* libelf: the generic loader, or a Linux image. */
-	if (strcmp(o->loader, "generic") != 0 && memcmp(o->guest_os, "linux", 5) != 0) {
+	if (strncmp(o->loader, "generic", 7) != 0 && strncmp(o->guest_os, "linux", 5) != 0) {
 		eb_snprintf(err, n,
 			    "Xen ELF notes LOADER \"%s\" and GUEST_OS \"%s\": want LOADER \"generic\" or GUEST_OS \"linux\"",
 			    eb_cpio_printable(q, sizeof q, o->loader),
 			    eb_cpio_printable(q2, sizeof q2, o->guest_os));
 		return -1;
+	}
+
+	/* Xen's defaults and the one combination it refuses. */
+	bool vb = pv_note_has(o, XEN_ELFNOTE_VIRT_BASE);
+	if (pv_note_has(o, XEN_ELFNOTE_PADDR_OFFSET) && !vb) {
+		eb_snprintf(err, n,
+			    "Xen ELF note PADDR_OFFSET 0x%llx given without VIRT_BASE: the kernel's place is undefined",
+			    (unsigned long long)o->paddr_offset);
+		return -1;
+	}
+	if (!pv_note_has(o, XEN_ELFNOTE_PADDR_OFFSET))
+		o->paddr_offset = o->legacy ? o->virt_base : 0;
+	if (!pv_note_has(o, XEN_ELFNOTE_ENTRY)) {
+		o->entry = eh.e_entry;
+		o->entry_from_header = true;
 	}
 	return 0;
 }

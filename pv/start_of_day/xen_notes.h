@@ -10,14 +10,27 @@
  * earlyboot's own image put them there), every note named "Xen"; notes of
  * other owners ("Linux", "GNU") are skipped.
  *
- * Required (an error naming the note when missing): at least one Xen note,
- * ENTRY and VIRT_BASE, XEN_VERSION "xen-3.0", and LOADER "generic" or
- * GUEST_OS "linux" (the two checks Xen's libelf makes before it loads a PV
- * image). HYPERCALL_PAGE is optional, as it is for Xen: Linux stopped
+ * Required (an error naming the note when missing): at least one Xen note
+ * (or, failing that, the legacy `__xen_guest` section), XEN_VERSION
+ * "xen-3.0", and LOADER "generic" or GUEST_OS "linux" (the two checks Xen's
+ * libelf makes before it loads a PV image; both compare prefixes, as
+ * libelf does). HYPERCALL_PAGE is optional, as it is for Xen: Linux stopped
  * asking for one (its 2024 hypercall rework, in Debian 12's kernel: it
  * issues `syscall` itself), so requiring it would refuse the very kernel
- * this path exists for. Defaults as libelf's: PADDR_OFFSET 0 (the notes'
- * interface, not the legacy __xen_guest one).
+ * this path exists for.
+ *
+ * The defaults are Xen's dom0 builder's (docs/pv.md, "The kernel's
+ * notes"): VIRT_BASE absent is 0; ENTRY absent is the ELF header's
+ * e_entry; PADDR_OFFSET absent is 0 with notes and VIRT_BASE with the
+ * legacy section (whose kernels set paddr = vaddr); PADDR_OFFSET without
+ * VIRT_BASE is an error. The kernel then lies at virtual
+ * paddr - PADDR_OFFSET + VIRT_BASE, pfn (paddr - PADDR_OFFSET) / 4 KiB.
+ *
+ * FEATURES ("a|!b|c": b required, all three supported) and
+ * SUPPORTED_FEATURES (a bitmap) are merged as libelf merges them: a
+ * required name is also supported, the bitmap adds to the supported set,
+ * and an unknown name that is required is an error naming it (an unknown
+ * one that is not is ignored).
  */
 #ifndef EARLYBOOT_PV_XEN_NOTES_H
 #define EARLYBOOT_PV_XEN_NOTES_H
@@ -42,8 +55,12 @@ struct pv_xen_notes {
 	uint64_t init_p2m;       /* XEN_ELFNOTE_INIT_P2M: virtual, 0: none */
 	uint64_t hv_start_low;   /* XEN_ELFNOTE_HV_START_LOW, 0: none */
 	uint64_t phys32_entry;   /* XEN_ELFNOTE_PHYS32_ENTRY, 0: none */
-	uint32_t supported_features; /* XEN_ELFNOTE_SUPPORTED_FEATURES, submap 0 */
+	/* Submap 0 (XENFEAT_NR_SUBMAPS is 1): FEATURES and SUPPORTED_FEATURES. */
+	uint32_t supported_features;
+	uint32_t required_features; /* the '!' names of FEATURES */
 	bool mod_start_pfn;      /* XEN_ELFNOTE_MOD_START_PFN nonzero */
+	bool legacy;             /* read from the __xen_guest section */
+	bool entry_from_header;  /* no ENTRY: e_entry */
 	char guest_os[PV_NOTE_STR_MAX];
 	char guest_version[PV_NOTE_STR_MAX];
 	char xen_version[PV_NOTE_STR_MAX];
@@ -68,5 +85,42 @@ int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *out,
 
 /* "ENTRY", "HYPERCALL_PAGE", ... for messages ("type N" beyond the known). */
 const char *pv_xen_note_name(unsigned type);
+
+/* Does this ELF name itself a PV kernel: a Xen note other than the PVH
+ * entry (PHYS32_ENTRY), or a __xen_guest section? Never fails. */
+bool pv_xen_notes_pv_kernel(const void *elf, uint64_t len);
+
+/* The <xen/features.h> name of feature bit `bit`, or NULL. */
+const char *pv_xen_feature_name(unsigned bit);
+
+/*
+ * Parse a FEATURES string as libelf does, or-ing into *supported and
+ * *required. 0, or -1 with the unknown required name in err.
+ */
+int pv_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required,
+			  char *err, size_t errlen);
+
+/*
+ * What the PV start of day earlyboot builds honours, when a kernel requires
+ * it (docs/pv.md, "Features"): the features Xen gives every 64-bit PV
+ * domain, writable_page_tables (Xen emulates a PV kernel's writes to its
+ * page-table frames), and dom0. Not: auto_translated_physmap and the hvm_*
+ * ones (a PV domain is never translated), supervisor_mode_kernel (a 64-bit
+ * PV kernel runs in ring 3; Xen's builder refuses it too),
+ * writable_descriptor_tables and the ARM ones.
+ */
+#define PV_FEATURES_OFFERED                                                        \
+	((1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_pae_pgdir_above_4gb) | \
+	 (1u << XENFEAT_mmu_pt_update_preserve_ad) | (1u << XENFEAT_highmem_assist) |  \
+	 (1u << XENFEAT_gnttab_map_avail_bits) | (1u << XENFEAT_dom0) |                \
+	 (1u << XENFEAT_memory_op_vnode_supported) |                                   \
+	 (1u << XENFEAT_linux_rsdp_unrestricted))
+
+/*
+ * The first feature the kernel requires that `offered` lacks: 0 and its
+ * bit in *bit, or -1 when every required one is offered.
+ */
+int pv_xen_features_missing(const struct pv_xen_notes *n, uint32_t offered,
+			    unsigned *bit);
 
 #endif

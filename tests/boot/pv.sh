@@ -37,7 +37,8 @@ PVSTART=build/pvstart.elf
 if [ "${1:-}" = run ]; then
 	need_built "$PV" "$KERNEL"
 else
-	need_built "$PV" "$KERNEL" "$FIXTURE" "$PVSTART"
+	need_built "$PV" "$KERNEL" "$FIXTURE" "$PVSTART" build/pvstart-low.elf build/pvstart-paddr.elf \
+		build/pvstart-nohc.elf build/pvstart-smk.elf
 fi
 need_qemu
 if ! prepare_xen; then
@@ -153,6 +154,15 @@ run_case() {
 		st=$(boot "$1" 512M "$LINUX_MOD" "ptdump")
 		judge_good "$1" "$st" "^EARLYBOOT-LINUX: PASS pv-linux "
 		echo "# boot:pv-$1: $((SECONDS - t0)) s (QEMU, Xen, loader and Linux)" ;;
+	linux-guest-type-wrong)
+		# The guest_type check can fail: Linux says PV, we claim PVH.
+		if [ ! -f "$LINUX_MOD" ]; then
+			missing_dep "boot:pv-$1" "a Debian kernel image (/boot/vmlinuz-*-amd64)" linux-image-amd64
+			return
+		fi
+		TIMEOUT=${BOOT_TIMEOUT_LINUX:-180}
+		st=$(boot "$1" 512M "$LINUX_MOD" "-- console=hvc0 eb.marker eb.id=$1 eb.guest_type=PVH")
+		judge "$1" "$st" 35 "^EARLYBOOT-LINUX: FAIL $1: guest_type=PV!=PVH" ;;
 	pvstart)
 		# The start-of-day judge, started by earlyboot as a PV kernel.
 		st=$(boot "$1" 64M "$FIX/pvstart.cpio" "")
@@ -164,13 +174,30 @@ run_case() {
 			-append "$XEN_ARGS dom0_mem=64M,max:64M" \
 			-initrd "$PVSTART eb.marker,$FIX/tree/initrd")
 		judge_good "$1" "$st" "^PVSTART: PASS [0-9]+ checks" reference: ;;
+	pvstart-low | pvstart-paddr | pvstart-nohc)
+		# Any PV kernel (docs/pv.md, "Any PV kernel"): the judge with
+		# another VIRT_BASE / PADDR_OFFSET / without HYPERCALL_PAGE.
+		st=$(boot "$1" 64M "$FIX/$1.cpio" "")
+		judge_good "$1" "$st" "^PVSTART: PASS $(pvstart_checks "$1") checks" ;;
+	xen-builder-pvstart-low | xen-builder-pvstart-paddr | xen-builder-pvstart-nohc)
+		# The same variant started by Xen's own builder: the reference.
+		local v=${1#xen-builder-}
+		st=$(qemu_boot "$1" -M pc -cpu qemu64 -m 512 -kernel "$XEN" \
+			-append "$XEN_ARGS dom0_mem=64M,max:64M" \
+			-initrd "build/$v.elf eb.marker,$FIX/tree/initrd")
+		judge_good "$1" "$st" "^PVSTART: PASS $(pvstart_checks "$v") checks" reference: ;;
+	bad-pv-feature)
+		# A required feature the start of day does not offer: one line.
+		st=$(boot "$1" 64M "$FIX/pvstart-smk.cpio" "")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel: Xen ELF note FEATURES '!supervisor_mode_kernel\|writable_page_tables' requires supervisor_mode_kernel \(XENFEAT bit 3\)" 1 ;;
 	bad-no-xen-notes)
 		# A vmlinux (a "Linux" note) without Xen notes: not a PV kernel.
 		st=$(boot "$1" 64M "$FIX/linux-no-xen-notes.elf" "")
 		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module, a Linux vmlinux\): no Xen ELF notes" 1 ;;
-	bad-pv-no-entry)
-		st=$(boot "$1" 64M "$FIX/linux-no-entry.elf" "")
-		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module, a Linux vmlinux\): Xen ELF note ENTRY \(type 1\) missing" 1 ;;
+	bad-pv-no-xen-version)
+		# (No ENTRY is no error: e_entry stands in, as in Xen's builder.)
+		st=$(boot "$1" 64M "$FIX/linux-no-xen-version.elf" "")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module, a Linux vmlinux\): Xen ELF note XEN_VERSION \(type 5\) missing" 1 ;;
 	*) echo "FAIL boot:pv-$1: no such case" ;;
 	esac
 }
@@ -187,15 +214,28 @@ fixtures() {
 	echo "this is neither a kernel nor a cpio archive" >"$FIX/not-kernel.bin"
 	# ELFs that claim to be Linux (a "Linux" note), with too few Xen notes.
 	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-xen-notes.elf" linux || return 1
-	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-entry.elf" linux \
-		xen:3=0xffffffff80000000 xen:5=s:xen-3.0 xen:8=s:generic || return 1
-	# The start-of-day judge as a PV kernel, with the CRC-checked initrd.
-	mkdir -p "$FIX/tree/ps" && cp "$PVSTART" "$FIX/tree/ps/kernel" &&
-		cp "$FIX/tree/initrd" "$FIX/tree/ps/initrd" &&
-		echo "eb.marker" >"$FIX/tree/ps/cmdline" &&
-		(cd "$FIX/tree/ps" && printf 'kernel\ninitrd\ncmdline\n' |
-			cpio -o -H newc -R 0:0 --quiet) >"$FIX/pvstart.cpio" || return 1
+	"$FIXTURE" elf-notes "$KERNEL" "$FIX/linux-no-xen-version.elf" linux \
+		xen:3=0xffffffff80000000 xen:1=0xffffffff81000000 xen:8=s:generic || return 1
+	# The start-of-day judge as a PV kernel, with the CRC-checked initrd;
+	# its variants the same way.
+	local v
+	for v in pvstart pvstart-low pvstart-paddr pvstart-nohc pvstart-smk; do
+		mkdir -p "$FIX/tree/$v" && cp "build/$v.elf" "$FIX/tree/$v/kernel" &&
+			cp "$FIX/tree/initrd" "$FIX/tree/$v/initrd" &&
+			echo "eb.marker" >"$FIX/tree/$v/cmdline" &&
+			(cd "$FIX/tree/$v" && printf 'kernel\ninitrd\ncmdline\n' |
+				cpio -o -H newc -R 0:0 --quiet) >"$FIX/$v.cpio" || return 1
+	done
 	linux_fixture
+}
+
+# pvstart_checks VARIANT: how many checks its PASS line must count (the
+# checks are the same for every start of day: fewer means one was skipped).
+pvstart_checks() {
+	case $1 in
+	pvstart-low) echo 28 ;; # a 4 MiB region: 5 tables, where the others have 13
+	*) echo 42 ;;
+	esac
 }
 
 # The stock-Linux module: kernel (the Debian vmlinux), initrd (the busybox
@@ -218,12 +258,13 @@ linux_fixture() {
 		exit 1
 	fi
 	[ "$LINUX_MOD" -nt "$LINUX_VMLINUX" ] && [ "$LINUX_MOD" -nt "$LINUX_INITRAMFS" ] &&
+		[ "$LINUX_MOD" -nt "$0" ] &&
 		return 0
 	rm -rf "$FIX/linux"
 	mkdir -p "$FIX/linux"
 	cp "$LINUX_VMLINUX" "$FIX/linux/kernel" &&
 		cp "$LINUX_INITRAMFS" "$FIX/linux/initrd" &&
-		echo "console=hvc0 eb.marker eb.id=pv-linux" >"$FIX/linux/cmdline" &&
+		echo "console=hvc0 eb.marker eb.id=pv-linux eb.guest_type=PV" >"$FIX/linux/cmdline" &&
 		(cd "$FIX/linux" && printf 'kernel\ninitrd\ncmdline\n' | cpio -o -H newc -R 0:0 --quiet) \
 			>"$LINUX_MOD.tmp" && mv "$LINUX_MOD.tmp" "$LINUX_MOD" || return 1
 	rm -rf "$FIX/linux"
@@ -238,6 +279,6 @@ fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 # What the kernel is told when a case hands over the cpio's initrd.
 INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
 
-ALL="linux-vmlinux pvstart xen-builder-pvstart 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-entry"
+ALL="linux-vmlinux linux-guest-type-wrong pvstart xen-builder-pvstart pvstart-low pvstart-paddr pvstart-nohc xen-builder-pvstart-low xen-builder-pvstart-paddr xen-builder-pvstart-nohc bad-pv-feature 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-xen-version"
 cases=${*:-$ALL}
 run_cases run_case $cases

@@ -32,15 +32,39 @@ extern pvs_main
 	align 4
 %endmacro
 
+; The variants (mk/pv.mk) change the notes with these defines:
+;   PVS_VIRT_BASE    VIRT_BASE (default 0xffffffff80000000)
+;   PVS_PADDR_OFFSET PADDR_OFFSET (default 0); PVS_NO_PADDR_NOTE: no note
+;                    (the notes' default, 0, applies)
+;   PVS_NO_HC_PAGE   no HYPERCALL_PAGE note
+;   PVS_NO_LINUX     no "Linux" note: a PV kernel by its Xen notes alone
+;   PVS_FEATURES     a FEATURES string
+%ifndef PVS_VIRT_BASE
+%define PVS_VIRT_BASE 0xffffffff80000000
+%endif
+%ifndef PVS_PADDR_OFFSET
+%define PVS_PADDR_OFFSET 0
+%endif
+%define XEN_ELFNOTE_FEATURES		10
+
 section .note.Xen note alloc noexec nowrite align=4
+%ifndef PVS_NO_LINUX
 	note "Linux", 0x100, {db "pvstart", 0}
+%endif
 	note "Xen", XEN_ELFNOTE_GUEST_OS, {db "pvstart", 0}
 	note "Xen", XEN_ELFNOTE_XEN_VERSION, {db "xen-3.0", 0}
 	note "Xen", XEN_ELFNOTE_LOADER, {db "generic", 0}
-	note "Xen", XEN_ELFNOTE_VIRT_BASE, {dq 0xffffffff80000000}
-	note "Xen", XEN_ELFNOTE_PADDR_OFFSET, {dq 0}
+	note "Xen", XEN_ELFNOTE_VIRT_BASE, {dq PVS_VIRT_BASE}
+%ifndef PVS_NO_PADDR_NOTE
+	note "Xen", XEN_ELFNOTE_PADDR_OFFSET, {dq PVS_PADDR_OFFSET}
+%endif
 	note "Xen", XEN_ELFNOTE_ENTRY, {dq pvs_start}
+%ifndef PVS_NO_HC_PAGE
 	note "Xen", XEN_ELFNOTE_HYPERCALL_PAGE, {dq pvs_hc_page}
+%endif
+%ifdef PVS_FEATURES
+	note "Xen", XEN_ELFNOTE_FEATURES, {db PVS_FEATURES, 0}
+%endif
 	note "Xen", XEN_ELFNOTE_SUPPORTED_FEATURES, {dd 1 << XENFEAT_dom0}
 
 section .text.entry progbits alloc exec nowrite align=16

@@ -7,7 +7,8 @@
  *
  * Everything goes through the kernel's own hypercall page (filled by
  * whoever started us: a page still full of int3 ends the domain at the
- * first call, which the boot test sees). No trap table is installed: a
+ * first call, which the boot test sees), or, in the variant without a
+ * HYPERCALL_PAGE note, through `syscall`. No trap table is installed: a
  * fault is a crashed dom0, never a pass. One line per check that fails,
  * then `PVSTART: PASS <n> checks` or `PVSTART: FAIL <check>: <detail>`,
  * and the verdict through isa-debug-exit (after PHYSDEVOP_set_iopl(1):
@@ -20,7 +21,16 @@
 #include "xen/hc.h"
 
 #include "page.h"
-#define VB 0xffffffff80000000ULL
+/*
+ * The variants (mk/pv.mk, docs/pv.md): VIRT_BASE (2 MiB aligned; its
+ * region lies in one L2), and whether the kernel names a HYPERCALL_PAGE
+ * (without one it makes its hypercalls with `syscall`, as Linux does, and
+ * checks that nobody filled the page).
+ */
+#ifndef PVS_VIRT_BASE
+#define PVS_VIRT_BASE 0xffffffff80000000ULL
+#endif
+#define VB ((uint64_t)(PVS_VIRT_BASE))
 #define ADDR 0x000ffffffffff000ULL
 
 extern char pvs_hc_page[], __kernel_start[], __kernel_end[];
@@ -31,7 +41,17 @@ static char first_fail[200];
 
 static long hc(unsigned nr, unsigned long a1, unsigned long a2, unsigned long a3)
 {
+#ifdef PVS_NO_HC_PAGE
+	/* 64-bit PV: number in rax, arguments in rdi, rsi, rdx; rcx, r11 lost. */
+	long rax = nr;
+	__asm__ volatile("syscall"
+			 : "+a"(rax), "+D"(a1), "+S"(a2), "+d"(a3)
+			 :
+			 : "rcx", "r11", "memory");
+	return rax;
+#else
 	return xen_hc_raw(pvs_hc_page, nr, a1, a2, a3, 0, 0);
+#endif
 }
 
 static void out(const char *s)
@@ -140,19 +160,23 @@ static void walk_region(struct walk *w)
 {
 	const start_info_t *si = w->si;
 	const uint64_t *l4 = (const uint64_t *)si->pt_base;
-	uint64_t e4 = l4[511];
-	if (!check("tables", e4 & 1, "L4[511] (VIRT_BASE) not present"))
+	unsigned i4 = VB >> 39 & 511, i3 = VB >> 30 & 511, i2 = VB >> 21 & 511;
+	uint64_t e4 = l4[i4];
+	if (!check("tables", e4 & 1, "L4[%u] (VIRT_BASE) not present", i4))
 		return;
 	w->tables = 1;
 	const uint64_t *l3 = table_at(w, e4, "L3");
-	if (!l3 || !check("tables", l3[510] & 1, "L3[510] (VIRT_BASE) not present"))
+	if (!l3 || !check("tables", l3[i3] & 1, "L3[%u] (VIRT_BASE) not present", i3))
 		return;
-	const uint64_t *l2 = table_at(w, l3[510], "L2");
+	const uint64_t *l2 = table_at(w, l3[i3], "L2");
 	if (!l2)
 		return;
+	for (unsigned i = 0; i < i2; i++)
+		if (!check("region", !(l2[i] & 1), "L2[%u] present below VIRT_BASE", i))
+			return;
 	bool ended = false;
 	unsigned bad = 0;
-	for (unsigned i = 0; i < 512; i++) {
+	for (unsigned i = i2; i < 512; i++) {
 		if (!(l2[i] & 1)) {
 			ended = true;
 			continue;
@@ -163,7 +187,7 @@ static void walk_region(struct walk *w)
 		if (!l1)
 			return;
 		for (unsigned j = 0; j < 512; j++) {
-			uint64_t p = i * 512ULL + j, e = l1[j];
+			uint64_t p = (i - i2) * 512ULL + j, e = l1[j];
 			if (!(e & 1)) {
 				ended = true;
 				continue;
@@ -193,8 +217,16 @@ void pvs_main(const start_info_t *si, uint64_t entry_rsp, uint64_t entry_gprs)
 {
 	say("PVSTART: entered, start_info at 0x%llx, rsp 0x%llx\n",
 	    (unsigned long long)(uint64_t)si, (unsigned long long)entry_rsp);
+#ifdef PVS_NO_HC_PAGE
+	unsigned filled = 0;
+	for (unsigned i = 0; i < PAGE; i++)
+		filled += (unsigned char)pvs_hc_page[i] != 0xcc;
+	check("hypercall-page", !filled,
+	      "no HYPERCALL_PAGE note, yet %u bytes of the page were written", filled);
+#else
 	check("hypercall-page", (unsigned char)pvs_hc_page[0] != 0xcc,
 	      "still int3 (we would not be printing)");
+#endif
 	check("registers", entry_gprs == 0, "rax..r15 (but rsi, rsp) or to 0x%llx",
 	      (unsigned long long)entry_gprs);
 	check("magic", memcmp(si->magic, "xen-3.0-x86_64", 15) == 0, "start_info.magic");

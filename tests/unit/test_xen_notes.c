@@ -137,8 +137,12 @@ TEST(linux_vmlinux_notes)
 	CHECK_EQ(out.init_p2m, 0x8000000000ULL);
 	CHECK_EQ(out.hv_start_low, 0xffff800000000000ULL);
 	CHECK_EQ(out.phys32_entry, 0x1000850);
-	CHECK_EQ(out.supported_features, 0x8801);
+	/* The bitmap, and the names of FEATURES ('!' ones required too). */
+	CHECK_EQ(out.supported_features, 0x8801 | 1u << XENFEAT_pae_pgdir_above_4gb);
+	CHECK_EQ(out.required_features, 1u << XENFEAT_writable_page_tables);
 	CHECK(out.supported_features & (1u << XENFEAT_dom0));
+	unsigned bit = 99;
+	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
 	CHECK(out.mod_start_pfn);
 	CHECK(!pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_EQ(out.hypercall_page, 0);
@@ -218,9 +222,143 @@ static void without(unsigned type, const char *want)
 
 TEST(required_notes_named)
 {
-	without(XEN_ELFNOTE_ENTRY, "Xen ELF note ENTRY (type 1) missing");
-	without(XEN_ELFNOTE_VIRT_BASE, "Xen ELF note VIRT_BASE (type 3) missing");
 	without(XEN_ELFNOTE_XEN_VERSION, "Xen ELF note XEN_VERSION (type 5) missing");
+	/* Linux's set has PADDR_OFFSET: without VIRT_BASE it means nothing. */
+	without(XEN_ELFNOTE_VIRT_BASE, "PADDR_OFFSET 0x0 given without VIRT_BASE");
+}
+
+static void with(unsigned type, const void *desc, unsigned size, const char *want);
+
+/* Xen's defaults: ENTRY is e_entry, VIRT_BASE 0, PADDR_OFFSET 0 with notes. */
+TEST(defaults_as_xen_builder)
+{
+	struct note v[] = {
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"), S(XEN_ELFNOTE_LOADER, "generic"),
+	};
+	uint64_t len;
+	uint8_t *f = make_elf(v, 2, 1, &len);
+	((Elf64_Ehdr *)f)->e_entry = 0x401000;
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.entry, 0x401000);
+	CHECK(out.entry_from_header);
+	CHECK_EQ(out.virt_base, 0);
+	CHECK_EQ(out.paddr_offset, 0);
+	CHECK(!out.legacy);
+	/* VIRT_BASE alone: PADDR_OFFSET still 0 (the notes' interface). */
+	struct note w[] = {
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0"), S(XEN_ELFNOTE_LOADER, "generic"),
+		N(XEN_ELFNOTE_VIRT_BASE, 0x400000),
+	};
+	f = make_elf(w, 3, 1, &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.virt_base, 0x400000);
+	CHECK_EQ(out.paddr_offset, 0);
+	/* libelf compares prefixes: "xen-3.0-custom" and "generic-x" pass. */
+	struct note x[] = {
+		S(XEN_ELFNOTE_XEN_VERSION, "xen-3.0-custom"), S(XEN_ELFNOTE_LOADER, "generic-x"),
+	};
+	f = make_elf(x, 2, 1, &len);
+	CHECKF(parse(f, len) == 0, "refused: %s", err);
+}
+
+TEST(feature_strings_as_libelf)
+{
+	uint32_t sup = 0, req = 0;
+	REQUIRE_EQ(pv_xen_features_parse("!writable_page_tables|pae_pgdir_above_4gb", &sup,
+					 &req, err, sizeof err), 0);
+	CHECK_EQ(sup, 1u << 0 | 1u << 4);
+	CHECK_EQ(req, 1u << 0);
+	/* Unknown names are ignored unless required; empty items are nothing. */
+	sup = req = 0;
+	REQUIRE_EQ(pv_xen_features_parse("no_such|dom0||!supervisor_mode_kernel", &sup, &req,
+					 err, sizeof err), 0);
+	CHECK_EQ(sup, 1u << XENFEAT_dom0 | 1u << XENFEAT_supervisor_mode_kernel);
+	CHECK_EQ(req, 1u << XENFEAT_supervisor_mode_kernel);
+	CHECK_EQ(pv_xen_features_parse("dom0|!no_such_feature", &sup, &req, err, sizeof err),
+		 -1);
+	CHECKF(strstr(err, "requires \"no_such_feature\""), "error '%s'", err);
+	CHECK_STR(pv_xen_feature_name(XENFEAT_dom0), "dom0");
+	CHECK(pv_xen_feature_name(31) == NULL);
+}
+
+TEST(required_feature_not_offered_named)
+{
+	static const char smk[] = "!supervisor_mode_kernel|writable_page_tables";
+	static const char unknown[] = "!made_up";
+	with(XEN_ELFNOTE_FEATURES, smk, sizeof smk, NULL);
+	unsigned bit = 99;
+	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), 0);
+	CHECK_EQ(bit, XENFEAT_supervisor_mode_kernel);
+	CHECK(!(PV_FEATURES_OFFERED & (1u << XENFEAT_auto_translated_physmap)));
+	with(XEN_ELFNOTE_FEATURES, unknown, sizeof unknown,
+	     "FEATURES requires \"made_up\", a feature <xen/features.h> does not name");
+	/* The bitmap form adds to the supported set, never to the required. */
+	static const uint32_t bits = 1u << XENFEAT_hvm_callback_vector;
+	with(XEN_ELFNOTE_SUPPORTED_FEATURES, &bits, 4, NULL);
+	CHECK(out.supported_features & bits);
+	CHECK(!(out.required_features & bits));
+}
+
+/* An ELF with no notes and a __xen_guest section holding `text`. */
+static uint8_t *make_legacy(const char *text, uint64_t *len)
+{
+	uint8_t *f = make_elf(NULL, 0, 0, len);
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)f;
+	static const char names[] = "\0.shstrtab\0__xen_guest";
+	uint64_t at = *len;
+	memcpy(f + at, names, sizeof names);
+	uint64_t names_at = at;
+	at += sizeof names;
+	uint64_t text_at = at;
+	memcpy(f + at, text, strlen(text) + 1);
+	at = (at + strlen(text) + 1 + 7) & ~7ULL;
+	Elf64_Shdr *sh = (Elf64_Shdr *)(f + at);
+	memset(sh, 0, 3 * sizeof *sh);
+	sh[1] = (Elf64_Shdr){ .sh_name = 1, .sh_type = SHT_STRTAB, .sh_offset = names_at,
+			      .sh_size = sizeof names };
+	sh[2] = (Elf64_Shdr){ .sh_name = 11, .sh_type = SHT_PROGBITS, .sh_offset = text_at,
+			      .sh_size = strlen(text) + 1 };
+	eh->e_shoff = at;
+	eh->e_shentsize = sizeof *sh;
+	eh->e_shnum = 3;
+	eh->e_shstrndx = 1;
+	*len = at + 3 * sizeof *sh;
+	return f;
+}
+
+TEST(legacy_xen_guest_section)
+{
+	uint64_t len;
+	uint8_t *f = make_legacy("GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,VIRT_BASE=0xffffffff80000000,HYPERCALL_PAGE=0x101,LOADER=generic,FEATURES=!writable_page_tables", &len);
+	CHECK(pv_xen_notes_pv_kernel(f, len));
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK(out.legacy);
+	CHECK_EQ(out.virt_base, VB);
+	/* No ELF_PADDR_OFFSET: VIRT_BASE, the legacy default (paddr = vaddr). */
+	CHECK_EQ(out.paddr_offset, VB);
+	CHECK_EQ(out.hypercall_page, VB + 0x101000);
+	CHECK_EQ(out.required_features, 1u);
+	f = make_legacy("XEN_VER=xen-3.0,LOADER=generic,VIRT_BASE=0x400000,ELF_PADDR_OFFSET=0", &len);
+	REQUIRE_EQ(parse(f, len), 0);
+	CHECK_EQ(out.paddr_offset, 0);
+	f = make_legacy("XEN_VER=xen-3.0,LOADER=generic,VIRT_BASE=0x40zz", &len);
+	EXPECT_BAD(f, len, "__xen_guest entry VIRT_BASE at file offset 0x");
+}
+
+TEST(pv_kernel_or_not)
+{
+	struct note v[32];
+	unsigned n = linux_notes(v);
+	uint64_t len;
+	uint8_t *f = make_elf(v, n, 1, &len);
+	CHECK(pv_xen_notes_pv_kernel(f, len));
+	/* The PVH entry alone (a PVH kernel) is no PV kernel; no notes neither. */
+	struct note pvh[] = { N(XEN_ELFNOTE_PHYS32_ENTRY, 0x100000) };
+	f = make_elf(pvh, 1, 1, &len);
+	CHECK(!pv_xen_notes_pv_kernel(f, len));
+	f = make_elf(NULL, 0, 0, &len);
+	CHECK(!pv_xen_notes_pv_kernel(f, len));
+	CHECK(!pv_xen_notes_pv_kernel("not an elf", 10));
 }
 
 /* Linux's set with one note's descriptor replaced. */
@@ -265,6 +403,7 @@ TEST(loader_or_linux_required)
 	uint64_t len;
 	uint8_t *f = make_elf(v, 5, 1, &len);
 	EXPECT_BAD(f, len, "LOADER \"grub\" and GUEST_OS \"plan9?\"");
+	CHECK(pv_xen_notes_pv_kernel(f, len)); /* a PV kernel, refused */
 }
 
 TEST(twice_refused)
@@ -331,6 +470,8 @@ TEST(real_debian_vmlinux)
 	CHECK_EQ(out.paddr_offset, 0);
 	CHECK(out.entry > VB);
 	CHECK(out.supported_features & (1u << XENFEAT_dom0));
+	unsigned bit;
+	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
 	CHECK_STR(out.guest_os, "linux");
 }
 
@@ -356,6 +497,11 @@ int main(void)
 	RUN(small_numeric_descriptors);
 	RUN(no_xen_notes);
 	RUN(required_notes_named);
+	RUN(defaults_as_xen_builder);
+	RUN(feature_strings_as_libelf);
+	RUN(required_feature_not_offered_named);
+	RUN(legacy_xen_guest_section);
+	RUN(pv_kernel_or_not);
 	RUN(bad_notes_named);
 	RUN(loader_or_linux_required);
 	RUN(twice_refused);

@@ -66,6 +66,57 @@ static enum ep_err release_template(struct ep_ctx *ctx, struct xen_be *be)
 	return EP_OK;
 }
 
+/*
+ * The handover variant of the activation (xen_be_handover): pin only, then
+ * write down the load, the unpin and the give-back for the world to send.
+ * The give-back entries are read back now, while the template is still the
+ * live tree and the m2p still this domain's: the world may rewrite the m2p
+ * before it switches (nothing reads an entry after this).
+ */
+static enum ep_err hand_over(struct ep_ctx *ctx, struct xen_be *be, uint64_t root_pa)
+{
+	struct xen_be_handover *h = be->cfg.handover;
+	if (be->pinned_pa || !be->tmpl_live)
+		return ep_fail(ctx, EP_ERR_STATE,
+			       "xen: handover activation of a tree already live", 0,
+			       root_pa, 0, 4);
+	struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE };
+	pin.arg1.mfn = be_mfn(be, root_pa);
+	unsigned done = 0;
+	long rc = xen_mmuext_op(be->hc, &pin, 1, &done);
+	if (rc)
+		return be_fail(ctx, be, ext_name(MMUEXT_PIN_L4_TABLE), root_pa, rc);
+	be->pinned_pa = root_pa;
+	h->ext[0] = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR };
+	h->ext[0].arg1.mfn = be_mfn(be, root_pa);
+	h->ext[1] = (struct mmuext_op){ .cmd = MMUEXT_UNPIN_TABLE };
+	h->ext[1].arg1.mfn = be_mfn(be, be->cfg.template_root_pa);
+	h->next = 2;
+	h->ngive_back = 0;
+	for (size_t i = 0; i < be->nrefusals && !be->cfg.debug.keep_template_readonly; i++) {
+		struct xen_be_refusal *r = &be->cfg.refusals[i];
+		if (r->pfn == XEN_NO_PFN || xen_tmpl_find(be, r->pfn) < 0)
+			continue;
+		uint64_t now = be_read_ma(ctx, be, r->pte_ma) & ~XEN_VOLATILE_BITS;
+		uint64_t pfn = r->pfn;
+		r->pfn = XEN_NO_PFN;
+		if (now != (r->want & ~(EP_PTE_RW | XEN_VOLATILE_BITS)))
+			continue; /* rewritten since: the latest request wins */
+		if (h->ngive_back == h->cap)
+			return ep_fail(ctx, EP_ERR_CONFIG,
+				       "xen: handover give-back list full", 0,
+				       pfn << EP_PAGE_SHIFT, h->cap + 1, 0);
+		h->give_back[h->ngive_back].ptr = r->pte_ma | MMU_NORMAL_PT_UPDATE;
+		h->give_back[h->ngive_back++].val = r->want;
+		be->restored++;
+	}
+	be->base_pa = root_pa;
+	be->tmpl_live = false;
+	for (unsigned i = 0; i < be->ntmpl; i++)
+		be->tmpl[i].state = XEN_TMPL_RELEASED;
+	return EP_OK;
+}
+
 static void add_op(struct mmuext_op *op, uint64_t *subject, unsigned *n,
 		   unsigned cmd, const struct xen_be *be, uint64_t pa)
 {
@@ -83,6 +134,8 @@ static enum ep_err activate(struct ep_ctx *ctx, uint64_t root_pa, bool late)
 		return e;
 	if ((e = be_flush(ctx, be)))
 		return e;
+	if (be->cfg.handover && !late)
+		return hand_over(ctx, be, root_pa);
 
 	struct mmuext_op op[4];
 	uint64_t subject[4];

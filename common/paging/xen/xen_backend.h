@@ -77,6 +77,25 @@ struct xen_be_refusal {
 	uint64_t want;   /* the entry as asked (machine frame, RW) */
 };
 
+/*
+ * A switch the world makes itself (a PV start of day whose code is not
+ * mapped in the tree it hands over, pv/linux_enter.c's bridge): the early
+ * activation then pins the new root and stops there, and writes here what
+ * is left to do from code mapped in both trees, in this order: the
+ * mmuext_op calls (load the root as the kernel base pointer, unpin the
+ * template), then the mmu_update requests that give the template's frames
+ * back writable (the entries the rule wrote read-only over them), which
+ * Xen accepts once the unpin has dropped their type. The backend counts
+ * the root as loaded and the template as released from then on: the world
+ * must make the switch before anything else reads or writes a table.
+ */
+struct xen_be_handover {
+	struct mmuext_op ext[2];
+	unsigned next;
+	mmu_update_t *give_back; /* room for cap requests, world's storage */
+	size_t cap, ngive_back;
+};
+
 struct xen_be_config {
 	/* pfn -> mfn, nr_pages entries: start_info.mfn_list. */
 	const xen_pfn_t *p2m;
@@ -99,6 +118,8 @@ struct xen_be_config {
 	size_t refusal_cap;
 	/* The domain's hypercall accounting; NULL: the backend's own. */
 	struct xen_hcall_acct *hc;
+	/* Non-NULL: the early activation hands the switch over (above). */
+	struct xen_be_handover *handover;
 	/*
 	 * Debug hooks, all false in a real boot: each takes one promise away
 	 * on purpose so a test can show that something downstream catches it
