@@ -57,13 +57,13 @@ static void split_module(struct pv_boot *b)
 	if (kind == EB_KERNEL_VMLINUX) {
 		/* A PV kernel: Xen's start of day (linux_enter.c). Notes first. */
 		b->pv_kernel = true;
-		if (pv_xen_notes_parse(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
+		if (eb_xen_notes_parse_pv(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
 			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
 		if (eb_elf_parse_flags(b->kfile, b->kfile_len, &b->elf,
 				       EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err,
 				       sizeof err))
 			eb_fail("kernel (%s, a Linux vmlinux): %s", kernel_name, err);
-		const struct pv_xen_notes *n = &b->notes;
+		const struct eb_xen_notes *n = &b->notes;
 		b->elf.entry = n->entry;
 		eb_info("kernel (%s): Linux vmlinux, %llu bytes, %u segments; Xen notes: ENTRY 0x%llx VIRT_BASE 0x%llx PADDR_OFFSET 0x%llx HYPERCALL_PAGE 0x%llx INIT_P2M 0x%llx MOD_START_PFN %u SUPPORTED_FEATURES 0x%x (%u notes)",
 			kernel_name, (unsigned long long)b->kfile_len, b->elf.nseg,

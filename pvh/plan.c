@@ -8,6 +8,7 @@
 #include "bootmod.h"
 #include "fmt.h"
 #include "libc.h"
+#include "pvh_info.h"
 #include "place.h"
 #include "pvh.h"
 #include "x86/cpu.h"
@@ -19,7 +20,7 @@
 
 static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
 static char kernel_name[EB_CPIO_NAME_MAX + 32];
-/* loader, modules, kernel segments, boot info, Linux zero page, pools */
+/* loader, modules, kernel segments, boot info, Linux zero page or PVH start info, pools */
 static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
 static size_t nbusy;
 
@@ -145,6 +146,9 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		b->kernel_name, eb_kernel_kind_name(b->kind),
 		(unsigned long long)b->kfile_len, b->elf.nseg,
 		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
+	eb_info("kernel (%s): entered through the %s protocol (%s)", b->kernel_name,
+		eb_protocol_name(b->protocol),
+		b->opt.protocol ? "protocol= on the command line" : "the default for it here");
 	if (eb_boot_place_kernel(b, busy, nbusy, PLACE_MIN, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
 	char moved[120];
@@ -166,6 +170,19 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		add_busy(eb_elf_seg_pa_start(s),
 			 eb_elf_seg_pa_end(s) - eb_elf_seg_pa_start(s), "kernel");
+	}
+	if (eb_boot_is_pvh(b)) {
+		/*
+		 * First after the kernel, so the lowest free run takes it: the
+		 * kernel reads it from 32-bit code, below 4 GiB or nowhere.
+		 */
+		b->pvh_info_pa = place(b, EB_PVH_INFO_BYTES, "PVH start info");
+		if (b->pvh_info_pa + EB_PVH_INFO_BYTES > EB_PVH_INFO_LIMIT)
+			eb_fail("no room for the PVH start info below 4 GiB: the lowest free %llu KiB of RAM are at 0x%llx",
+				EB_PVH_INFO_BYTES >> 10, (unsigned long long)b->pvh_info_pa);
+		add_busy(b->pvh_info_pa, EB_PVH_INFO_BYTES, "PVH start info");
+		/* Xen's dom0 flags: the kernel runs as that same dom0. */
+		b->pvh_flags = si->flags;
 	}
 	b->bootinfo_pa = place(b, sizeof(struct eb_bootinfo), "boot info");
 	add_busy(b->bootinfo_pa, sizeof(struct eb_bootinfo), "boot info");

@@ -1,5 +1,5 @@
 /*
- * pv/start_of_day/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
+ * common/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
  * note by note: Linux's set (as Debian 12's generic vmlinux carries it: no
  * HYPERCALL_PAGE, FEATURES without a NUL), earlyboot's own, then one thing
  * wrong at a time, each refused with a message naming what. When make has
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "start_of_day/xen_notes.h"
+#include "xen_notes.h"
 
 #define VB 0xffffffff80000000ULL
 
@@ -109,13 +109,13 @@ static unsigned linux_notes(struct note *o)
 	return sizeof v / sizeof v[0];
 }
 
-static struct pv_xen_notes out;
+static struct eb_xen_notes out;
 static char err[300];
 
 static int parse(const uint8_t *f, uint64_t len)
 {
 	err[0] = 0;
-	return pv_xen_notes_parse(f, len, &out, err, sizeof err);
+	return eb_xen_notes_parse_pv(f, len, &out, err, sizeof err);
 }
 
 #define EXPECT_BAD(f, len, text)                                                  \
@@ -140,7 +140,7 @@ TEST(linux_vmlinux_notes)
 	CHECK_EQ(out.supported_features, 0x8801);
 	CHECK(out.supported_features & (1u << XENFEAT_dom0));
 	CHECK(out.mod_start_pfn);
-	CHECK(!pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(!eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_EQ(out.hypercall_page, 0);
 	CHECK_STR(out.guest_os, "linux");
 	CHECK_STR(out.loader, "generic");
@@ -172,7 +172,7 @@ TEST(earlyboot_style_notes)
 	uint8_t *f = make_elf(v, 7, 1, &len);
 	REQUIRE_EQ(parse(f, len), 0);
 	CHECK_EQ(out.paddr_offset, VB);
-	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_EQ(out.hypercall_page, VB + 0x1000);
 }
 
@@ -344,7 +344,7 @@ TEST(real_earlyboot_pv_image)
 	CHECK_EQ(out.virt_base, VB);
 	CHECK_EQ(out.paddr_offset, VB);
 	CHECK_EQ(out.entry, VB);
-	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_STR(out.guest_os, "earlyboot");
 }
 

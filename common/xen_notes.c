@@ -1,4 +1,4 @@
-/* The Xen ELF notes of a PV kernel (xen_notes.h). Portable. */
+/* The Xen ELF notes of a kernel (xen_notes.h). Portable. */
 #include "xen_notes.h"
 
 #include <elf.h>
@@ -7,7 +7,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-static const char *const names[XEN_ELFNOTE_MAX + 1] = {
+static const char *const names[EB_XEN_NOTE_LAST + 1] = {
 	[XEN_ELFNOTE_INFO] = "INFO",
 	[XEN_ELFNOTE_ENTRY] = "ENTRY",
 	[XEN_ELFNOTE_HYPERCALL_PAGE] = "HYPERCALL_PAGE",
@@ -27,11 +27,12 @@ static const char *const names[XEN_ELFNOTE_MAX + 1] = {
 	[XEN_ELFNOTE_MOD_START_PFN] = "MOD_START_PFN",
 	[XEN_ELFNOTE_SUPPORTED_FEATURES] = "SUPPORTED_FEATURES",
 	[XEN_ELFNOTE_PHYS32_ENTRY] = "PHYS32_ENTRY",
+	[XEN_ELFNOTE_PHYS32_RELOC] = "PHYS32_RELOC",
 };
 
-const char *pv_xen_note_name(unsigned type)
+const char *eb_xen_note_name(unsigned type)
 {
-	return type <= XEN_ELFNOTE_MAX && names[type] ? names[type] : "(unknown type)";
+	return type <= EB_XEN_NOTE_LAST && names[type] ? names[type] : "(unknown type)";
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -43,7 +44,7 @@ static uint32_t get32(const uint8_t *p)
 static int fail(char *err, size_t n, const char *fmt, unsigned type,
 		unsigned long long a, unsigned long long b)
 {
-	eb_snprintf(err, n, fmt, pv_xen_note_name(type), type, a, b);
+	eb_snprintf(err, n, fmt, eb_xen_note_name(type), type, a, b);
 	return -1;
 }
 
@@ -75,7 +76,7 @@ static int string(const uint8_t *d, uint32_t size, unsigned type, uint64_t off,
 	if (len >= cap) {
 		eb_snprintf(err, n,
 			    "Xen ELF note %s (type %u) at file offset 0x%llx: string of %u bytes, at most %llu kept",
-			    pv_xen_note_name(type), type, (unsigned long long)off, len,
+			    eb_xen_note_name(type), type, (unsigned long long)off, len,
 			    (unsigned long long)(cap - 1));
 		return -1;
 	}
@@ -84,11 +85,11 @@ static int string(const uint8_t *d, uint32_t size, unsigned type, uint64_t off,
 	return 0;
 }
 
-static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
+static int take(struct eb_xen_notes *o, unsigned type, const uint8_t *d,
 		uint32_t size, uint64_t off, char *err, size_t n)
 {
 	o->count++;
-	if (type > XEN_ELFNOTE_MAX)
+	if (type > EB_XEN_NOTE_LAST)
 		return 0; /* crash-dump notes and the like: not the loader's */
 	if ((o->present >> type) & 1)
 		return fail(err, n,
@@ -111,6 +112,21 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 		return numeric(d, size, type, off, &o->hv_start_low, err, n);
 	case XEN_ELFNOTE_PHYS32_ENTRY:
 		return numeric(d, size, type, off, &o->phys32_entry, err, n);
+	case XEN_ELFNOTE_PHYS32_RELOC: {
+		/* Up to three 32-bit words: alignment, lowest start, highest byte. */
+		if (size % 4 || size > 12)
+			return fail(err, n,
+				    "Xen ELF note %s (type %u) at file offset 0x%llx: descriptor of %llu bytes, want 0, 4, 8 or 12",
+				    type, off, size);
+		o->reloc_words = size / 4;
+		uint32_t w[3] = { 0, 0, 0 };
+		for (unsigned i = 0; i < o->reloc_words; i++)
+			w[i] = get32(d + 4 * i);
+		o->reloc_align = w[0];
+		o->reloc_min = w[1];
+		o->reloc_max = w[2];
+		return 0;
+	}
 	case XEN_ELFNOTE_MOD_START_PFN:
 		if (numeric(d, size, type, off, &v, err, n))
 			return -1;
@@ -146,7 +162,7 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 
 /* Every note of one PT_NOTE segment [off, off + size) of the file. */
 static int walk(const uint8_t *f, uint64_t off, uint64_t size,
-		struct pv_xen_notes *o, char *err, size_t n)
+		struct eb_xen_notes *o, char *err, size_t n)
 {
 	uint64_t pos = off, end = off + size;
 	while (end - pos >= 12) {
@@ -174,47 +190,91 @@ static int walk(const uint8_t *f, uint64_t off, uint64_t size,
 	return 0;
 }
 
-int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
-		       char *err, size_t n)
+/* One program header of either class, widened. */
+struct phdr {
+	uint32_t type;
+	uint64_t offset, filesz;
+};
+
+static void read_phdr(const uint8_t *f, bool is64, uint64_t at, struct phdr *p)
+{
+	if (is64) {
+		Elf64_Phdr ph;
+		memcpy(&ph, f + at, sizeof ph);
+		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
+	} else {
+		Elf32_Phdr ph;
+		memcpy(&ph, f + at, sizeof ph);
+		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
+	}
+}
+
+int eb_xen_notes_read(const void *elf, uint64_t len, struct eb_xen_notes *o,
+		      char *err, size_t n)
 {
 	const uint8_t *f = elf;
 	memset(o, 0, sizeof *o);
-	Elf64_Ehdr eh;
-	if (len < sizeof eh) {
-		eb_snprintf(err, n, "%llu bytes: too short for an ELF64 header",
-			    (unsigned long long)len);
+	if (len < EI_NIDENT || memcmp(f, ELFMAG, SELFMAG) != 0 ||
+	    (f[EI_CLASS] != ELFCLASS64 && f[EI_CLASS] != ELFCLASS32)) {
+		eb_snprintf(err, n, "not an ELF32 or ELF64 file");
 		return -1;
 	}
-	memcpy(&eh, f, sizeof eh);
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64) {
+	bool is64 = f[EI_CLASS] == ELFCLASS64;
+	uint64_t phoff, phentsize, phnum, want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	if (is64) {
+		Elf64_Ehdr eh;
+		if (len < sizeof eh)
+			goto short_header;
+		memcpy(&eh, f, sizeof eh);
+		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
+	} else {
+		Elf32_Ehdr eh;
+		if (len < sizeof eh)
+			goto short_header;
+		memcpy(&eh, f, sizeof eh);
+		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
+	}
+	if (phentsize != want || phoff > len || phnum * want > len - phoff) {
+		eb_snprintf(err, n,
+			    "ELF program headers (%llu of %llu bytes at 0x%llx) outside the %llu-byte file",
+			    (unsigned long long)phnum, (unsigned long long)phentsize,
+			    (unsigned long long)phoff, (unsigned long long)len);
+		return -1;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		struct phdr ph;
+		read_phdr(f, is64, phoff + i * want, &ph);
+		if (ph.type != PT_NOTE)
+			continue;
+		if (ph.offset > len || ph.filesz > len - ph.offset) {
+			eb_snprintf(err, n,
+				    "PT_NOTE segment %u (0x%llx bytes at 0x%llx) outside the %llu-byte file",
+				    i, (unsigned long long)ph.filesz,
+				    (unsigned long long)ph.offset, (unsigned long long)len);
+			return -1;
+		}
+		if (walk(f, ph.offset, ph.filesz, o, err, n))
+			return -1;
+	}
+	return 0;
+short_header:
+	eb_snprintf(err, n, "%llu bytes: too short for an ELF%s header",
+		    (unsigned long long)len, is64 ? "64" : "32");
+	return -1;
+}
+
+int eb_xen_notes_parse_pv(const void *elf, uint64_t len, struct eb_xen_notes *o,
+		       char *err, size_t n)
+{
+	const uint8_t *f = elf;
+	if (len < EI_NIDENT + 1 || memcmp(f, ELFMAG, SELFMAG) != 0 ||
+	    f[EI_CLASS] != ELFCLASS64) {
+		memset(o, 0, sizeof *o);
 		eb_snprintf(err, n, "not an ELF64 file");
 		return -1;
 	}
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phoff > len ||
-	    (uint64_t)eh.e_phnum * sizeof(Elf64_Phdr) > len - eh.e_phoff) {
-		eb_snprintf(err, n,
-			    "ELF program headers (%u of %u bytes at 0x%llx) outside the %llu-byte file",
-			    eh.e_phnum, eh.e_phentsize, (unsigned long long)eh.e_phoff,
-			    (unsigned long long)len);
+	if (eb_xen_notes_read(elf, len, o, err, n))
 		return -1;
-	}
-	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		Elf64_Phdr ph;
-		memcpy(&ph, f + eh.e_phoff + i * sizeof ph, sizeof ph);
-		if (ph.p_type != PT_NOTE)
-			continue;
-		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
-			eb_snprintf(err, n,
-				    "PT_NOTE segment %u (0x%llx bytes at 0x%llx) outside the %llu-byte file",
-				    i, (unsigned long long)ph.p_filesz,
-				    (unsigned long long)ph.p_offset, (unsigned long long)len);
-			return -1;
-		}
-		if (walk(f, ph.p_offset, ph.p_filesz, o, err, n))
-			return -1;
-	}
-
 	if (!o->count) {
 		eb_snprintf(err, n,
 			    "no Xen ELF notes (no note named \"Xen\" in any PT_NOTE segment): not a Xen PV kernel (Linux: CONFIG_XEN_PV)");
@@ -223,11 +283,11 @@ int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
 	static const unsigned required[] = { XEN_ELFNOTE_ENTRY, XEN_ELFNOTE_VIRT_BASE,
 					     XEN_ELFNOTE_XEN_VERSION };
 	for (unsigned i = 0; i < sizeof required / sizeof required[0]; i++)
-		if (!pv_note_has(o, required[i]))
+		if (!eb_xen_note_has(o, required[i]))
 			return fail(err, n,
 				    "Xen ELF note %s (type %u) missing (%llu Xen notes found)",
 				    required[i], o->count, 0);
-	char q[PV_NOTE_STR_MAX], q2[PV_NOTE_STR_MAX];
+	char q[EB_XEN_NOTE_STR_MAX], q2[EB_XEN_NOTE_STR_MAX];
 	if (strcmp(o->xen_version, "xen-3.0") != 0) {
 		eb_snprintf(err, n,
 			    "Xen ELF note XEN_VERSION is \"%s\": only \"xen-3.0\" images are PV kernels",
