@@ -9,6 +9,8 @@
 
 #include "fmt.h"
 #include "kmap.h"
+#include "pvh_info.h"
+#include "xen_notes.h"
 #include "libc.h"
 #include "place.h"
 
@@ -29,7 +31,74 @@ uint64_t eb_boot_lazy_frames(const struct eb_memmap *m, unsigned levels,
 
 bool eb_boot_is_linux(const struct eb_boot *b)
 {
-	return eb_kernel_is_linux(b->kind);
+	return b->protocol == EB_PROTOCOL_LINUX;
+}
+
+bool eb_boot_is_pvh(const struct eb_boot *b)
+{
+	return b->protocol == EB_PROTOCOL_PVH;
+}
+
+static bool is_elf32(const void *file, uint64_t len)
+{
+	return len > EI_CLASS && ((const uint8_t *)file)[EI_CLASS] == ELFCLASS32;
+}
+
+/* The rule of boot.h (eb_boot_parse_kernel), into b->protocol. */
+static int choose_protocol(struct eb_boot *b, const void *file, char *err,
+			   size_t errlen)
+{
+	bool elf = b->kind == EB_KERNEL_ELF || b->kind == EB_KERNEL_VMLINUX;
+	bool pvh_entry = elf && eb_pvh_kernel_has_entry(file, b->kfile_len);
+	bool elf32 = elf && is_elf32(file, b->kfile_len);
+	const char *kind = b->kind == EB_KERNEL_ELF
+				   ? (elf32 ? "an ELF32" : "an ELF64 that is not Linux")
+				   : eb_kernel_kind_name(b->kind);
+	switch (b->opt.protocol) {
+	case EB_PROTOCOL_PVH:
+		if (b->kind == EB_KERNEL_BZIMAGE) {
+			eb_snprintf(err, errlen,
+				    "protocol=pvh: a Linux bzImage's PVH entry note lies inside its compressed payload, which earlyboot does not decompress yet: give its vmlinux");
+			return -1;
+		}
+		if (!pvh_entry) {
+			eb_snprintf(err, errlen,
+				    "protocol=pvh: the kernel (%s) carries no Xen ELF note PHYS32_ENTRY (type %u): it has no PVH entry",
+				    kind, XEN_ELFNOTE_PHYS32_ENTRY);
+			return -1;
+		}
+		break;
+	case EB_PROTOCOL_LINUX:
+		if (!eb_kernel_is_linux(b->kind)) {
+			eb_snprintf(err, errlen,
+				    "protocol=linux: the kernel is %s, not a Linux bzImage or vmlinux",
+				    kind);
+			return -1;
+		}
+		break;
+	case EB_PROTOCOL_EARLYBOOT:
+		if (b->kind != EB_KERNEL_ELF || elf32) {
+			eb_snprintf(err, errlen,
+				    "protocol=earlyboot: the kernel is %s: only an ELF64 that is not Linux takes the earlyboot handoff",
+				    kind);
+			return -1;
+		}
+		break;
+	default:
+		if (eb_kernel_is_linux(b->kind))
+			b->protocol = b->kind == EB_KERNEL_VMLINUX && pvh_entry &&
+						      b->world == EB_WORLD_PVH_XEN
+					      ? EB_PROTOCOL_PVH
+					      : EB_PROTOCOL_LINUX;
+		else if (b->kind == EB_KERNEL_ELF && pvh_entry &&
+			 (elf32 || !eb_elf_has_earlyboot_note(file, b->kfile_len)))
+			b->protocol = EB_PROTOCOL_PVH;
+		else
+			b->protocol = EB_PROTOCOL_EARLYBOOT;
+		return 0;
+	}
+	b->protocol = b->opt.protocol;
+	return 0;
 }
 
 int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
@@ -38,8 +107,19 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 {
 	b->kind = eb_kernel_kind(file, b->kfile_len);
 	b->kernel_max_levels = 4;
+	if (choose_protocol(b, file, err, errlen))
+		return -1;
+	if (b->protocol == EB_PROTOCOL_PVH)
+		return eb_pvh_kernel_parse(file, b->kfile_len, &b->elf, &b->pvh,
+					   err, errlen);
 	switch (b->kind) {
 	case EB_KERNEL_ELF:
+		if (is_elf32(file, b->kfile_len)) {
+			eb_snprintf(err, errlen,
+				    "not a 64-bit ELF (class 1), and no Xen ELF note PHYS32_ENTRY (type %u) offers a PVH entry",
+				    XEN_ELFNOTE_PHYS32_ENTRY);
+			return -1;
+		}
 		if (eb_elf_parse(file, b->kfile_len, &b->elf, err, errlen))
 			return -1;
 		b->kernel_max_levels = eb_kernel_max_levels(b->kind, file,
@@ -96,6 +176,27 @@ static uint64_t move_align(enum eb_kernel_kind kind, uint64_t linked_pa)
 	}
 }
 
+/*
+ * A relocatable PVH kernel: the lowest free run in its PHYS32_RELOC window
+ * (above min_pa too), aligned as the note says. 0 with *at, or -1 with err.
+ */
+static int place_pvh(const struct eb_boot *b, const struct eb_range *busy,
+		     size_t nbusy, uint64_t min_pa, uint64_t size,
+		     const char *why, uint64_t *at, char *err, size_t errlen)
+{
+	const struct eb_pvh_kernel *pk = &b->pvh;
+	uint64_t lo = pk->min > min_pa ? pk->min : min_pa;
+	if (eb_place_aligned(&b->mem, busy, nbusy, size, lo, pk->align, at) ||
+	    *at > pk->max || size - 1 > pk->max - *at) {
+		eb_snprintf(err, errlen,
+			    "%s, and no other 0x%llx-byte run of RAM aligned to 0x%llx is free in its PHYS32_RELOC window 0x%llx-0x%llx",
+			    why, (unsigned long long)size, (unsigned long long)pk->align,
+			    (unsigned long long)lo, (unsigned long long)pk->max);
+		return -1;
+	}
+	return 0;
+}
+
 int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
 			 size_t nbusy, uint64_t min_pa, char *err,
 			 size_t errlen)
@@ -106,11 +207,20 @@ int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
 	uint64_t lo, hi;
 	eb_boot_kernel_extent(b, &lo, &hi);
 	uint64_t align = move_align(b->kind, lo), at;
-	if (!align)
-		return -1; /* err names the conflict */
 	char why[200];
 	eb_snprintf(why, sizeof why, "%s", err);
-	if (eb_place_aligned(&b->mem, busy, nbusy, hi - lo, min_pa, align, &at)) {
+	if (eb_boot_is_pvh(b)) {
+		if (!b->pvh.relocatable) {
+			eb_snprintf(err, errlen,
+				    "%s, and it has no Xen ELF note PHYS32_RELOC allowing it elsewhere",
+				    why);
+			return -1;
+		}
+		if (place_pvh(b, busy, nbusy, min_pa, hi - lo, why, &at, err, errlen))
+			return -1;
+	} else if (!align) {
+		return -1; /* err names the conflict */
+	} else if (eb_place_aligned(&b->mem, busy, nbusy, hi - lo, min_pa, align, &at)) {
 		eb_snprintf(err, errlen,
 			    "%s, and no other 0x%llx-byte run of RAM aligned to 0x%llx above 0x%llx is free",
 			    why, (unsigned long long)(hi - lo),
@@ -118,13 +228,17 @@ int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
 		return -1;
 	}
 	uint64_t delta = at - lo;
+	/* Identity-run kernels (a vmlinux, a PVH kernel) move their entry too. */
+	bool identity = b->kind == EB_KERNEL_VMLINUX || eb_boot_is_pvh(b);
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
 		b->elf.seg[i].paddr += delta;
-		if (b->kind == EB_KERNEL_VMLINUX)
+		if (identity)
 			b->elf.seg[i].vaddr += delta;
 	}
-	if (b->kind == EB_KERNEL_VMLINUX)
+	if (identity)
 		b->elf.entry += delta;
+	if (eb_boot_is_pvh(b))
+		b->pvh.entry += delta;
 	b->kernel_pa_delta = (int64_t)delta;
 	return 0;
 }
@@ -145,6 +259,15 @@ int eb_boot_choose_levels(struct eb_boot *b, bool la57_offered, char *err,
 			  size_t errlen)
 {
 	unsigned want = b->opt.paging;
+	if (eb_boot_is_pvh(b)) {
+		b->levels = 4;
+		if (!want)
+			return 0;
+		eb_snprintf(err, errlen,
+			    "paging=%u: kernel %s is entered through the PVH boot protocol, with paging off: it builds its own tables",
+			    want, b->kernel_name ? b->kernel_name : "");
+		return -1;
+	}
 	if (want == 0) {
 		b->levels = la57_offered && b->kernel_max_levels >= 5 ? 5 : 4;
 		return 0;
@@ -247,6 +370,10 @@ static int carve_all(struct eb_boot *b, char *err, size_t errlen)
 	if (eb_boot_is_linux(b) &&
 	    carve(m, b->linux_params_pa, EB_LINUX_PARAMS_BYTES, EB_MEM_BOOT_INFO,
 		  "Linux zero page", err, errlen))
+		return -1;
+	if (eb_boot_is_pvh(b) &&
+	    carve(m, b->pvh_info_pa, EB_PVH_INFO_BYTES, EB_MEM_BOOT_INFO,
+		  "PVH start info", err, errlen))
 		return -1;
 	/* Linux reads the firmware's map after us: nothing may land on it. */
 	if (b->efi.map_size &&
@@ -375,7 +502,12 @@ int eb_boot_build(struct eb_boot *b, struct ep_ctx *ctx, struct eb_dmap *plan,
 	char why[240];
 	unsigned kflags = (b->opt.defect == EB_DEFECT_SEGMENTS ? EB_KMAP_RODATA_WRITABLE : 0) |
 			  (eb_boot_is_linux(b) ? EB_KMAP_WX_BY_PROTOCOL : 0);
-	if (eb_kernel_map(ctx, &b->elf, kflags, why, sizeof why)) {
+	/*
+	 * A PVH kernel starts with paging off: it is copied through the
+	 * direct map like everything else and needs no mapping of its own.
+	 */
+	if (!eb_boot_is_pvh(b) &&
+	    eb_kernel_map(ctx, &b->elf, kflags, why, sizeof why)) {
 		eb_snprintf(err, errlen, "kernel %s: %s", b->kernel_name, why);
 		return -1;
 	}

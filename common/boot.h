@@ -19,6 +19,7 @@
 #include "handoff.h"
 #include "linux_boot.h"
 #include "memmap.h"
+#include "pvh_kernel.h"
 
 /* The loader's own image, identity-mapped (va == pa) with these perms. */
 #define EB_SELF_MAX 4
@@ -49,6 +50,12 @@ struct eb_boot {
 	enum eb_kernel_kind kind;
 	struct eb_bzimage bz;
 	struct eb_elf_info elf;
+	/* How it is entered (enum eb_protocol, never DEFAULT once parsed). */
+	unsigned protocol;
+	/* PVH only: what its notes say, and its start info's block and flags. */
+	struct eb_pvh_kernel pvh;
+	uint64_t pvh_info_pa;
+	uint32_t pvh_flags;
 	/* Linux only: the zero page, then the command line. */
 	uint64_t linux_params_pa;
 	/* Handed over as they are (the initrd is named "initrd"). */
@@ -88,17 +95,36 @@ struct eb_boot {
 	void *pt_env;
 };
 
+/*
+ * PVH: the block of the start info (common/pvh_info.h) lies below this
+ * and is placed like the boot info; eb_boot_carve carves it.
+ */
+#define EB_PVH_INFO_LIMIT EB_PVH_LIMIT
+
 /* The zero page and the command line after it (Linux kernels only). */
 #define EB_LINUX_PARAMS_BYTES (2 * 4096ULL)
 
 /* The kernel is entered through the Linux boot protocol. */
 bool eb_boot_is_linux(const struct eb_boot *b);
+/* The kernel is entered through the PVH boot protocol. */
+bool eb_boot_is_pvh(const struct eb_boot *b);
 
 /*
  * Classify and validate the kernel file (b->kfile_len bytes at file) into
- * b->kind and b->elf (and b->bz); a bzImage is placed too, in b->mem clear
- * of busy[] and at or above min_pa. A PE/EFI application or an unknown
- * format is an error here (the UEFI world starts PE applications before).
+ * b->kind, b->protocol and b->elf (and b->bz, b->pvh); a bzImage is placed
+ * too, in b->mem clear of busy[] and at or above min_pa. A PE/EFI
+ * application or an unknown format is an error here (the UEFI world starts
+ * PE applications before).
+ *
+ * The protocol (docs/pvh_handoff.md, "Which protocol"): b->opt.protocol
+ * when given, refused with one line when the kernel cannot speak it (PVH
+ * without a PHYS32_ENTRY note or for a bzImage, Linux for what is not
+ * Linux, earlyboot for Linux or an ELF32); else a bzImage or a vmlinux gets
+ * Linux's, except a vmlinux with a PVH entry as Xen's PVH dom0 (b->world
+ * EB_WORLD_PVH_XEN), which gets PVH so that it runs as the PVH dom0 it is;
+ * an ELF64 carrying the earlyboot note gets the earlyboot handoff, an ELF
+ * with a PHYS32_ENTRY note and no earlyboot note (an ELF32 always) PVH,
+ * any other ELF the earlyboot handoff. b->world and b->opt must be set.
  * 0, or -1 with one line (not yet naming the kernel) in err.
  */
 int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
@@ -113,7 +139,9 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
  * entry too: it runs identity-mapped) shifted by one delta, kept in
  * b->kernel_pa_delta. An earlyboot ELF keeps its virtual addresses; a
  * vmlinux works out its own load offset in startup_64. A bzImage was
- * placed by eb_boot_parse_kernel. 0, or -1 with one line naming the
+ * placed by eb_boot_parse_kernel. A PVH kernel moves only when its
+ * PHYS32_RELOC note allows it, within the note's alignment and window, and
+ * its entry moves with it. 0, or -1 with one line naming the
  * conflict at the linked address and why no other place serves.
  */
 int eb_boot_place_kernel(struct eb_boot *b, const struct eb_range *busy,
@@ -133,7 +161,9 @@ bool eb_boot_kernel_moved(const struct eb_boot *b, char *out, size_t outlen);
  * (b->kernel_max_levels, set by eb_boot_parse_kernel), else 4. paging=5 is
  * an error where the CPU lacks LA57 or an ELF or bzImage kernel does not
  * declare it; a vmlinux has nothing to declare it with, so there paging=5
- * is the operator's word. 0, or -1 with one line in err.
+ * is the operator's word. A PVH kernel is entered with paging off: the
+ * loader keeps 4 levels and any paging= is an error. 0, or -1 with one
+ * line in err.
  */
 int eb_boot_choose_levels(struct eb_boot *b, bool la57_offered, char *err,
 			  size_t errlen);

@@ -47,6 +47,15 @@ static const struct named debug_names[] = {
 	[EB_DEBUG_WP_OFF] = { "wp-off", NATIVE },
 };
 
+/* The Linux boot protocol and the PVH entry are native: Xen PV has neither. */
+static const struct named protocol_names[] = {
+	[EB_PROTOCOL_EARLYBOOT] = { "earlyboot", EVERY },
+	[EB_PROTOCOL_LINUX] = { "linux", NATIVE },
+	[EB_PROTOCOL_PVH] = { "pvh", NATIVE },
+};
+
+_Static_assert(sizeof protocol_names / sizeof protocol_names[0] == EB_PROTOCOL_MAX + 1,
+	       "one name per enum eb_protocol");
 _Static_assert(sizeof defect_names / sizeof defect_names[0] == EB_DEFECT_MAX + 1,
 	       "one name per enum eb_defect");
 _Static_assert(sizeof debug_names / sizeof debug_names[0] == EB_DEBUG_MAX + 1,
@@ -56,6 +65,9 @@ static const struct name_table defects = { "defect=", "defect", defect_names,
 					   EB_DEFECT_MAX };
 static const struct name_table debugs = { "debug=", "debug switch", debug_names,
 					  EB_DEBUG_MAX };
+
+static const struct name_table protocols = { "protocol=", "protocol",
+					     protocol_names, EB_PROTOCOL_MAX };
 
 static const char *table_name(const struct name_table *t, unsigned v)
 {
@@ -67,6 +79,11 @@ static const char *table_name(const struct name_table *t, unsigned v)
 const char *eb_debug_name(unsigned debug)
 {
 	return table_name(&debugs, debug);
+}
+
+const char *eb_protocol_name(unsigned protocol)
+{
+	return table_name(&protocols, protocol);
 }
 
 const char *eb_defect_name(unsigned defect)
@@ -180,7 +197,8 @@ static int check_world(const struct name_table *t, unsigned v, uint32_t world,
 int eb_options_check_world(const struct eb_options *o, uint32_t world,
 			   char *err, size_t errlen)
 {
-	if (check_world(&defects, o->defect, world, err, errlen))
+	if (check_world(&defects, o->defect, world, err, errlen) ||
+	    check_world(&protocols, o->protocol, world, err, errlen))
 		return -1;
 	return check_world(&debugs, o->debug, world, err, errlen);
 }
@@ -198,6 +216,8 @@ static int option(struct eb_options *o, const char *w, size_t n, char *err,
 		return pick_name(&defects, v, vn, &o->defect, err, errlen);
 	if (word_key(w, n, debugs.option, &v, &vn))
 		return pick_name(&debugs, v, vn, &o->debug, err, errlen);
+	if (word_key(w, n, protocols.option, &v, &vn))
+		return pick_name(&protocols, v, vn, &o->protocol, err, errlen);
 	if (word_key(w, n, "paging=", &v, &vn)) {
 		if (word_is(v, vn, "4") || word_is(v, vn, "5")) {
 			o->paging = (unsigned)(v[0] - '0');

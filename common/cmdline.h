@@ -7,7 +7,8 @@
  * the kernel's command line, passed on verbatim (leading blanks and a
  * trailing newline dropped). Options: kernel=PATH, initrd=PATH, ptdump,
  * quiet, paging=4|5 (the handed-over tree's depth; docs/early_paging.md,
- * "Paging depth"), defect=NAME (debug: break one handoff promise on purpose),
+ * "Paging depth"), protocol=earlyboot|linux|pvh (how the kernel is entered;
+ * docs/pvh_handoff.md, "Which protocol"), defect=NAME (debug: break one handoff promise on purpose),
  * debug=NAME (debug: provoke one of the loader's own faults).
  * kernel= and initrd= name files on the UEFI volume, members of the boot
  * module's cpio in the worlds that boot from one module (PVH, PV).
@@ -38,6 +39,18 @@ enum eb_debug {
 	EB_DEBUG_MAX = EB_DEBUG_WP_OFF,
 };
 
+/*
+ * How the kernel is entered (`protocol=NAME`); DEFAULT lets the rule of
+ * common/boot.c (eb_boot_parse_kernel) choose from the kernel and the world.
+ */
+enum eb_protocol {
+	EB_PROTOCOL_DEFAULT = 0,
+	EB_PROTOCOL_EARLYBOOT, /* docs/handoff.md */
+	EB_PROTOCOL_LINUX,     /* the Linux boot protocol, docs/linux.md */
+	EB_PROTOCOL_PVH,       /* Xen's PVH entry, docs/pvh_handoff.md */
+	EB_PROTOCOL_MAX = EB_PROTOCOL_PVH,
+};
+
 struct eb_options {
 	char kernel[EB_PATH_MAX]; /* "" when not given */
 	char initrd[EB_PATH_MAX]; /* "" when not given */
@@ -49,6 +62,7 @@ struct eb_options {
 	 * the kernel declares it can take them, else 4), or 4 or 5.
 	 */
 	unsigned paging;
+	unsigned protocol; /* enum eb_protocol; 0 when not given */
 	/*
 	 * A "--" was given (even with nothing after it): the world then uses
 	 * kernel_cmdline as is and ignores any command line the boot module
@@ -67,7 +81,7 @@ int eb_parse_cmdline(const char *line, size_t len, struct eb_options *out,
 		     char *err, size_t errlen);
 
 /*
- * The defect= and debug= names each world gives a meaning to (a Xen PV
+ * The defect=, debug= and protocol= names each world gives a meaning to (a Xen PV
  * guest owns neither EFER nor CR0, a native one has no spare template
  * frames): 0 when every name in o applies to world (enum eb_world), else
  * -1 with one line naming the option, the world and the worlds it is for.
@@ -77,6 +91,8 @@ int eb_options_check_world(const struct eb_options *o, uint32_t world,
 
 /* "magic", "memmap", ... for enum eb_defect; NULL for 0 or out of range. */
 const char *eb_defect_name(unsigned defect);
+/* "earlyboot", "linux", "pvh" for enum eb_protocol; NULL for 0. */
+const char *eb_protocol_name(unsigned protocol);
 /* "fault-outside", ... for enum eb_debug; NULL for 0 or out of range. */
 const char *eb_debug_name(unsigned debug);
 

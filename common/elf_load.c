@@ -25,19 +25,64 @@ uint64_t eb_elf_seg_pa_end(const struct eb_elf_seg *s)
 	return round_up(s->paddr + s->memsz);
 }
 
-static int check_header(const Elf64_Ehdr *eh, uint64_t size, char *err,
-			size_t errlen)
+/*
+ * The header of either class, widened to ELF64's fields (an ELF32 only
+ * with EB_ELF_ALLOW_ELF32); bytes past a short file read as 0.
+ */
+static void read_header(const void *file, uint64_t size, Elf64_Ehdr *eh)
 {
+	memset(eh, 0, sizeof *eh);
+	memcpy(eh, file, size < sizeof *eh ? (size_t)size : sizeof *eh);
+	if (eh->e_ident[EI_CLASS] != ELFCLASS32)
+		return;
+	Elf32_Ehdr e32;
+	memset(&e32, 0, sizeof e32);
+	memcpy(&e32, file, size < sizeof e32 ? (size_t)size : sizeof e32);
+	eh->e_type = e32.e_type;
+	eh->e_machine = e32.e_machine;
+	eh->e_version = e32.e_version;
+	eh->e_entry = e32.e_entry;
+	eh->e_phoff = e32.e_phoff;
+	eh->e_shoff = e32.e_shoff;
+	eh->e_flags = e32.e_flags;
+	eh->e_ehsize = e32.e_ehsize;
+	eh->e_phentsize = e32.e_phentsize;
+	eh->e_phnum = e32.e_phnum;
+	eh->e_shentsize = e32.e_shentsize;
+	eh->e_shnum = e32.e_shnum;
+	eh->e_shstrndx = e32.e_shstrndx;
+}
+
+static void read_phdr(const char *at, bool is32, Elf64_Phdr *p)
+{
+	if (!is32) {
+		memcpy(p, at, sizeof *p);
+		return;
+	}
+	Elf32_Phdr q;
+	memcpy(&q, at, sizeof q);
+	*p = (Elf64_Phdr){ .p_type = q.p_type, .p_flags = q.p_flags,
+			   .p_offset = q.p_offset, .p_vaddr = q.p_vaddr,
+			   .p_paddr = q.p_paddr, .p_filesz = q.p_filesz,
+			   .p_memsz = q.p_memsz, .p_align = q.p_align };
+}
+
+static int check_header(const Elf64_Ehdr *eh, uint64_t size, unsigned flags,
+			char *err, size_t errlen)
+{
+	bool is32 = eh->e_ident[EI_CLASS] == ELFCLASS32 && (flags & EB_ELF_ALLOW_ELF32);
+	uint64_t ehsize = is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+	uint64_t phsize = is32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
 	if (size < EI_NIDENT || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0) {
 		eb_snprintf(err, errlen, "not an ELF file (bad magic)");
 		return -1;
 	}
-	if (size < sizeof(Elf64_Ehdr)) {
-		eb_snprintf(err, errlen, "truncated ELF: %llu bytes, header needs %zu",
-			    (unsigned long long)size, sizeof(Elf64_Ehdr));
+	if (size < ehsize) {
+		eb_snprintf(err, errlen, "truncated ELF: %llu bytes, header needs %llu",
+			    (unsigned long long)size, (unsigned long long)ehsize);
 		return -1;
 	}
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64) {
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64 && !is32) {
 		eb_snprintf(err, errlen, "not a 64-bit ELF (class %u)",
 			    eh->e_ident[EI_CLASS]);
 		return -1;
@@ -46,20 +91,21 @@ static int check_header(const Elf64_Ehdr *eh, uint64_t size, char *err,
 		eb_snprintf(err, errlen, "not a little-endian ELF");
 		return -1;
 	}
-	if (eh->e_machine != EM_X86_64) {
-		eb_snprintf(err, errlen, "ELF machine %u is not x86-64", eh->e_machine);
+	if (eh->e_machine != (is32 ? EM_386 : EM_X86_64)) {
+		eb_snprintf(err, errlen, "ELF machine %u is not %s", eh->e_machine,
+			    is32 ? "i386 (an ELF32)" : "x86-64");
 		return -1;
 	}
 	if (eh->e_type != ET_EXEC) {
 		eb_snprintf(err, errlen, "ELF type %u is not an executable", eh->e_type);
 		return -1;
 	}
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0) {
+	if (eh->e_phentsize != phsize || eh->e_phnum == 0) {
 		eb_snprintf(err, errlen, "ELF program headers: %u entries of %u bytes",
 			    eh->e_phnum, eh->e_phentsize);
 		return -1;
 	}
-	uint64_t ph_bytes = (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr);
+	uint64_t ph_bytes = (uint64_t)eh->e_phnum * phsize;
 	if (eh->e_phoff > size || ph_bytes > size - eh->e_phoff) {
 		eb_snprintf(err, errlen,
 			    "truncated ELF: program headers at 0x%llx+0x%llx beyond file size 0x%llx",
@@ -156,16 +202,16 @@ int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 	 * and check_header refuses it before looking at them.
 	 */
 	Elf64_Ehdr ehc;
-	memset(&ehc, 0, sizeof ehc);
-	memcpy(&ehc, file, size < sizeof ehc ? (size_t)size : sizeof ehc);
+	read_header(file, size, &ehc);
 	const Elf64_Ehdr *eh = &ehc;
-	if (check_header(eh, size, err, errlen))
+	if (check_header(eh, size, flags, err, errlen))
 		return -1;
+	bool is32 = eh->e_ident[EI_CLASS] == ELFCLASS32;
 	/* Bytes, not Elf64_Phdr *: a misaligned pointer of that type is UB. */
 	const char *ph = (const char *)file + eh->e_phoff;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr p;
-		memcpy(&p, ph + (size_t)i * sizeof p, sizeof p);
+		read_phdr(ph + (size_t)i * eh->e_phentsize, is32, &p);
 		if (p.p_type != PT_LOAD)
 			continue;
 		if (check_segment(&p, i, size, flags, err, errlen))

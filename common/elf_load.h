@@ -43,11 +43,14 @@ int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
 #define EB_ELF_ALLOW_WX (1u << 0)        /* accept writable+executable segments */
 #define EB_ELF_ENTRY_UNCHECKED (1u << 1) /* out->entry is e_entry, unchecked: the
 					    caller knows what it means */
+#define EB_ELF_ALLOW_ELF32 (1u << 2)     /* accept an i386 ELF32 too (a PVH
+					    kernel), its fields widened */
 
 /*
  * eb_elf_parse with some of its rules relaxed: the same validation of the
  * header and of every segment otherwise (Linux's vmlinux has an RWX init
- * segment and a physical e_entry; common/linux_boot.c uses both flags).
+ * segment and a physical e_entry; common/linux_boot.c uses both flags; a
+ * PVH kernel may be an ELF32, common/pvh_kernel.c adds the third).
  */
 int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 		       unsigned flags, char *err, size_t errlen);

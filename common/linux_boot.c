@@ -21,7 +21,8 @@ static uint32_t get32(const uint8_t *p)
 static const uint8_t *find_note(const uint8_t *f, uint64_t len,
 				const char *name, long type, uint32_t *descsz)
 {
-	if (len < sizeof(Elf64_Ehdr))
+	/* An ELF32 (a PVH kernel) has neither a Linux nor an earlyboot note here. */
+	if (len < sizeof(Elf64_Ehdr) || f[EI_CLASS] != ELFCLASS64)
 		return 0;
 	Elf64_Ehdr eh;
 	memcpy(&eh, f, sizeof eh);
@@ -60,6 +61,12 @@ static bool has_linux_note(const uint8_t *f, uint64_t len)
 {
 	uint32_t dsz;
 	return find_note(f, len, "Linux", -1, &dsz) != 0;
+}
+
+bool eb_elf_has_earlyboot_note(const void *file, uint64_t len)
+{
+	uint32_t dsz;
+	return find_note(file, len, EB_ELFNOTE_NAME, -1, &dsz) != 0;
 }
 
 unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,

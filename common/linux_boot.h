@@ -51,6 +51,12 @@ struct eb_bzimage;
 unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,
 			      uint64_t len, const struct eb_bzimage *bz);
 
+/*
+ * Does the ELF64 carry a note named EB_ELFNOTE_NAME (bootinfo.h), of any
+ * type: a kernel that speaks the earlyboot handoff says so with it.
+ */
+bool eb_elf_has_earlyboot_note(const void *file, uint64_t len);
+
 /* The oldest protocol with a 64-bit entry point we can rely on (xloadflags). */
 #define EB_LINUX_MIN_PROTOCOL 0x020c
 

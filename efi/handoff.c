@@ -36,8 +36,11 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 	eb->kfile_pa = b->kfile_pa;
 	eb->kfile_len = b->kfile_len;
 	eb->kind = b->kind;
+	eb->protocol = b->protocol;
 	eb->bz = b->bz;
 	eb->elf = b->elf;
+	eb->pvh = b->pvh;
+	eb->pvh_info_pa = b->pvh_info_pa;
 	eb->kernel_pa_delta = b->kernel_pa_delta;
 	eb->linux_params_pa = b->linux_params_pa;
 	if (b->initrd_len)

@@ -18,6 +18,7 @@
 #include "linux_boot.h"
 #include "map_read.h"
 #include "memmap.h"
+#include "pvh_kernel.h"
 #include "status.h"
 #include "x86/log.h"
 
@@ -29,8 +30,11 @@ struct efi_boot {
 	uint64_t text_pa, text_end;        /* its code, page-rounded */
 	uint64_t kfile_pa, kfile_len;      /* the kernel file as read */
 	enum eb_kernel_kind kind;          /* and what it is (linux_boot.h) */
+	unsigned protocol;                 /* how it is entered (enum eb_protocol) */
 	struct eb_bzimage bz;
 	struct eb_elf_info elf;
+	struct eb_pvh_kernel pvh;          /* PVH: its notes, moved with it */
+	uint64_t pvh_info_pa;              /* PVH: the start info's block */
 	int64_t kernel_pa_delta;           /* eb_boot_place_kernel's move */
 	uint64_t linux_params_pa;          /* Linux: zero page + command line */
 	uint64_t initrd_pa, initrd_len;    /* 0 when none */

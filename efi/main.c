@@ -10,6 +10,7 @@
 #include "paging/early_paging.h"
 #include "fwmap.h"
 #include "libc.h"
+#include "pvh_info.h"
 #include "loader.h"
 #include "x86/cpu.h"
 #include "x86/serial.h"
@@ -178,16 +179,21 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	};
 	char err[240];
 	memset(&k, 0, sizeof k);
+	k.world = EB_WORLD_UEFI;
+	k.opt = b->opt;
+	k.kernel_name = b->opt.kernel;
 	k.kfile_len = b->kfile_len;
 	k.mem = *m;
 	if (eb_boot_parse_kernel(&k, (const void *)b->kfile_pa, busy, 3, 1ULL << 20,
 				 err, sizeof err))
 		eb_fail("kernel %s: %s", b->opt.kernel, err);
 	b->kind = k.kind;
+	b->protocol = k.protocol;
 	b->bz = k.bz;
+	eb_info("kernel %s: entered through the %s protocol (%s)", b->opt.kernel,
+		eb_protocol_name(b->protocol),
+		b->opt.protocol ? "protocol= on the command line" : "the default for it here");
 	/* The depth, now that the kernel is known: the pools are sized for it. */
-	k.opt = b->opt;
-	k.kernel_name = b->opt.kernel;
 	if (eb_boot_choose_levels(&k, b->la57, err, sizeof err))
 		eb_fail("%s", err);
 	b->levels = k.levels;
@@ -201,6 +207,7 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	if (eb_boot_kernel_moved(&k, moved, sizeof moved))
 		eb_info("kernel %s: %s", b->opt.kernel, moved);
 	b->elf = k.elf;
+	b->pvh = k.pvh;
 	eb_info("kernel %s: %s, %u segment%s, entry 0x%llx", b->opt.kernel,
 		eb_kernel_kind_name(b->kind), b->elf.nseg, b->elf.nseg == 1 ? "" : "s",
 		(unsigned long long)b->elf.entry);
@@ -286,11 +293,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	efi_current_map(st, &m);
 	place_kernel(st, b, &m);
 	b->bootinfo_pa = alloc_pages(st, sizeof(struct eb_bootinfo), "boot info");
-	if (eb_kernel_is_linux(b->kind))
+	if (b->protocol == EB_PROTOCOL_LINUX)
 		b->linux_params_pa = alloc_pages(st, EB_LINUX_PARAMS_BYTES, "Linux zero page");
+	/* The PVH kernel reads it from 32-bit code: below 4 GiB (pvh_info.h). */
+	if (b->protocol == EB_PROTOCOL_PVH)
+		b->pvh_info_pa = alloc_pages_below(st, EB_PVH_INFO_BYTES, "PVH start info", true);
 	alloc_pools(st, b, &m);
 	b->acpi_rsdp_pa = find_rsdp(st);
-	if (eb_kernel_is_linux(b->kind))
+	if (b->protocol == EB_PROTOCOL_LINUX)
 		find_screen(st, b);
 	eb_info("pools: main %llu frames at 0x%llx, lazy %llu frames at 0x%llx; leaves%s%s%s",
 		 (unsigned long long)b->pool_frames, (unsigned long long)b->pool_pa,

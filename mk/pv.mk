@@ -48,7 +48,7 @@ BOOT_IMAGES += $(BUILD)/earlyboot-pv.elf $(BUILD)/pvstart.elf
 # xen_hypercall5. common/xen/hc_call.c (the real raw call) is image-only:
 # never in the host link.
 PV_PORTABLE := $(wildcard common/paging/xen/*.c) pv/start_info.c \
-               pv/start_of_day/xen_notes.c pv/start_of_day/linux_layout.c \
+               pv/start_of_day/linux_layout.c \
                pv/start_of_day/linux_tree.c
 HOST_INCS   += -Ipv
 

@@ -103,7 +103,7 @@ static void check(enum ep_err e, struct ep_ctx *ctx, const char *what)
 /* The kernel's pfn extent from its segments' paddr (libelf's pstart/pend). */
 static void kernel_extent(const struct pv_boot *b, uint64_t *first, uint64_t *end)
 {
-	const struct pv_xen_notes *n = &b->notes;
+	const struct eb_xen_notes *n = &b->notes;
 	*first = ~0ULL;
 	*end = 0;
 	for (unsigned i = 0; i < b->elf.nseg; i++) {
@@ -123,13 +123,13 @@ static void kernel_extent(const struct pv_boot *b, uint64_t *first, uint64_t *en
 
 static void check_kernel(const struct pv_boot *b)
 {
-	const struct pv_xen_notes *n = &b->notes;
+	const struct eb_xen_notes *n = &b->notes;
 	unsigned bit;
-	if (!pv_xen_features_missing(n, PV_FEATURES_OFFERED, &bit))
+	if (!eb_xen_features_missing(n, PV_FEATURES_OFFERED, &bit))
 		eb_fail("kernel: Xen ELF note FEATURES '%s' requires %s (XENFEAT bit %u), which a PV start of day built by earlyboot does not offer",
 			n->features,
-			pv_xen_feature_name(bit) ? pv_xen_feature_name(bit) : "(unnamed)", bit);
-	if (b->si->dom0 && pv_note_has(n, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
+			eb_xen_feature_name(bit) ? eb_xen_feature_name(bit) : "(unnamed)", bit);
+	if (b->si->dom0 && eb_xen_note_has(n, XEN_ELFNOTE_SUPPORTED_FEATURES) &&
 	    !(n->supported_features & (1u << XENFEAT_dom0)))
 		eb_fail("kernel: Xen ELF note SUPPORTED_FEATURES 0x%x lacks XENFEAT_dom0 (bit %u): it cannot run as dom0 (Xen would refuse it too)",
 			n->supported_features, XENFEAT_dom0);
@@ -139,7 +139,7 @@ static void check_kernel(const struct pv_boot *b)
 			(unsigned long long)n->entry, (unsigned long long)lo,
 			(unsigned long long)hi);
 	uint64_t hp = n->hypercall_page;
-	if (pv_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) &&
+	if (eb_xen_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) &&
 	    ((hp & (PAGE - 1)) || hp < lo || hp > hi - PAGE))
 		eb_fail("kernel: Xen ELF note HYPERCALL_PAGE 0x%llx is not a page of the kernel's 0x%llx-0x%llx",
 			(unsigned long long)hp, (unsigned long long)lo,
@@ -182,7 +182,7 @@ static void fill_kernel(const struct pv_boot *b)
 	 * page's address again. Debian 12's generic vmlinux names none (it issues
 	 * syscall itself), so this runs only for kernels that still do.
 	 */
-	if (pv_note_has(&b->notes, XEN_ELFNOTE_HYPERCALL_PAGE))
+	if (eb_xen_note_has(&b->notes, XEN_ELFNOTE_HYPERCALL_PAGE))
 		memcpy(base + (b->notes.hypercall_page - pv_layout_va(&L, L.kernel)),
 		       xen_hc_page, PAGE);
 }

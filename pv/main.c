@@ -61,27 +61,27 @@ static void split_module(struct pv_boot *b)
 	 * executable segments are Xen's ABI (its bootstrap mappings are RWX).
 	 */
 	if (kind == EB_KERNEL_VMLINUX ||
-	    (kind == EB_KERNEL_ELF && pv_xen_notes_pv_kernel(b->kfile, b->kfile_len))) {
+	    (kind == EB_KERNEL_ELF && eb_xen_notes_pv_kernel(b->kfile, b->kfile_len))) {
 		const char *what = kind == EB_KERNEL_VMLINUX ? "a Linux vmlinux" : "a PV kernel";
 		b->pv_kernel = true;
-		if (pv_xen_notes_parse(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
+		if (eb_xen_notes_parse_pv(b->kfile, b->kfile_len, &b->notes, err, sizeof err))
 			eb_fail("kernel (%s, %s): %s", kernel_name, what, err);
 		if (eb_elf_parse_flags(b->kfile, b->kfile_len, &b->elf,
 				       EB_ELF_ALLOW_WX | EB_ELF_ENTRY_UNCHECKED, err,
 				       sizeof err))
 			eb_fail("kernel (%s, %s): %s", kernel_name, what, err);
-		const struct pv_xen_notes *n = &b->notes;
+		const struct eb_xen_notes *n = &b->notes;
 		b->elf.entry = n->entry;
 		eb_info("kernel (%s): %s, %llu bytes, %u segments; Xen %s: ENTRY 0x%llx%s VIRT_BASE 0x%llx%s PADDR_OFFSET 0x%llx%s HYPERCALL_PAGE 0x%llx%s INIT_P2M 0x%llx MOD_START_PFN %u FEATURES '%s' supported 0x%x required 0x%x (%u notes)",
 			kernel_name, what, (unsigned long long)b->kfile_len, b->elf.nseg,
 			n->legacy ? "__xen_guest section" : "notes",
 			(unsigned long long)n->entry, n->entry_from_header ? " (e_entry)" : "",
 			(unsigned long long)n->virt_base,
-			pv_note_has(n, XEN_ELFNOTE_VIRT_BASE) ? "" : " (absent)",
+			eb_xen_note_has(n, XEN_ELFNOTE_VIRT_BASE) ? "" : " (absent)",
 			(unsigned long long)n->paddr_offset,
-			pv_note_has(n, XEN_ELFNOTE_PADDR_OFFSET) ? "" : " (absent)",
+			eb_xen_note_has(n, XEN_ELFNOTE_PADDR_OFFSET) ? "" : " (absent)",
 			(unsigned long long)n->hypercall_page,
-			pv_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) ? "" : " (none)",
+			eb_xen_note_has(n, XEN_ELFNOTE_HYPERCALL_PAGE) ? "" : " (none)",
 			(unsigned long long)n->init_p2m, n->mod_start_pfn ? 1 : 0, n->features,
 			n->supported_features, n->required_features, n->count);
 	} else {

@@ -8,7 +8,7 @@
 #include "elf_load.h"
 #include "pv.h"
 #include "paging/xen/xen_backend.h"
-#include "start_of_day/xen_notes.h"
+#include "xen_notes.h"
 
 struct pv_boot {
 	struct eb_options opt;
@@ -18,7 +18,7 @@ struct pv_boot {
 	uint64_t kfile_len;
 	struct eb_elf_info elf;
 	bool pv_kernel;             /* a Linux vmlinux: Xen's PV start of day */
-	struct pv_xen_notes notes;  /* its Xen notes (pv_kernel only) */
+	struct eb_xen_notes notes;  /* its Xen notes (pv_kernel only) */
 	uint64_t initrd_pa, initrd_len;
 };
 

@@ -8,6 +8,7 @@
 #include "bootmod.h"
 #include "fmt.h"
 #include "libc.h"
+#include "pvh_info.h"
 #include "place.h"
 #include "pvh.h"
 #include "x86/cpu.h"
@@ -19,7 +20,7 @@
 
 static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
 static char kernel_name[EB_CPIO_NAME_MAX + 32];
-/* loader, modules, kernel segments, boot info, Linux zero page, pools */
+/* loader, modules, kernel segments, boot info, Linux zero page or PVH start info, pools */
 static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
 static size_t nbusy;
 
@@ -122,13 +123,9 @@ static void place_pools(struct eb_boot *b)
 	eb_fail("page-table pool sizing did not converge");
 }
 
-void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
+/* The loader and every module: what the kernel must stay clear of. */
+static void busy_loader_and_modules(const struct pvh_start *si)
 {
-	self_regions(b);
-	split_module(b, si);
-	b->acpi_rsdp_pa = si->rsdp_pa;
-
-	/* The kernel's segments: in RAM, clear of us and of every module. */
 	nbusy = 0;
 	add_busy((uint64_t)__image_start,
 		 (uint64_t)__image_end - (uint64_t)__image_start, "loader image");
@@ -136,6 +133,55 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		eb_snprintf(busy_names[i], sizeof busy_names[i], "module %u", i);
 		add_busy(si->mods[i].pa, si->mods[i].len, busy_names[i]);
 	}
+}
+
+/*
+ * Xen lays dom0's module right after the loader's image, which is where a
+ * kernel linked at 16 MiB must go when it cannot move (Linux's vmlinux
+ * through its PVH entry, which has no PHYS32_RELOC note in Debian 12's
+ * 6.1). When the kernel's linked frames meet module 0 and it may not move,
+ * the module moves instead: to the lowest free run of RAM clear of the
+ * loader, the other modules and those frames; the kernel file and the
+ * initrd inside it are read from the copy. True when it moved.
+ */
+static bool move_module0(struct eb_boot *b, struct pvh_start *si)
+{
+	struct pvh_module *m0 = &si->mods[0];
+	uint64_t klo, khi;
+	eb_boot_kernel_extent(b, &klo, &khi);
+	bool fixed = eb_boot_is_pvh(b) && !b->pvh.relocatable;
+	if (!fixed || !(m0->pa < khi && klo < m0->pa + m0->len))
+		return false;
+	add_busy(klo, khi - klo, "kernel's linked frames");
+	uint64_t to = place(b, m0->len, "boot module, moved out of the kernel's way");
+	const void *from = pvh_phys(0, m0->pa, m0->len);
+	void *dst = (void *)pvh_phys(0, to, m0->len);
+	if (!from || !dst)
+		eb_fail("start_info.modlist[0]: cannot move 0x%llx bytes from 0x%llx to 0x%llx: beyond the loader's reach",
+			(unsigned long long)m0->len, (unsigned long long)m0->pa,
+			(unsigned long long)to);
+	memcpy(dst, from, m0->len);
+	eb_info("module 0 moved from 0x%llx to 0x%llx: the kernel's linked frames 0x%llx-0x%llx met it, and it cannot move",
+		(unsigned long long)m0->pa, (unsigned long long)to,
+		(unsigned long long)klo, (unsigned long long)khi);
+	uint64_t old = m0->pa;
+	b->kfile_pa = b->kfile_pa - old + to;
+	for (unsigned i = 0; i < b->nmods; i++)
+		if (b->mods[i].pa >= old && b->mods[i].pa - old < m0->len)
+			b->mods[i].pa = b->mods[i].pa - old + to;
+	m0->pa = to;
+	busy_loader_and_modules(si);
+	return true;
+}
+
+void pvh_plan(struct eb_boot *b, struct pvh_start *si)
+{
+	self_regions(b);
+	split_module(b, si);
+	b->acpi_rsdp_pa = si->rsdp_pa;
+
+	/* The kernel's segments: in RAM, clear of us and of every module. */
+	busy_loader_and_modules(si);
 	char err[240];
 	/* Parsed here, where a bzImage can be placed clear of all of it. */
 	const void *kfile = pvh_phys(0, b->kfile_pa, b->kfile_len);
@@ -145,7 +191,12 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		b->kernel_name, eb_kernel_kind_name(b->kind),
 		(unsigned long long)b->kfile_len, b->elf.nseg,
 		b->elf.nseg == 1 ? "" : "s", (unsigned long long)b->elf.entry);
-	if (eb_boot_place_kernel(b, busy, nbusy, PLACE_MIN, err, sizeof err))
+	eb_info("kernel (%s): entered through the %s protocol (%s)", b->kernel_name,
+		eb_protocol_name(b->protocol),
+		b->opt.protocol ? "protocol= on the command line" : "the default for it here");
+	if (eb_boot_place_kernel(b, busy, nbusy, PLACE_MIN, err, sizeof err) &&
+	    (!move_module0(b, si) ||
+	     eb_boot_place_kernel(b, busy, nbusy, PLACE_MIN, err, sizeof err)))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
 	char moved[120];
 	if (eb_boot_kernel_moved(b, moved, sizeof moved))
@@ -166,6 +217,19 @@ void pvh_plan(struct eb_boot *b, const struct pvh_start *si)
 		const struct eb_elf_seg *s = &b->elf.seg[i];
 		add_busy(eb_elf_seg_pa_start(s),
 			 eb_elf_seg_pa_end(s) - eb_elf_seg_pa_start(s), "kernel");
+	}
+	if (eb_boot_is_pvh(b)) {
+		/*
+		 * First after the kernel, so the lowest free run takes it: the
+		 * kernel reads it from 32-bit code, below 4 GiB or nowhere.
+		 */
+		b->pvh_info_pa = place(b, EB_PVH_INFO_BYTES, "PVH start info");
+		if (b->pvh_info_pa + EB_PVH_INFO_BYTES > EB_PVH_INFO_LIMIT)
+			eb_fail("no room for the PVH start info below 4 GiB: the lowest free %llu KiB of RAM are at 0x%llx",
+				EB_PVH_INFO_BYTES >> 10, (unsigned long long)b->pvh_info_pa);
+		add_busy(b->pvh_info_pa, EB_PVH_INFO_BYTES, "PVH start info");
+		/* Xen's dom0 flags: the kernel runs as that same dom0. */
+		b->pvh_flags = si->flags;
 	}
 	b->bootinfo_pa = place(b, sizeof(struct eb_bootinfo), "boot info");
 	add_busy(b->bootinfo_pa, sizeof(struct eb_bootinfo), "boot info");

@@ -46,7 +46,10 @@ void pvh_xen_on_ctx(struct ep_ctx *ctx);
 /* The memory map from XENMEM_memory_map into the empty m. 0 or -1. */
 int pvh_xen_memory_map(struct eb_memmap *m, char *err, size_t errlen);
 
-/* plan.c: the boot module, placement and pools into b (eb_fail on error). */
-void pvh_plan(struct eb_boot *b, const struct pvh_start *si);
+/*
+ * plan.c: the boot module, placement and pools into b (eb_fail on error).
+ * Module 0 may move out of a fixed kernel's way (si->mods[0].pa follows).
+ */
+void pvh_plan(struct eb_boot *b, struct pvh_start *si);
 
 #endif

@@ -10,6 +10,7 @@
 #include "libc.h"
 #include "log.h"
 #include "paging_depth.h"
+#include "pvh_info.h"
 #include "serial.h"
 #include "traps.h"
 
@@ -49,7 +50,9 @@ static void audit_facts(const struct eb_boot *b, const struct eb_bootinfo *bi)
 	char proto[64];
 	eb_snprintf(proto, sizeof proto, "%s: the Linux boot protocol",
 		    eb_kernel_kind_name(b->kind));
-	eb_audit_kernel(&b->elf, eb_boot_is_linux(b) ? proto : 0);
+	/* A PVH kernel is not in the tree: it starts with paging off. */
+	if (!eb_boot_is_pvh(b))
+		eb_audit_kernel(&b->elf, eb_boot_is_linux(b) ? proto : 0);
 	struct eb_self_region extra[EB_BOOT_MAX_EXTRA];
 	unsigned nextra = eb_boot_extra_regions(b, extra);
 	for (unsigned i = 0; i < nextra; i++)
@@ -90,6 +93,28 @@ static void linux_zero_page(const struct eb_boot *b)
 			       sizeof err))
 		eb_fail("kernel %s: zero page: %s", b->kernel_name, err);
 	memcpy(via_dmap(0, cl_pa), b->opt.kernel_cmdline, cl + 1);
+}
+
+/*
+ * The PVH start info (common/pvh_info.h), written through the direct map
+ * into its carved block once the memory map is final.
+ */
+static void pvh_start_info(const struct eb_boot *b)
+{
+	const struct eb_pvh_info_in in = {
+		.pa = b->pvh_info_pa,
+		.flags = b->pvh_flags,
+		.mem = &b->mem,
+		.mods = b->mods,
+		.nmods = b->nmods,
+		.cmdline = b->opt.kernel_cmdline,
+		.rsdp_pa = b->acpi_rsdp_pa,
+		.defect = b->opt.defect,
+	};
+	char err[240];
+	if (eb_pvh_info_build(via_dmap(0, b->pvh_info_pa), EB_PVH_INFO_BYTES, &in,
+			      err, sizeof err))
+		eb_fail("kernel %s: %s", b->kernel_name, err);
 }
 
 /*
@@ -168,6 +193,8 @@ void eb_chainload(struct eb_boot *b)
 		eb_fail("%s", err);
 	if (eb_boot_is_linux(b))
 		linux_zero_page(b);
+	if (eb_boot_is_pvh(b))
+		pvh_start_info(b);
 
 	if (b->opt.ptdump) {
 		audit_facts(b, bi);
@@ -185,6 +212,14 @@ void eb_chainload(struct eb_boot *b)
 		   (unsigned long long)c->resets, (unsigned long long)c->refusals,
 		   (unsigned long long)c->hypercalls);
 	uint64_t stack_top = (uint64_t)(entry_stack + sizeof entry_stack);
+	if (eb_boot_is_pvh(b)) {
+		eb_info("entering kernel %s through the PVH boot protocol at 0x%llx (32-bit, paging off), start info at 0x%llx",
+			b->kernel_name, (unsigned long long)b->pvh.entry,
+			(unsigned long long)b->pvh_info_pa);
+		eb_traps_serve(0);
+		x86_pvh_enter(b->pvh.entry, b->pvh_info_pa, stack_top,
+			      b->opt.defect == EB_DEFECT_CPU);
+	}
 	if (eb_boot_is_linux(b)) {
 		eb_info("entering Linux (%s) at 0x%llx, zero page at 0x%llx",
 			eb_kernel_kind_name(b->kind), (unsigned long long)b->elf.entry,

@@ -39,6 +39,30 @@ static void depth_load(struct ep_ctx *ctx, uint64_t root_pa)
 		from, x86_paging_levels(), ctx->levels == 5 ? "set" : "cleared");
 }
 
+/* depth_switch.asm */
+__attribute__((noreturn)) void x86_enter_pvh(uint64_t entry, uint64_t start_info_pa,
+					     uint64_t stack_top, uint64_t keep_pae);
+extern const char x86_switch_gdt[];
+
+static void pvh_must_be_low(const char *what, uint64_t pa)
+{
+	if (pa >= BELOW_4G)
+		eb_fail("entering the kernel through the PVH boot protocol: %s at 0x%llx lies above 4 GiB, and the entry runs in 32-bit code with paging off",
+			what, (unsigned long long)pa);
+}
+
+void x86_pvh_enter(uint64_t entry, uint64_t start_info_pa, uint64_t stack_top,
+		   bool keep_pae)
+{
+	/* The loader is identity-mapped: its virtual addresses are physical. */
+	pvh_must_be_low("the kernel's entry", entry);
+	pvh_must_be_low("the start info", start_info_pa);
+	pvh_must_be_low("the entry stack", stack_top - 1);
+	pvh_must_be_low("the loader's text", (uint64_t)(uintptr_t)x86_enter_pvh + 4096);
+	pvh_must_be_low("the loader's switch GDT", (uint64_t)(uintptr_t)x86_switch_gdt + 64);
+	x86_enter_pvh(entry, start_info_pa, stack_top, keep_pae);
+}
+
 /* The native activation, NXE, WP and the first flush included. */
 static enum ep_err depth_activate(struct ep_ctx *ctx, uint64_t root_pa)
 {

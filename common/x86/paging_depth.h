@@ -31,4 +31,16 @@ unsigned x86_paging_levels(void);
 /* depth_switch.asm: interrupts off; root, code and stack below 4 GiB. */
 void x86_paging_switch(uint64_t root_pa, uint64_t la57);
 
+/*
+ * Enter a kernel through the PVH boot protocol (docs/pvh_handoff.md) by
+ * the same way out of long mode as the depth switch: 32-bit flat protected
+ * mode, paging off, CR4 clear, EFER.LME clear, ebx = start_info_pa, esp =
+ * stack_top. The entry, the start info, the stack, the loader's text and
+ * its switch GDT must lie below 4 GiB; anything else is one error line
+ * naming it. keep_pae (defect=cpu) leaves CR4.PAE on, a broken promise the
+ * test kernel must notice. Interrupts off; never returns.
+ */
+__attribute__((noreturn)) void x86_pvh_enter(uint64_t entry, uint64_t start_info_pa,
+					     uint64_t stack_top, bool keep_pae);
+
 #endif

@@ -93,6 +93,43 @@ case_cmd() {
 		fi
 		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" hvc0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
+	pvh-vmlinux-pvh) # through its PVH entry (protocol=pvh, docs/pvh_handoff.md)
+		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "protocol=pvh -- $(guest_args "$c" ttyS0 400)")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
+			"^earlyboot: entering kernel cpio member 'kernel' through the PVH boot protocol at 0x" ;;
+	uefi-vmlinux-pvh)
+		if [ ! -e "$OVMF" ]; then
+			missing_dep "boot:linux-$c" "$OVMF" ovmf
+			return
+		fi
+		make_esp "$FIX/esp-$c" "$VMLINUX" \
+			"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 "through the PVH boot protocol at 0x" ;;
+	pvh-xen-vmlinux) # the default under Xen: Linux runs as the PVH dom0 it is,
+		# with hvc0 (the verdict reaches the console without earlyprintk)
+		if [ "$have_xen" != 1 ]; then
+			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
+			return
+		fi
+		st=$(pvh_xen "$c" 512M "$FIX/vmlinux-initrd.cpio" \
+			"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
+		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 \
+			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)" ;;
+	reference-qemu-pvh-vmlinux) # no earlyboot: QEMU's own PVH loader, the yardstick
+		local why
+		st=$(qemu_boot "$c" -M pc -m 512 -kernel "$VMLINUX" -initrd "$INITRD" \
+			-append "$(guest_args "$c" ttyS0 400)")
+		why=$(judge_why "$c" "$st" 33 "$PASS_RE $c ")
+		if [ -n "$why" ]; then
+			echo "FAIL reference:linux-${c#reference-}: $why; last lines: $(tail_of "$LOGS/linux-$c.log")"
+		else
+			echo "PASS reference:linux-${c#reference-}"
+		fi ;;
+	bad-pvh-bzimage) # the note lies in the compressed payload: out of reach
+		st=$(pvh_direct "$c" 256 "$FIX/bz-initrd.cpio" "protocol=pvh -- x")
+		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel.\): protocol=pvh: a Linux bzImage's PVH entry note lies inside its compressed payload" 1 ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
 		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
@@ -117,7 +154,8 @@ case_cmd() {
 ALL="uefi-bzimage uefi-vmlinux uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
 pvh-xen-bzimage
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
-bad-magic bad-protocol bad-nonreloc bad-initrd-too-big"
+bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
+pvh-vmlinux-pvh uefi-vmlinux-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
 
 fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
 # shellcheck disable=SC2086

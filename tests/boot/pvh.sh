@@ -88,6 +88,10 @@ fixtures() {
 	# The kernel member's data cut short: the loader must name it.
 	head -c 40000 "$FIX/kernel-initrd.cpio" >"$FIX/truncated.cpio"
 	kernel_4level "$FIX/kernel-4level.elf"
+	# The PVH entry's bad inputs: the note's type changed (no PVH entry),
+	# or its value 32 MiB, beyond every segment.
+	kernel_patch_note "$KERNEL" "$FIX/kernel-no-pvh.elf" Xen 18 0x7f &&
+		kernel_patch_note "$KERNEL" "$FIX/kernel-pvh-entry-outside.elf" Xen 18 =0x2000000 || return 1
 	# Linked outside the guest's RAM (1 TiB): placed elsewhere.
 	"$FIXTURE" elf-paddr "$KERNEL" "$FIX/outside.elf" 0x10000000000
 }
@@ -189,6 +193,33 @@ case_cmd() {
 		st=$(direct "$1" 128 "$KERNEL" "debug=wp-off -- console=ttyS0")
 		judge "$1" "$st" 33 "$PASS_PLAIN" 0 \
 			'^earlyboot: debug: wp-off: CR0\.WP cleared before the tables go live \(CR0 0x[0-9a-f]+\)$' ;;
+	pvh-protocol) # the test kernel through its PVH entry (docs/pvh_handoff.md)
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "protocol=pvh -- console=ttyS0 $INITRD_ARG")
+		judge "$1" "$st" 33 "$PVH_PASS_INITRD" 0 \
+			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(protocol= on the command line\)\$" \
+			"^earlyboot: entering kernel cpio member 'kernel' through the PVH boot protocol at 0x1000012 \(32-bit, paging off\), start info at 0x[0-9a-f]+\$" ;;
+	pvh-protocol-5g) # RAM above 4 GiB: the start info stays below
+		st=$(direct "$1" 5G "$FIX/kernel-initrd.cpio" "protocol=pvh -- console=ttyS0 $INITRD_ARG")
+		judge "$1" "$st" 33 "$PVH_PASS_INITRD" ;;
+	pvh-protocol-defect-*) # each PVH check can fail: the loader breaks its promise
+		local d=${1#pvh-protocol-defect-} check
+		case $d in
+		magic) check=pvh-header ;;
+		memmap) check=pvh-memmap ;;
+		cpu) check=pvh-cpu ;;
+		*) check=$d ;;
+		esac
+		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "protocol=pvh defect=$d -- console=ttyS0 $INITRD_ARG")
+		judge "$1" "$st" 35 "^TESTKERNEL: FAIL $check: " ;;
+	bad-pvh-no-note)
+		st=$(direct "$1" 128 "$FIX/kernel-no-pvh.elf" "protocol=pvh -- x")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module 0\): protocol=pvh: the kernel \(an ELF64 that is not Linux\) carries no Xen ELF note PHYS32_ENTRY \(type 18\): it has no PVH entry\$" 1 ;;
+	bad-pvh-entry-outside)
+		st=$(direct "$1" 128 "$FIX/kernel-pvh-entry-outside.elf" "protocol=pvh -- x")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module 0\): Xen ELF note PHYS32_ENTRY 0x2000000 lies in no executable segment's file bytes \(by physical address\)\$" 1 ;;
+	bad-pvh-paging5)
+		st=$(direct "$1" 128 "$KERNEL" "protocol=pvh paging=5 -- x")
+		judge "$1" "$st" 37 "^earlyboot: error: paging=5: kernel module 0 is entered through the PVH boot protocol, with paging off: it builds its own tables\$" 1 ;;
 	defect-*) # the loader breaks one promise; the kernel names the check
 		local d=${1#defect-} check=${1#defect-}
 		[ "$d" = magic ] && check=header
@@ -225,6 +256,9 @@ case_cmd() {
 		xen-fault-in-handler) # the #DF path as Xen's dom0
 			st=$(xen "$1" 64M "$KERNEL" "debug=fault-in-handler -- x")
 			judge "$1" "$st" 37 '^earlyboot: error: double fault \(a fault while delivering a fault\): .* handler on its IST1 stack ' 1 ;;
+		xen-pvh-protocol) # as Xen's dom0: the start info carries Xen's dom0 flags
+			st=$(xen "$1" 64M "$FIX/kernel-initrd.cpio" "protocol=pvh -- console=hvc0 $INITRD_ARG")
+			judge "$1" "$st" 33 "$PVH_PASS_XEN_INITRD" ;;
 		xen-bad-option)
 			st=$(xen "$1" 64M "$KERNEL" "frobnicate")
 			judge "$1" "$st" 37 "^earlyboot: error: command line \(start_info.cmdline_paddr\): unknown option 'frobnicate'" 1 ;;
@@ -236,19 +270,24 @@ case_cmd() {
 
 # Xen cases first: they are the slowest, so they start while the quick ones fill in.
 ALL="xen-64m xen-512m xen-cpio xen-bad-option xen-fault-in-handler
-xen-initrd-promised-not-given
+xen-initrd-promised-not-given xen-pvh-protocol
 128m 1g 5g moved-outside-ram xen-moved-outside-ram la57 la57-5g la57-cpio la57-paging4 la57-kernel-4level
 bad-paging5-no-la57 bad-paging5-kernel-4level cpio cpio-cmdline cpio-dashdash-wins initrd-promised-not-given
 bad-no-module bad-not-kernel bad-cpio-truncated bad-cpio-no-kernel
 bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
 loader-fault-outside loader-fault-in-handler loader-sets-wp defect-magic defect-memmap defect-nx
-defect-segments defect-dmap defect-tables defect-initrd defect-cpu"
+defect-segments defect-dmap defect-tables defect-initrd defect-cpu
+pvh-protocol pvh-protocol-5g pvh-protocol-defect-magic pvh-protocol-defect-memmap
+pvh-protocol-defect-cpu pvh-protocol-defect-initrd bad-pvh-no-note bad-pvh-entry-outside
+bad-pvh-paging5"
 
 fixtures || { echo "FAIL boot:pvh-setup: fixtures"; exit 1; }
 # The cpio modules' initrd, when a case hands one over.
 INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
 PASS_INITRD=$(tk_pass_re pvh "$FIX/tree/initrd")
 PASS_XEN_INITRD=$(tk_pass_re pvh-xen "$FIX/tree/initrd")
+PVH_PASS_INITRD=$(tk_pvh_pass_re pvh "$FIX/tree/initrd")
+PVH_PASS_XEN_INITRD=$(tk_pvh_pass_re pvh-xen "$FIX/tree/initrd")
 
 case ${1:-} in
 run | run-xen)

@@ -238,9 +238,26 @@ loader_base() {
 	sed -n 's/^earlyboot: image \(0x[0-9a-f]*\)-.*/\1/p' "$LOGS/uefi-probe.log" | head -1
 }
 
+# pvh NAME MEM: the test kernel through its PVH entry (protocol=pvh,
+# docs/pvh_handoff.md): it judges the hvm_start_info and names its world
+# uefi-pvh (the RSDP above 1 MiB, where UEFI firmware puts it).
+pvh() {
+	make_esp "$ESPS/$1" "kernel=kernel.elf initrd=initrd.img protocol=pvh -- console=ttyS0 $INITRD_ARG" ||
+		{ echo "FAIL boot:uefi-$1: ESP setup"; return; }
+	local st
+	st=$(boot "$1" "$2" 1)
+	judge "$1" "$st" 33 "$(tk_pvh_pass_re uefi initrd.img)" 0 \
+		'^earlyboot: kernel kernel.elf: entered through the pvh protocol \(protocol= on the command line\)$'
+}
+
 case_cmd() {
 	local d=build/boot-fixtures long
 	case $1 in
+	pvh-protocol) pvh "$1" 256 ;;
+	pvh-protocol-5g) pvh "$1" 5G ;;
+	bad-protocol-linux) # the test kernel is no Linux kernel
+		bad protocol-linux "kernel=kernel.elf protocol=linux -- x" \
+			"protocol=linux: the kernel is an ELF64 that is not Linux, not a Linux bzImage or vmlinux\$" ;;
 	256m-1cpu) good "$1" 256 1 ;;
 	la57) depth "$1" 2G "$LA57_CPU" 5 "" ;;
 	la57-5g) depth "$1" 5G "$LA57_CPU" 5 "" ;;
@@ -349,7 +366,8 @@ testkernel-selftest-pf testkernel-selftest-df initrd-promised-not-given
 initrd-promised-other-length shell-loadoptions shell-loadoptions-over-cfg
 loader-fault-outside loader-fault-in-handler defect-magic defect-memmap
 defect-nx defect-segments defect-dmap defect-tables defect-initrd defect-cpu
-loader-sets-wp bad-defect-spare pe-app-returns pe-app-exitdata pe-app-initrd pe-app-no-initrd pe-bad"
+loader-sets-wp bad-defect-spare pe-app-returns pe-app-exitdata pe-app-initrd pe-app-no-initrd pe-bad
+pvh-protocol pvh-protocol-5g bad-protocol-linux"
 
 if [ "${1:-}" = run ]; then
 	make_esp "$ESPS/run" "kernel=kernel.elf initrd=initrd.img ptdump -- console=ttyS0 $INITRD_ARG" || exit 1

@@ -1,5 +1,5 @@
 /*
- * The Xen ELF notes of a PV kernel (pv/start_of_day/xen_notes.c), as the PV world reads
+ * The Xen ELF notes of a PV kernel (common/xen_notes.c), as the PV world reads
  * the kernel file it is handed: any bytes as an ELF. Beyond the sanitizers
  * (the notes and their segments must stay inside the file), a successful
  * parse must hold what xen_notes.h promises: ENTRY, VIRT_BASE and
@@ -11,7 +11,7 @@
  */
 #include "fuzz.h"
 #include "start_of_day/linux_layout.h"
-#include "start_of_day/xen_notes.h"
+#include "xen_notes.h"
 
 static int terminated(const char *s, size_t cap)
 {
@@ -21,16 +21,16 @@ static int terminated(const char *s, size_t cap)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *f = fuzz_dup(data, size);
-	struct pv_xen_notes n;
+	struct eb_xen_notes n;
 	char err[300];
 	err[0] = '\0';
-	if (pv_xen_notes_parse(f, size, &n, err, sizeof err)) {
+	if (eb_xen_notes_parse_pv(f, size, &n, err, sizeof err)) {
 		fuzz_check_err(err, sizeof err);
 		free(f);
 		return 0;
 	}
-	FUZZ_ASSERT(pv_note_has(&n, XEN_ELFNOTE_ENTRY));
-	FUZZ_ASSERT(pv_note_has(&n, XEN_ELFNOTE_VIRT_BASE));
+	FUZZ_ASSERT(eb_xen_note_has(&n, XEN_ELFNOTE_ENTRY));
+	FUZZ_ASSERT(eb_xen_note_has(&n, XEN_ELFNOTE_VIRT_BASE));
 	FUZZ_ASSERT(strcmp(n.xen_version, "xen-3.0") == 0);
 	FUZZ_ASSERT(strcmp(n.loader, "generic") == 0 || memcmp(n.guest_os, "linux", 5) == 0);
 	FUZZ_ASSERT(terminated(n.guest_os, sizeof n.guest_os) &&

@@ -357,7 +357,7 @@ static void check_tables(const struct eb_bootinfo *bi, uint64_t cr3)
  * that is not a decimal byte count fails the check: a typo must not turn
  * the promise into no promise.
  */
-static uint64_t initrd_promise(const char *cmdline, bool *given)
+uint64_t tk_initrd_promise(const char *cmdline, bool *given)
 {
 	static const char key[] = "tk.initrd=";
 	const size_t klen = sizeof key - 1;
@@ -390,7 +390,7 @@ static unsigned check_initrd(const struct eb_bootinfo *bi)
 	const char *c = "initrd";
 	const struct eb_module *md = 0;
 	bool promised;
-	uint64_t want = initrd_promise(bi->cmdline, &promised);
+	uint64_t want = tk_initrd_promise(bi->cmdline, &promised);
 	for (uint32_t i = 0; i < bi->mod_count; i++)
 		if (strcmp(bi->mods[i].name, "initrd") == 0)
 			md = &bi->mods[i];
@@ -405,17 +405,22 @@ static unsigned check_initrd(const struct eb_bootinfo *bi)
 	if (md->va != bi->dmap_base + md->pa)
 		tk_fail(c, "module va 0x%llx is not the direct-map address of 0x%llx",
 			(unsigned long long)md->va, (unsigned long long)md->pa);
-	const struct eb_test_initrd *h = (const void *)md->va;
-	if (md->len < sizeof(*h) || h->magic != EB_TEST_INITRD_MAGIC)
-		tk_fail(c, "no test-initrd header (len %llu)", (unsigned long long)md->len);
-	if (h->len != md->len)
+	tk_initrd_verify((const void *)md->va, md->len);
+	return 1;
+}
+
+void tk_initrd_verify(const void *data, uint64_t len)
+{
+	const char *c = "initrd";
+	const struct eb_test_initrd *h = data;
+	if (len < sizeof(*h) || h->magic != EB_TEST_INITRD_MAGIC)
+		tk_fail(c, "no test-initrd header (len %llu)", (unsigned long long)len);
+	if (h->len != len)
 		tk_fail(c, "header says %llu bytes, module has %llu",
-			(unsigned long long)h->len, (unsigned long long)md->len);
-	uint32_t crc = eb_crc32(0, (const char *)md->va + sizeof(*h),
-				md->len - sizeof(*h));
+			(unsigned long long)h->len, (unsigned long long)len);
+	uint32_t crc = eb_crc32(0, (const char *)data + sizeof(*h), len - sizeof(*h));
 	if (crc != h->crc)
 		tk_fail(c, "crc32 0x%08x, header says 0x%08x", crc, h->crc);
-	return 1;
 }
 
 unsigned tk_run_checks(const struct eb_bootinfo *bi, uint64_t rdi)

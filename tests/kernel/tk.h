@@ -71,6 +71,17 @@ void tk_sort(uint64_t *a, uint64_t n);
 
 /* Runs every check; returns the number passed, or does not return (FAIL). */
 unsigned tk_run_checks(const struct eb_bootinfo *bi, uint64_t rdi);
+/* tk.initrd=<bytes> on cmdline: the value, *given set (FAIL when malformed). */
+uint64_t tk_initrd_promise(const char *cmdline, bool *given);
+/* The test initrd's header and CRC (common/crc32.h), or FAIL initrd. */
+void tk_initrd_verify(const void *data, uint64_t len);
+
+/* ---- pvh.c: the PVH entry (entry.asm's 32-bit stub) ------------------ */
+
+/* What the stub saw at entry, before it changed anything. */
+extern uint32_t tk_pvh_entry_cr0, tk_pvh_entry_cr4, tk_pvh_entry_efer;
+/* The PVH checks of the start info at pa; the number passed. */
+unsigned tk_run_pvh_checks(uint64_t start_info_pa, const char **world);
 
 /* ---- main.c / traps.c ----------------------------------------------- */
 

@@ -70,6 +70,39 @@ tk_pass_re() {
 	echo "^TESTKERNEL: PASS $1 $n checks"
 }
 
+# The test kernel entered through the PVH boot protocol (protocol=pvh,
+# docs/pvh_handoff.md) judges the hvm_start_info instead (tests/kernel/pvh.c)
+# and names its world WORLD-pvh.
+TK_CHECKS_PVH=5 # pvh-header pvh-cpu pvh-memmap pvh-cmdline pvh-rsdp
+
+# tk_pvh_pass_re WORLD INITRD: the verdict of a good PVH-protocol boot.
+tk_pvh_pass_re() {
+	local n=$TK_CHECKS_PVH
+	[ -n "$2" ] && n=$((n + TK_CHECKS_INITRD))
+	echo "^TESTKERNEL: PASS $1-pvh $n checks"
+}
+
+# kernel_patch_note IN OUT OWNER TYPE [NEW_TYPE|=VALUE]: the test kernel
+# with its one note of OWNER ("Xen", "earlyboot") and TYPE given another
+# type (so no loader reads it), or, with =VALUE, another 4-byte descriptor.
+kernel_patch_note() {
+	python3 - "$@" <<'PY'
+import sys
+src, out, owner, typ, change = sys.argv[1], sys.argv[2], sys.argv[3].encode(), int(sys.argv[4], 0), sys.argv[5]
+data = bytearray(open(src, "rb").read())
+name = owner + b"\0"
+tag = len(name).to_bytes(4, "little") + (4).to_bytes(4, "little") + typ.to_bytes(4, "little") + name.ljust((len(name) + 3) & ~3, b"\0")
+at = data.find(tag)
+if at < 0 or data.find(tag, at + 1) >= 0:
+    sys.exit("kernel_patch_note: want exactly one %s note of type %d in %s" % (owner.decode(), typ, src))
+if change.startswith("="):
+    data[at + len(tag):at + len(tag) + 4] = int(change[1:], 0).to_bytes(4, "little")
+else:
+    data[at + 8:at + 12] = int(change, 0).to_bytes(4, "little")
+open(out, "wb").write(data)
+PY
+}
+
 # levels_re N: the first line of a page-table dump (common/paging/ep_dump.c) of an
 # N-level tree, the depth handed over (docs/early_paging.md, "Paging depth").
 levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }

@@ -1,5 +1,5 @@
 /*
- * pv/start_of_day/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
+ * common/xen_notes.c: the Xen ELF notes of a PV kernel. ELFs are made here,
  * note by note: Linux's set (as Debian 12's generic vmlinux carries it: no
  * HYPERCALL_PAGE, FEATURES without a NUL), earlyboot's own, then one thing
  * wrong at a time, each refused with a message naming what. When make has
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "start_of_day/xen_notes.h"
+#include "xen_notes.h"
 
 #define VB 0xffffffff80000000ULL
 
@@ -109,13 +109,13 @@ static unsigned linux_notes(struct note *o)
 	return sizeof v / sizeof v[0];
 }
 
-static struct pv_xen_notes out;
+static struct eb_xen_notes out;
 static char err[300];
 
 static int parse(const uint8_t *f, uint64_t len)
 {
 	err[0] = 0;
-	return pv_xen_notes_parse(f, len, &out, err, sizeof err);
+	return eb_xen_notes_parse_pv(f, len, &out, err, sizeof err);
 }
 
 #define EXPECT_BAD(f, len, text)                                                  \
@@ -142,9 +142,9 @@ TEST(linux_vmlinux_notes)
 	CHECK_EQ(out.required_features, 1u << XENFEAT_writable_page_tables);
 	CHECK(out.supported_features & (1u << XENFEAT_dom0));
 	unsigned bit = 99;
-	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
+	CHECK_EQ(eb_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
 	CHECK(out.mod_start_pfn);
-	CHECK(!pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(!eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_EQ(out.hypercall_page, 0);
 	CHECK_STR(out.guest_os, "linux");
 	CHECK_STR(out.loader, "generic");
@@ -176,7 +176,7 @@ TEST(earlyboot_style_notes)
 	uint8_t *f = make_elf(v, 7, 1, &len);
 	REQUIRE_EQ(parse(f, len), 0);
 	CHECK_EQ(out.paddr_offset, VB);
-	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_EQ(out.hypercall_page, VB + 0x1000);
 }
 
@@ -264,21 +264,21 @@ TEST(defaults_as_xen_builder)
 TEST(feature_strings_as_libelf)
 {
 	uint32_t sup = 0, req = 0;
-	REQUIRE_EQ(pv_xen_features_parse("!writable_page_tables|pae_pgdir_above_4gb", &sup,
+	REQUIRE_EQ(eb_xen_features_parse("!writable_page_tables|pae_pgdir_above_4gb", &sup,
 					 &req, err, sizeof err), 0);
 	CHECK_EQ(sup, 1u << 0 | 1u << 4);
 	CHECK_EQ(req, 1u << 0);
 	/* Unknown names are ignored unless required; empty items are nothing. */
 	sup = req = 0;
-	REQUIRE_EQ(pv_xen_features_parse("no_such|dom0||!supervisor_mode_kernel", &sup, &req,
+	REQUIRE_EQ(eb_xen_features_parse("no_such|dom0||!supervisor_mode_kernel", &sup, &req,
 					 err, sizeof err), 0);
 	CHECK_EQ(sup, 1u << XENFEAT_dom0 | 1u << XENFEAT_supervisor_mode_kernel);
 	CHECK_EQ(req, 1u << XENFEAT_supervisor_mode_kernel);
-	CHECK_EQ(pv_xen_features_parse("dom0|!no_such_feature", &sup, &req, err, sizeof err),
+	CHECK_EQ(eb_xen_features_parse("dom0|!no_such_feature", &sup, &req, err, sizeof err),
 		 -1);
 	CHECKF(strstr(err, "requires \"no_such_feature\""), "error '%s'", err);
-	CHECK_STR(pv_xen_feature_name(XENFEAT_dom0), "dom0");
-	CHECK(pv_xen_feature_name(31) == NULL);
+	CHECK_STR(eb_xen_feature_name(XENFEAT_dom0), "dom0");
+	CHECK(eb_xen_feature_name(31) == NULL);
 }
 
 TEST(required_feature_not_offered_named)
@@ -287,7 +287,7 @@ TEST(required_feature_not_offered_named)
 	static const char unknown[] = "!made_up";
 	with(XEN_ELFNOTE_FEATURES, smk, sizeof smk, NULL);
 	unsigned bit = 99;
-	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), 0);
+	CHECK_EQ(eb_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), 0);
 	CHECK_EQ(bit, XENFEAT_supervisor_mode_kernel);
 	CHECK(!(PV_FEATURES_OFFERED & (1u << XENFEAT_auto_translated_physmap)));
 	with(XEN_ELFNOTE_FEATURES, unknown, sizeof unknown,
@@ -330,7 +330,7 @@ TEST(legacy_xen_guest_section)
 {
 	uint64_t len;
 	uint8_t *f = make_legacy("GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,VIRT_BASE=0xffffffff80000000,HYPERCALL_PAGE=0x101,LOADER=generic,FEATURES=!writable_page_tables", &len);
-	CHECK(pv_xen_notes_pv_kernel(f, len));
+	CHECK(eb_xen_notes_pv_kernel(f, len));
 	REQUIRE_EQ(parse(f, len), 0);
 	CHECK(out.legacy);
 	CHECK_EQ(out.virt_base, VB);
@@ -351,14 +351,14 @@ TEST(pv_kernel_or_not)
 	unsigned n = linux_notes(v);
 	uint64_t len;
 	uint8_t *f = make_elf(v, n, 1, &len);
-	CHECK(pv_xen_notes_pv_kernel(f, len));
+	CHECK(eb_xen_notes_pv_kernel(f, len));
 	/* The PVH entry alone (a PVH kernel) is no PV kernel; no notes neither. */
 	struct note pvh[] = { N(XEN_ELFNOTE_PHYS32_ENTRY, 0x100000) };
 	f = make_elf(pvh, 1, 1, &len);
-	CHECK(!pv_xen_notes_pv_kernel(f, len));
+	CHECK(!eb_xen_notes_pv_kernel(f, len));
 	f = make_elf(NULL, 0, 0, &len);
-	CHECK(!pv_xen_notes_pv_kernel(f, len));
-	CHECK(!pv_xen_notes_pv_kernel("not an elf", 10));
+	CHECK(!eb_xen_notes_pv_kernel(f, len));
+	CHECK(!eb_xen_notes_pv_kernel("not an elf", 10));
 }
 
 /* Linux's set with one note's descriptor replaced. */
@@ -403,7 +403,7 @@ TEST(loader_or_linux_required)
 	uint64_t len;
 	uint8_t *f = make_elf(v, 5, 1, &len);
 	EXPECT_BAD(f, len, "LOADER \"grub\" and GUEST_OS \"plan9?\"");
-	CHECK(pv_xen_notes_pv_kernel(f, len)); /* a PV kernel, refused */
+	CHECK(eb_xen_notes_pv_kernel(f, len)); /* a PV kernel, refused */
 }
 
 TEST(twice_refused)
@@ -471,7 +471,7 @@ TEST(real_debian_vmlinux)
 	CHECK(out.entry > VB);
 	CHECK(out.supported_features & (1u << XENFEAT_dom0));
 	unsigned bit;
-	CHECK_EQ(pv_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
+	CHECK_EQ(eb_xen_features_missing(&out, PV_FEATURES_OFFERED, &bit), -1);
 	CHECK_STR(out.guest_os, "linux");
 }
 
@@ -485,7 +485,7 @@ TEST(real_earlyboot_pv_image)
 	CHECK_EQ(out.virt_base, VB);
 	CHECK_EQ(out.paddr_offset, VB);
 	CHECK_EQ(out.entry, VB);
-	CHECK(pv_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
+	CHECK(eb_xen_note_has(&out, XEN_ELFNOTE_HYPERCALL_PAGE));
 	CHECK_STR(out.guest_os, "earlyboot");
 }
 

@@ -1,4 +1,4 @@
-/* The Xen ELF notes of a PV kernel (xen_notes.h). Portable. */
+/* The Xen ELF notes of a kernel (xen_notes.h). Portable. */
 #include "xen_notes.h"
 
 #include <elf.h>
@@ -7,7 +7,7 @@
 #include "fmt.h"
 #include "libc.h"
 
-static const char *const names[XEN_ELFNOTE_MAX + 1] = {
+static const char *const names[EB_XEN_NOTE_LAST + 1] = {
 	[XEN_ELFNOTE_INFO] = "INFO",
 	[XEN_ELFNOTE_ENTRY] = "ENTRY",
 	[XEN_ELFNOTE_HYPERCALL_PAGE] = "HYPERCALL_PAGE",
@@ -27,11 +27,12 @@ static const char *const names[XEN_ELFNOTE_MAX + 1] = {
 	[XEN_ELFNOTE_MOD_START_PFN] = "MOD_START_PFN",
 	[XEN_ELFNOTE_SUPPORTED_FEATURES] = "SUPPORTED_FEATURES",
 	[XEN_ELFNOTE_PHYS32_ENTRY] = "PHYS32_ENTRY",
+	[XEN_ELFNOTE_PHYS32_RELOC] = "PHYS32_RELOC",
 };
 
-const char *pv_xen_note_name(unsigned type)
+const char *eb_xen_note_name(unsigned type)
 {
-	return type <= XEN_ELFNOTE_MAX && names[type] ? names[type] : "(unknown type)";
+	return type <= EB_XEN_NOTE_LAST && names[type] ? names[type] : "(unknown type)";
 }
 
 /* <xen/features.h>'s bits by name (Xen's libelf knows a few of them only). */
@@ -55,12 +56,12 @@ static const char *const features[32] = {
 	[XENFEAT_direct_mapped] = "direct_mapped",
 };
 
-const char *pv_xen_feature_name(unsigned bit)
+const char *eb_xen_feature_name(unsigned bit)
 {
 	return bit < 32 ? features[bit] : NULL;
 }
 
-int pv_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required,
+int eb_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required,
 			  char *err, size_t n)
 {
 	while (*s) {
@@ -80,7 +81,7 @@ int pv_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required
 			if (req)
 				*required |= 1u << bit;
 		} else if (req) {
-			char q[PV_NOTE_STR_MAX * 2];
+			char q[EB_XEN_NOTE_STR_MAX * 2];
 			memcpy(q, name, nlen);
 			q[nlen] = '\0';
 			eb_snprintf(err, n,
@@ -93,7 +94,7 @@ int pv_xen_features_parse(const char *s, uint32_t *supported, uint32_t *required
 	return 0;
 }
 
-int pv_xen_features_missing(const struct pv_xen_notes *n, uint32_t offered,
+int eb_xen_features_missing(const struct eb_xen_notes *n, uint32_t offered,
 			    unsigned *bit)
 {
 	uint32_t missing = n->required_features & ~offered;
@@ -114,7 +115,7 @@ static uint32_t get32(const uint8_t *p)
 static int fail(char *err, size_t n, const char *fmt, unsigned type,
 		unsigned long long a, unsigned long long b)
 {
-	eb_snprintf(err, n, fmt, pv_xen_note_name(type), type, a, b);
+	eb_snprintf(err, n, fmt, eb_xen_note_name(type), type, a, b);
 	return -1;
 }
 
@@ -146,7 +147,7 @@ static int string(const uint8_t *d, uint32_t size, unsigned type, uint64_t off,
 	if (len >= cap) {
 		eb_snprintf(err, n,
 			    "Xen ELF note %s (type %u) at file offset 0x%llx: string of %u bytes, at most %llu kept",
-			    pv_xen_note_name(type), type, (unsigned long long)off, len,
+			    eb_xen_note_name(type), type, (unsigned long long)off, len,
 			    (unsigned long long)(cap - 1));
 		return -1;
 	}
@@ -155,11 +156,11 @@ static int string(const uint8_t *d, uint32_t size, unsigned type, uint64_t off,
 	return 0;
 }
 
-static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
+static int take(struct eb_xen_notes *o, unsigned type, const uint8_t *d,
 		uint32_t size, uint64_t off, char *err, size_t n)
 {
 	o->count++;
-	if (type > XEN_ELFNOTE_MAX)
+	if (type > EB_XEN_NOTE_LAST)
 		return 0; /* crash-dump notes and the like: not the loader's */
 	if ((o->present >> type) & 1)
 		return fail(err, n,
@@ -182,6 +183,21 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 		return numeric(d, size, type, off, &o->hv_start_low, err, n);
 	case XEN_ELFNOTE_PHYS32_ENTRY:
 		return numeric(d, size, type, off, &o->phys32_entry, err, n);
+	case XEN_ELFNOTE_PHYS32_RELOC: {
+		/* Up to three 32-bit words: alignment, lowest start, highest byte. */
+		if (size % 4 || size > 12)
+			return fail(err, n,
+				    "Xen ELF note %s (type %u) at file offset 0x%llx: descriptor of %llu bytes, want 0, 4, 8 or 12",
+				    type, off, size);
+		o->reloc_words = size / 4;
+		uint32_t w[3] = { 0, 0, 0 };
+		for (unsigned i = 0; i < o->reloc_words; i++)
+			w[i] = get32(d + 4 * i);
+		o->reloc_align = w[0];
+		o->reloc_min = w[1];
+		o->reloc_max = w[2];
+		return 0;
+	}
 	case XEN_ELFNOTE_MOD_START_PFN:
 		if (numeric(d, size, type, off, &v, err, n))
 			return -1;
@@ -208,7 +224,7 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 	case XEN_ELFNOTE_FEATURES:
 		if (string(d, size, type, off, o->features, sizeof o->features, err, n))
 			return -1;
-		return pv_xen_features_parse(o->features, &o->supported_features,
+		return eb_xen_features_parse(o->features, &o->supported_features,
 					     &o->required_features, err, n);
 	case XEN_ELFNOTE_PAE_MODE:
 		return string(d, size, type, off, o->pae_mode, sizeof o->pae_mode,
@@ -219,7 +235,7 @@ static int take(struct pv_xen_notes *o, unsigned type, const uint8_t *d,
 
 /* Every note of one PT_NOTE segment [off, off + size) of the file. */
 static int walk(const uint8_t *f, uint64_t off, uint64_t size,
-		struct pv_xen_notes *o, char *err, size_t n)
+		struct eb_xen_notes *o, char *err, size_t n)
 {
 	uint64_t pos = off, end = off + size;
 	while (end - pos >= 12) {
@@ -307,7 +323,7 @@ static bool legacy_number(const char *v, uint64_t *out)
  * stands for. HYPERCALL_PAGE there is a page number from VIRT_BASE.
  */
 static int legacy(const uint8_t *f, uint64_t off, uint64_t size,
-		  struct pv_xen_notes *o, char *err, size_t n)
+		  struct eb_xen_notes *o, char *err, size_t n)
 {
 	static const struct {
 		const char *name;
@@ -325,7 +341,7 @@ static int legacy(const uint8_t *f, uint64_t off, uint64_t size,
 	o->legacy = true;
 	uint64_t pos = 0;
 	while (pos < size && f[off + pos]) {
-		char item[PV_NOTE_STR_MAX * 2 + 24];
+		char item[EB_XEN_NOTE_STR_MAX * 2 + 24];
 		size_t len = 0;
 		while (pos + len < size && f[off + pos + len] && f[off + pos + len] != ',')
 			len++;
@@ -355,7 +371,7 @@ static int legacy(const uint8_t *f, uint64_t off, uint64_t size,
 				       t == XEN_ELFNOTE_PADDR_OFFSET ||
 				       t == XEN_ELFNOTE_HYPERCALL_PAGE;
 			if (numeric && !legacy_number(val, &num)) {
-				char q[PV_NOTE_STR_MAX];
+				char q[EB_XEN_NOTE_STR_MAX];
 				eb_snprintf(err, n,
 					    "__xen_guest entry %s at file offset 0x%llx: \"%s\" is not a number",
 					    keys[k].name, (unsigned long long)at,
@@ -375,13 +391,13 @@ static int legacy(const uint8_t *f, uint64_t off, uint64_t size,
 		}
 	}
 	/* A page number from VIRT_BASE (libelf adds it once both are known). */
-	if (pv_note_has(o, XEN_ELFNOTE_HYPERCALL_PAGE))
+	if (eb_xen_note_has(o, XEN_ELFNOTE_HYPERCALL_PAGE))
 		o->hypercall_page = (o->hypercall_page << 12) + o->virt_base;
 	return 0;
 }
 
 /* Did a note of this type come from anything but the PVH entry? */
-static bool pv_typed(const struct pv_xen_notes *o)
+static bool pv_typed(const struct eb_xen_notes *o)
 {
 	return o->present & ~(1ULL << XEN_ELFNOTE_PHYS32_ENTRY);
 }
@@ -410,50 +426,100 @@ static int header(const uint8_t *f, uint64_t len, Elf64_Ehdr *eh, char *err, siz
 	return 0;
 }
 
-/* Every Xen note of every PT_NOTE segment into o. */
-static int notes(const uint8_t *f, uint64_t len, const Elf64_Ehdr *eh,
-		 struct pv_xen_notes *o, char *err, size_t n)
+/* One program header of either class, widened. */
+struct phdr {
+	uint32_t type;
+	uint64_t offset, filesz;
+};
+
+static void read_phdr(const uint8_t *f, bool is64, uint64_t at, struct phdr *p)
 {
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
+	if (is64) {
 		Elf64_Phdr ph;
-		memcpy(&ph, f + eh->e_phoff + i * sizeof ph, sizeof ph);
-		if (ph.p_type != PT_NOTE)
+		memcpy(&ph, f + at, sizeof ph);
+		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
+	} else {
+		Elf32_Phdr ph;
+		memcpy(&ph, f + at, sizeof ph);
+		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
+	}
+}
+
+int eb_xen_notes_read(const void *elf, uint64_t len, struct eb_xen_notes *o,
+		      char *err, size_t n)
+{
+	const uint8_t *f = elf;
+	memset(o, 0, sizeof *o);
+	if (len < EI_NIDENT || memcmp(f, ELFMAG, SELFMAG) != 0 ||
+	    (f[EI_CLASS] != ELFCLASS64 && f[EI_CLASS] != ELFCLASS32)) {
+		eb_snprintf(err, n, "not an ELF32 or ELF64 file");
+		return -1;
+	}
+	bool is64 = f[EI_CLASS] == ELFCLASS64;
+	uint64_t phoff, phentsize, phnum, want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	if (is64) {
+		Elf64_Ehdr eh;
+		if (len < sizeof eh)
+			goto short_header;
+		memcpy(&eh, f, sizeof eh);
+		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
+	} else {
+		Elf32_Ehdr eh;
+		if (len < sizeof eh)
+			goto short_header;
+		memcpy(&eh, f, sizeof eh);
+		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
+	}
+	if (phentsize != want || phoff > len || phnum * want > len - phoff) {
+		eb_snprintf(err, n,
+			    "ELF program headers (%llu of %llu bytes at 0x%llx) outside the %llu-byte file",
+			    (unsigned long long)phnum, (unsigned long long)phentsize,
+			    (unsigned long long)phoff, (unsigned long long)len);
+		return -1;
+	}
+	for (unsigned i = 0; i < phnum; i++) {
+		struct phdr ph;
+		read_phdr(f, is64, phoff + i * want, &ph);
+		if (ph.type != PT_NOTE)
 			continue;
-		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
+		if (ph.offset > len || ph.filesz > len - ph.offset) {
 			eb_snprintf(err, n,
 				    "PT_NOTE segment %u (0x%llx bytes at 0x%llx) outside the %llu-byte file",
-				    i, (unsigned long long)ph.p_filesz,
-				    (unsigned long long)ph.p_offset, (unsigned long long)len);
+				    i, (unsigned long long)ph.filesz,
+				    (unsigned long long)ph.offset, (unsigned long long)len);
 			return -1;
 		}
-		if (walk(f, ph.p_offset, ph.p_filesz, o, err, n))
+		if (walk(f, ph.offset, ph.filesz, o, err, n))
 			return -1;
 	}
 	return 0;
+short_header:
+	eb_snprintf(err, n, "%llu bytes: too short for an ELF%s header",
+		    (unsigned long long)len, is64 ? "64" : "32");
+	return -1;
 }
 
-bool pv_xen_notes_pv_kernel(const void *elf, uint64_t len)
+bool eb_xen_notes_pv_kernel(const void *elf, uint64_t len)
 {
-	static struct pv_xen_notes o;
+	static struct eb_xen_notes o;
 	char err[8];
 	Elf64_Ehdr eh;
 	uint64_t off, size;
-	memset(&o, 0, sizeof o);
 	if (header(elf, len, &eh, err, sizeof err))
 		return false;
 	/* A malformed note still says "Xen": the full parse names the fault. */
-	if (notes(elf, len, &eh, &o, err, sizeof err) || pv_typed(&o))
+	if (eb_xen_notes_read(elf, len, &o, err, sizeof err) || pv_typed(&o))
 		return true;
 	return !o.count && find_section(elf, len, &eh, "__xen_guest", &off, &size);
 }
 
-int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
-		       char *err, size_t n)
+int eb_xen_notes_parse_pv(const void *elf, uint64_t len, struct eb_xen_notes *o,
+			  char *err, size_t n)
 {
 	const uint8_t *f = elf;
 	memset(o, 0, sizeof *o);
 	Elf64_Ehdr eh;
-	if (header(f, len, &eh, err, n) || notes(f, len, &eh, o, err, n))
+	if (header(f, len, &eh, err, n) || eb_xen_notes_read(f, len, o, err, n))
 		return -1;
 	uint64_t goff, gsize;
 	if (!o->count) {
@@ -466,10 +532,10 @@ int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
 			return -1;
 	}
 
-	if (!pv_note_has(o, XEN_ELFNOTE_XEN_VERSION))
+	if (!eb_xen_note_has(o, XEN_ELFNOTE_XEN_VERSION))
 		return fail(err, n, "Xen ELF note %s (type %u) missing (%llu Xen notes found)",
 			    XEN_ELFNOTE_XEN_VERSION, o->count, 0);
-	char q[PV_NOTE_STR_MAX], q2[PV_NOTE_STR_MAX];
+	char q[EB_XEN_NOTE_STR_MAX], q2[EB_XEN_NOTE_STR_MAX];
 	/* libelf compares the first 7 and 5 bytes (a prefix, as here). */
 	if (strncmp(o->xen_version, "xen-3.0", 7) != 0) {
 		eb_snprintf(err, n,
@@ -487,16 +553,16 @@ int pv_xen_notes_parse(const void *elf, uint64_t len, struct pv_xen_notes *o,
 	}
 
 	/* Xen's defaults and the one combination it refuses. */
-	bool vb = pv_note_has(o, XEN_ELFNOTE_VIRT_BASE);
-	if (pv_note_has(o, XEN_ELFNOTE_PADDR_OFFSET) && !vb) {
+	bool vb = eb_xen_note_has(o, XEN_ELFNOTE_VIRT_BASE);
+	if (eb_xen_note_has(o, XEN_ELFNOTE_PADDR_OFFSET) && !vb) {
 		eb_snprintf(err, n,
 			    "Xen ELF note PADDR_OFFSET 0x%llx given without VIRT_BASE: the kernel's place is undefined",
 			    (unsigned long long)o->paddr_offset);
 		return -1;
 	}
-	if (!pv_note_has(o, XEN_ELFNOTE_PADDR_OFFSET))
+	if (!eb_xen_note_has(o, XEN_ELFNOTE_PADDR_OFFSET))
 		o->paddr_offset = o->legacy ? o->virt_base : 0;
-	if (!pv_note_has(o, XEN_ELFNOTE_ENTRY)) {
+	if (!eb_xen_note_has(o, XEN_ELFNOTE_ENTRY)) {
 		o->entry = eh.e_entry;
 		o->entry_from_header = true;
 	}
