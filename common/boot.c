@@ -76,6 +76,12 @@ static int choose_protocol(struct eb_boot *b, const void *file, char *err,
 			return -1;
 		}
 		break;
+	case EB_PROTOCOL_EFI:
+		/* The UEFI world starts it before any parsing (efi/main.c). */
+		eb_snprintf(err, errlen,
+			    "protocol=efi: the kernel (%s) is not a PE image: only a PE image is started by the firmware",
+			    kind);
+		return -1;
 	case EB_PROTOCOL_EARLYBOOT:
 		if (b->kind != EB_KERNEL_ELF || elf32) {
 			eb_snprintf(err, errlen,

@@ -52,6 +52,8 @@ static const struct named protocol_names[] = {
 	[EB_PROTOCOL_EARLYBOOT] = { "earlyboot", EVERY },
 	[EB_PROTOCOL_LINUX] = { "linux", NATIVE },
 	[EB_PROTOCOL_PVH] = { "pvh", NATIVE },
+	/* Only a firmware can start a PE image. */
+	[EB_PROTOCOL_EFI] = { "efi", IN(EB_WORLD_UEFI) },
 };
 
 _Static_assert(sizeof protocol_names / sizeof protocol_names[0] == EB_PROTOCOL_MAX + 1,

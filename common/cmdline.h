@@ -7,7 +7,7 @@
  * the kernel's command line, passed on verbatim (leading blanks and a
  * trailing newline dropped). Options: kernel=PATH, initrd=PATH, ptdump,
  * quiet, paging=4|5 (the handed-over tree's depth; docs/early_paging.md,
- * "Paging depth"), protocol=earlyboot|linux|pvh (how the kernel is entered;
+ * "Paging depth"), protocol=earlyboot|linux|pvh|efi (how the kernel is entered;
  * docs/pvh_handoff.md, "Which protocol"), defect=NAME (debug: break one handoff promise on purpose),
  * debug=NAME (debug: provoke one of the loader's own faults).
  * kernel= and initrd= name files on the UEFI volume, members of the boot
@@ -48,7 +48,8 @@ enum eb_protocol {
 	EB_PROTOCOL_EARLYBOOT, /* docs/handoff.md */
 	EB_PROTOCOL_LINUX,     /* the Linux boot protocol, docs/linux.md */
 	EB_PROTOCOL_PVH,       /* Xen's PVH entry, docs/pvh_handoff.md */
-	EB_PROTOCOL_MAX = EB_PROTOCOL_PVH,
+	EB_PROTOCOL_EFI,       /* the firmware starts it as a PE image, docs/uefi.md */
+	EB_PROTOCOL_MAX = EB_PROTOCOL_EFI,
 };
 
 struct eb_options {
@@ -91,7 +92,7 @@ int eb_options_check_world(const struct eb_options *o, uint32_t world,
 
 /* "magic", "memmap", ... for enum eb_defect; NULL for 0 or out of range. */
 const char *eb_defect_name(unsigned defect);
-/* "earlyboot", "linux", "pvh" for enum eb_protocol; NULL for 0. */
+/* "earlyboot", "linux", "pvh", "efi" for enum eb_protocol; NULL for 0. */
 const char *eb_protocol_name(unsigned protocol);
 /* "fault-outside", ... for enum eb_debug; NULL for 0 or out of range. */
 const char *eb_debug_name(unsigned debug);

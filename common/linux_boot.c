@@ -95,12 +95,16 @@ enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len)
 		return EB_KERNEL_BZIMAGE;
 	if (len >= 4 && memcmp(f, ELFMAG, SELFMAG) == 0)
 		return has_linux_note(f, len) ? EB_KERNEL_VMLINUX : EB_KERNEL_ELF;
-	if (len >= 0x40 && f[0] == 'M' && f[1] == 'Z') {
-		uint32_t pe = get32(f + 0x3c);
-		if (pe <= len - 4 && memcmp(f + pe, "PE\0\0", 4) == 0)
-			return EB_KERNEL_PE;
-	}
-	return EB_KERNEL_UNKNOWN;
+	return eb_file_is_pe(file, len) ? EB_KERNEL_PE : EB_KERNEL_UNKNOWN;
+}
+
+bool eb_file_is_pe(const void *file, uint64_t len)
+{
+	const uint8_t *f = file;
+	if (len < 0x40 || f[0] != 'M' || f[1] != 'Z')
+		return false;
+	uint32_t pe = get32(f + 0x3c);
+	return pe <= len - 4 && memcmp(f + pe, "PE\0\0", 4) == 0;
 }
 
 const char *eb_kernel_kind_name(enum eb_kernel_kind k)

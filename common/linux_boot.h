@@ -38,6 +38,11 @@ static inline bool eb_kernel_is_linux(enum eb_kernel_kind k)
  * chosen says what is wrong with the rest.
  */
 enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len);
+/*
+ * "MZ" and a PE header: an image a UEFI firmware can start, whatever
+ * eb_kernel_kind calls it (a bzImage with an EFI stub is both).
+ */
+bool eb_file_is_pe(const void *file, uint64_t len);
 const char *eb_kernel_kind_name(enum eb_kernel_kind k);
 
 /*

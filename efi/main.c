@@ -122,7 +122,18 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
 	}
-	if (eb_kernel_kind((const void *)b->kfile_pa, b->kfile_len) == EB_KERNEL_PE)
+	/*
+	 * A PE image that is nothing else goes to the firmware; one that is
+	 * also a bzImage (an EFI stub) takes the Linux protocol unless
+	 * protocol=efi asks for the firmware (docs/uefi.md, "Which protocol").
+	 */
+	const void *k = (const void *)b->kfile_pa;
+	if (eb_kernel_kind(k, b->kfile_len) == EB_KERNEL_PE && b->opt.protocol &&
+	    b->opt.protocol != EB_PROTOCOL_EFI)
+		eb_fail("kernel %s: protocol=%s, but the kernel is a PE/EFI application without a Linux setup header: only the firmware can start it (protocol=efi)",
+			b->opt.kernel, eb_protocol_name(b->opt.protocol));
+	if (eb_kernel_kind(k, b->kfile_len) == EB_KERNEL_PE ||
+	    (b->opt.protocol == EB_PROTOCOL_EFI && eb_file_is_pe(k, b->kfile_len)))
 		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
 }
 

@@ -62,6 +62,16 @@ case_cmd() {
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi_smm "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ${moved:+"$moved"} ;;
+	uefi-bzimage-efi) # protocol=efi: the firmware starts the bzImage's EFI
+		# stub, which reads its initrd through our LoadFile2
+		make_esp "$FIX/esp-$c" "$BZ" \
+			"kernel=kernel initrd=initrd protocol=efi -- $(guest_args "$c" ttyS0 400) eb.efi=1" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
+			"^earlyboot: initrd initrd: [0-9]+ bytes served through LoadFile2" \
+			"^earlyboot: starting PE/EFI application kernel " \
+			"^EFI stub: Loaded initrd from LINUX_EFI_INITRD_MEDIA_GUID device path" ;;
 	uefi-bzimage-syssize-past-end) # a field other loaders ignore
 		make_esp "$FIX/esp-$c" "$FIX/syssize-past-end" \
 			"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400)" ||
@@ -151,7 +161,7 @@ case_cmd() {
 	esac
 }
 
-ALL="uefi-bzimage uefi-vmlinux uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
+ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-efi uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
 pvh-xen-bzimage
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big

@@ -341,6 +341,12 @@ case_cmd() {
 		pe "$1" "$EFIAPP" $'exitdata=boom\x01bang' \
 			"^EFIAPP: load options 'exitdata=boom\\\\x01bang'\$" \
 			"^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned load error \(0x8000000000000001\) with exit data 'boom\\\\x01bang'\$" ;;
+	bad-protocol-efi-elf)
+		bad protocol-efi-elf "kernel=kernel.elf protocol=efi -- x" \
+			"protocol=efi: the kernel \(an ELF64 that is not Linux\) is not a PE image" ;;
+	bad-protocol-linux-pe)
+		PE_LOADER_OPTS="protocol=linux " pe "$1" "$EFIAPP" "x" \
+			"^earlyboot: error: kernel app\.efi: protocol=linux, but the kernel is a PE/EFI application without a Linux setup header" ;;
 	pe-app-initrd) # the initrd as Linux's EFI stub reads it: LoadFile2
 		PE_LOADER_OPTS="initrd=initrd.img " pe "$1" "$EFIAPP" "initrd=check status=aborted" \
 			"^EFIAPP: initrd through LoadFile2: $INITRD_BYTES bytes, CRC ok\$" \
