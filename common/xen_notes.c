@@ -522,10 +522,13 @@ int eb_xen_notes_parse_pv(const void *elf, uint64_t len, struct eb_xen_notes *o,
 	if (header(f, len, &eh, err, n) || eb_xen_notes_read(f, len, o, err, n))
 		return -1;
 	uint64_t goff, gsize;
-	if (!o->count) {
+	/* A PVH entry note alone makes no PV kernel (the test kernel has one). */
+	if (!pv_typed(o)) {
 		if (!find_section(f, len, &eh, "__xen_guest", &goff, &gsize)) {
 			eb_snprintf(err, n,
-				    "no Xen ELF notes (no note named \"Xen\" in any PT_NOTE segment, no __xen_guest section): not a Xen PV kernel (Linux: CONFIG_XEN_PV)");
+				    "no Xen ELF notes for a PV kernel (%s, no __xen_guest section): not a Xen PV kernel (Linux: CONFIG_XEN_PV)",
+				    o->count ? "only the PVH entry note PHYS32_ENTRY"
+					     : "no note named \"Xen\" in any PT_NOTE segment");
 			return -1;
 		}
 		if (legacy(f, goff, gsize, o, err, n))

@@ -205,6 +205,12 @@ TEST(no_xen_notes)
 	/* No PT_NOTE at all: the same. */
 	f = make_elf(v, 0, 0, &len);
 	EXPECT_BAD(f, len, "no Xen ELF notes");
+	/* Only a PVH entry: not a PV kernel either, said so. */
+	uint32_t e32 = 0x1000000;
+	struct note pvh[] = { { "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &e32, 4 } };
+	f = make_elf(pvh, 1, 1, &len);
+	EXPECT_BAD(f, len, "no Xen ELF notes for a PV kernel (only the PVH entry note PHYS32_ENTRY, no __xen_guest section)");
+	CHECK(!eb_xen_notes_pv_kernel(f, len));
 }
 
 /* Linux's set without one note. */
