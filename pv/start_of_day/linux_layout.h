@@ -72,7 +72,7 @@ struct pv_layout {
 	uint64_t pt, pt_frames;
 	uint64_t stack;
 	uint64_t padding;   /* first padding pfn (after the stack) */
-	uint64_t end;       /* region end: a multiple of PV_LAYOUT_ALIGN_PAGES */
+	uint64_t end;       /* region end: virt_base + end pages is 4 MiB aligned */
 	/* The permutation. */
 	uint64_t moved;     /* end - kernel */
 	uint64_t src;       /* old pfns [src, src + moved) <-> new [kernel, end) */
