@@ -25,11 +25,7 @@ uint64_t eb_elf_seg_pa_end(const struct eb_elf_seg *s)
 	return round_up(s->paddr + s->memsz);
 }
 
-/*
- * The header of either class, widened to ELF64's fields (an ELF32 only
- * with EB_ELF_ALLOW_ELF32); bytes past a short file read as 0.
- */
-static void read_header(const void *file, uint64_t size, Elf64_Ehdr *eh)
+void eb_elf_read_header(const void *file, uint64_t size, Elf64_Ehdr *eh)
 {
 	memset(eh, 0, sizeof *eh);
 	memcpy(eh, file, size < sizeof *eh ? (size_t)size : sizeof *eh);
@@ -53,7 +49,7 @@ static void read_header(const void *file, uint64_t size, Elf64_Ehdr *eh)
 	eh->e_shstrndx = e32.e_shstrndx;
 }
 
-static void read_phdr(const char *at, bool is32, Elf64_Phdr *p)
+void eb_elf_read_phdr(const void *at, bool is32, Elf64_Phdr *p)
 {
 	if (!is32) {
 		memcpy(p, at, sizeof *p);
@@ -202,7 +198,7 @@ int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 	 * and check_header refuses it before looking at them.
 	 */
 	Elf64_Ehdr ehc;
-	read_header(file, size, &ehc);
+	eb_elf_read_header(file, size, &ehc);
 	const Elf64_Ehdr *eh = &ehc;
 	if (check_header(eh, size, flags, err, errlen))
 		return -1;
@@ -211,7 +207,7 @@ int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 	const char *ph = (const char *)file + eh->e_phoff;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr p;
-		read_phdr(ph + (size_t)i * eh->e_phentsize, is32, &p);
+		eb_elf_read_phdr(ph + (size_t)i * eh->e_phentsize, is32, &p);
 		if (p.p_type != PT_LOAD)
 			continue;
 		if (check_segment(&p, i, size, flags, err, errlen))

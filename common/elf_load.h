@@ -6,6 +6,8 @@
 #ifndef EARLYBOOT_ELF_LOAD_H
 #define EARLYBOOT_ELF_LOAD_H
 
+#include <elf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +56,14 @@ int eb_elf_parse(const void *file, uint64_t size, struct eb_elf_info *out,
  */
 int eb_elf_parse_flags(const void *file, uint64_t size, struct eb_elf_info *out,
 		       unsigned flags, char *err, size_t errlen);
+
+/*
+ * The ELF header of either class, widened to ELF64's fields (bytes past a
+ * short file read as 0), and one program header at `at` likewise: the one
+ * place an ELF32 is read (eb_elf_parse_flags, common/xen_notes.c).
+ */
+void eb_elf_read_header(const void *file, uint64_t size, Elf64_Ehdr *eh);
+void eb_elf_read_phdr(const void *at, bool is32, Elf64_Phdr *p);
 
 /*
  * Every segment's pages [paddr, paddr+memsz) must be RAM in m (normalized:

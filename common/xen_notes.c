@@ -4,6 +4,7 @@
 #include <elf.h>
 
 #include "cpio.h"
+#include "elf_load.h"
 #include "fmt.h"
 #include "libc.h"
 
@@ -426,25 +427,6 @@ static int header(const uint8_t *f, uint64_t len, Elf64_Ehdr *eh, char *err, siz
 	return 0;
 }
 
-/* One program header of either class, widened. */
-struct phdr {
-	uint32_t type;
-	uint64_t offset, filesz;
-};
-
-static void read_phdr(const uint8_t *f, bool is64, uint64_t at, struct phdr *p)
-{
-	if (is64) {
-		Elf64_Phdr ph;
-		memcpy(&ph, f + at, sizeof ph);
-		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
-	} else {
-		Elf32_Phdr ph;
-		memcpy(&ph, f + at, sizeof ph);
-		*p = (struct phdr){ ph.p_type, ph.p_offset, ph.p_filesz };
-	}
-}
-
 int eb_xen_notes_read(const void *elf, uint64_t len, struct eb_xen_notes *o,
 		      char *err, size_t n)
 {
@@ -456,47 +438,38 @@ int eb_xen_notes_read(const void *elf, uint64_t len, struct eb_xen_notes *o,
 		return -1;
 	}
 	bool is64 = f[EI_CLASS] == ELFCLASS64;
-	uint64_t phoff, phentsize, phnum, want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
-	if (is64) {
-		Elf64_Ehdr eh;
-		if (len < sizeof eh)
-			goto short_header;
-		memcpy(&eh, f, sizeof eh);
-		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
-	} else {
-		Elf32_Ehdr eh;
-		if (len < sizeof eh)
-			goto short_header;
-		memcpy(&eh, f, sizeof eh);
-		phoff = eh.e_phoff, phentsize = eh.e_phentsize, phnum = eh.e_phnum;
-	}
-	if (phentsize != want || phoff > len || phnum * want > len - phoff) {
-		eb_snprintf(err, n,
-			    "ELF program headers (%llu of %llu bytes at 0x%llx) outside the %llu-byte file",
-			    (unsigned long long)phnum, (unsigned long long)phentsize,
-			    (unsigned long long)phoff, (unsigned long long)len);
+	uint64_t want = is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
+	if (len < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr))) {
+		eb_snprintf(err, n, "%llu bytes: too short for an ELF%s header",
+			    (unsigned long long)len, is64 ? "64" : "32");
 		return -1;
 	}
-	for (unsigned i = 0; i < phnum; i++) {
-		struct phdr ph;
-		read_phdr(f, is64, phoff + i * want, &ph);
-		if (ph.type != PT_NOTE)
+	Elf64_Ehdr eh;
+	eb_elf_read_header(f, len, &eh);
+	if (eh.e_phentsize != want || eh.e_phoff > len ||
+	    (uint64_t)eh.e_phnum * want > len - eh.e_phoff) {
+		eb_snprintf(err, n,
+			    "ELF program headers (%u of %u bytes at 0x%llx) outside the %llu-byte file",
+			    eh.e_phnum, eh.e_phentsize, (unsigned long long)eh.e_phoff,
+			    (unsigned long long)len);
+		return -1;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		eb_elf_read_phdr(f + eh.e_phoff + i * want, !is64, &ph);
+		if (ph.p_type != PT_NOTE)
 			continue;
-		if (ph.offset > len || ph.filesz > len - ph.offset) {
+		if (ph.p_offset > len || ph.p_filesz > len - ph.p_offset) {
 			eb_snprintf(err, n,
 				    "PT_NOTE segment %u (0x%llx bytes at 0x%llx) outside the %llu-byte file",
-				    i, (unsigned long long)ph.filesz,
-				    (unsigned long long)ph.offset, (unsigned long long)len);
+				    i, (unsigned long long)ph.p_filesz,
+				    (unsigned long long)ph.p_offset, (unsigned long long)len);
 			return -1;
 		}
-		if (walk(f, ph.offset, ph.filesz, o, err, n))
+		if (walk(f, ph.p_offset, ph.p_filesz, o, err, n))
 			return -1;
 	}
 	return 0;
-short_header:
-	eb_snprintf(err, n, "%llu bytes: too short for an ELF%s header",
-		    (unsigned long long)len, is64 ? "64" : "32");
-	return -1;
 }
 
 bool eb_xen_notes_pv_kernel(const void *elf, uint64_t len)
