@@ -120,9 +120,26 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 		eb_info("initrd %s: %llu bytes at 0x%llx", b->opt.initrd,
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
+		efi_sb_verify_file(st, li, "initrd", b->opt.initrd,
+				   (const void *)b->initrd_pa, b->initrd_len);
 	}
-	if (eb_kernel_kind((const void *)b->kfile_pa, b->kfile_len) == EB_KERNEL_PE)
+	/*
+	 * Under Secure Boot nothing runs unchecked, whichever way it is
+	 * started (docs/secureboot.md): a PE application is checked by the
+	 * firmware's LoadImage in efi_start_pe_app; a bzImage by LoadImage
+	 * here, then booted through the Linux protocol from the same buffer;
+	 * anything else needs its detached signature.
+	 */
+	const void *kf = (const void *)b->kfile_pa;
+	enum eb_kernel_kind kind = eb_kernel_kind(kf, b->kfile_len);
+	if (kind == EB_KERNEL_PE)
 		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
+	if (kind == EB_KERNEL_BZIMAGE && b->kfile_len >= 2 &&
+	    ((const uint8_t *)kf)[0] == 'M' && ((const uint8_t *)kf)[1] == 'Z')
+		efi_sb_verify_pe(st, li, "kernel", b->opt.kernel, kf, b->kfile_len);
+	else
+		efi_sb_verify_file(st, li, "kernel", b->opt.kernel, kf,
+				   b->kfile_len);
 }
 
 /*
@@ -260,6 +277,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	serial_init();
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");
+	efi_sb_init(st, image); /* before anything is read: it decides what is trusted */
 	efi_get_cmdline(st, li, &b->opt);
 	b->image_handle = image;
 	b->systab_pa = (uint64_t)(uintptr_t)st;

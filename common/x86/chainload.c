@@ -162,6 +162,7 @@ void eb_chainload(struct eb_boot *b)
 		.kernel_entry = b->elf.entry,
 		.ctx = &ctx,
 		.defect = b->opt.defect,
+		.secure_boot = b->secure_boot,
 	};
 	struct eb_bootinfo *bi = via_dmap(0, b->bootinfo_pa);
 	if (eb_handoff_fill(bi, &h, err, sizeof err))
@@ -180,10 +181,10 @@ void eb_chainload(struct eb_boot *b)
 	 * hypercall (PVH under Xen) keeps counting while we print.
 	 */
 	const struct eb_counters *c = &bi->counters;
-	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu\n",
+	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu secureboot=%s\n",
 		   (unsigned long long)c->pt_frames, (unsigned long long)c->faults,
 		   (unsigned long long)c->resets, (unsigned long long)c->refusals,
-		   (unsigned long long)c->hypercalls);
+		   (unsigned long long)c->hypercalls, eb_secure_boot_name(bi->secure_boot));
 	uint64_t stack_top = (uint64_t)(entry_stack + sizeof entry_stack);
 	if (eb_boot_is_linux(b)) {
 		eb_info("entering Linux (%s) at 0x%llx, zero page at 0x%llx",
