@@ -35,4 +35,20 @@ struct eb_efi_signature_list {
 };
 _Static_assert(sizeof(struct eb_efi_signature_list) == 28, "EFI_SIGNATURE_LIST is 28 bytes");
 
+/*
+ * Not UEFI: shim's SHIM_LOCK protocol (GUID 605dab50-e046-4300-abb6-
+ * 3dd810dd8b23), which GNU-EFI does not define either. Only Verify is
+ * used: it checks a PE image's Authenticode signature against db, dbx
+ * and shim's own MOK lists. Its functions use the System V calling
+ * convention on x86-64, not the firmware's.
+ */
+#define EB_SHIM_LOCK_GUID \
+	{ 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } }
+
+struct eb_shim_lock {
+	EFI_STATUS __attribute__((sysv_abi)) (*Verify)(VOID *buffer, UINT32 size);
+	VOID *Hash;    /* not used */
+	VOID *Context; /* not used */
+};
+
 #endif

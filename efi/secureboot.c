@@ -26,6 +26,7 @@ static struct {
 	struct eb_efi_signature_list *db[SB_MAX_LISTS + 1], *dbx[SB_MAX_LISTS + 1];
 	unsigned ndb, ndbx;
 	EFI_HANDLE parent; /* ours: the parent of every image we have checked */
+	struct eb_shim_lock *shim; /* when shim started us */
 } sb;
 
 /* A UINT8 variable of the global namespace; -1 when absent or not one byte. */
@@ -86,14 +87,19 @@ void efi_sb_init(EFI_SYSTEM_TABLE *st, EFI_HANDLE self)
 	if (sb.state == EB_SECURE_BOOT_ENFORCING) {
 		sb.ndb = read_sigdb(st, L"db", sb.db);
 		sb.ndbx = read_sigdb(st, L"dbx", sb.dbx);
+		EFI_GUID shim_guid = EB_SHIM_LOCK_GUID;
+		if (EFI_ERROR(st->BootServices->LocateProtocol(&shim_guid, NULL, (void **)&sb.shim)) ||
+		    !sb.shim || !sb.shim->Verify)
+			sb.shim = NULL;
 	}
 	eb_info("secure boot: %s (SecureBoot %d, SetupMode %d)%s",
 		eb_secure_boot_name(sb.state), secure, setup,
 		sb.state == EB_SECURE_BOOT_ENFORCING
 			? "; every kernel, initrd and command line must be signed" : "");
 	if (sb.state == EB_SECURE_BOOT_ENFORCING)
-		eb_info("secure boot: db %u signature list%s, dbx %u",
-			sb.ndb, sb.ndb == 1 ? "" : "s", sb.ndbx);
+		eb_info("secure boot: db %u signature list%s, dbx %u%s",
+			sb.ndb, sb.ndb == 1 ? "" : "s", sb.ndbx,
+			sb.shim ? "; shim's SHIM_LOCK protocol present: bzImages are checked by shim (db, dbx, MOK)" : "");
 }
 
 uint32_t efi_sb_state(void) { return sb.state; }
@@ -252,6 +258,26 @@ void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *wh
 {
 	if (!efi_sb_enforcing())
 		return;
+	/*
+	 * Started by shim: its Verify knows the MOK lists too, which the
+	 * firmware's LoadImage does not (a MOK-signed kernel would be refused).
+	 */
+	if (sb.shim) {
+		if (len > 0xffffffffu)
+			eb_fail("%s %s: Secure Boot refuses it: %llu bytes are more than shim's Verify takes",
+				what, path, (unsigned long long)len);
+		EFI_STATUS v = sb.shim->Verify((void *)file, (UINT32)len);
+		if (EFI_ERROR(v)) {
+			if (!pe_has_signature(file, len))
+				eb_fail("%s %s: Secure Boot refuses it: not signed (the PE image has no Authenticode signature; shim's Verify: %s)",
+					what, path, efi_status_name(v));
+			eb_fail("%s %s: Secure Boot refuses it: shim's check failed (SHIM_LOCK Verify: %s): signed by an unknown key, revoked in dbx or MokListX, or a digest mismatch",
+				what, path, efi_status_name(v));
+		}
+		eb_info("%s %s: Authenticode signature verified by shim (SHIM_LOCK: db, dbx, MOK)",
+			what, path);
+		return;
+	}
 	EFI_BOOT_SERVICES *bs = st->BootServices;
 	CHAR16 wpath[EB_PATH_MAX + 2];
 	efi_file_path(path, wpath, sizeof wpath / sizeof wpath[0]);
