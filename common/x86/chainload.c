@@ -82,6 +82,7 @@ static void linux_zero_page(const struct eb_boot *b)
 		.acpi_rsdp_pa = b->acpi_rsdp_pa,
 		.mem = &b->mem,
 		.efi = &b->efi,
+		.secure_boot = b->secure_boot,
 	};
 	char err[240];
 	if (eb_linux_zero_page(via_dmap(0, b->linux_params_pa),
