@@ -223,9 +223,9 @@ linux() {
 		judge "$name" "$st" 0 "^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $name " 0 \
 			'^earlyboot: kernel bzImage: Authenticode signature verified by the firmware' \
 			'^earlyboot: stats .* secureboot=enforcing$' '^earlyboot: entering Linux' \
-			'\] secureboot: Secure boot enabled$' \
+			'\] secureboot: Secure boot enabled' \
 			'\] Kernel is locked down from EFI Secure Boot' \
-			'^EARLYBOOT-LINUX: no isa-debug-exit at port 0xf4; halting$'
+			'^EARLYBOOT-LINUX: no isa-debug-exit at port 0xf4; halting'
 	else
 		judge "$name" "$st" 37 "^earlyboot: error: $want" 1
 	fi
