@@ -34,7 +34,7 @@ F=build/secureboot
 ESPS=build/esp-sb
 mkdir -p "$LOGS" "$ESPS" "$F"
 
-need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE"
+need_built "$EFI" "$EFIAPP" "$KERNEL" "$FIXTURE" build/sigmanifest.efi
 need_qemu
 for f in "$SB_CODE" "$SB_VARS" "$SNAKE_KEY" "$SNAKE_CERT" "$OVMF"; do
 	if [ ! -e "$f" ]; then
