@@ -89,10 +89,9 @@ d = bytearray(open(p, "rb").read())
 d[len(d) // 2] ^= 0x01
 open(p, "wb").write(d)
 PY
-	# A second test kernel, signed, whose SHA-256 goes into dbx: the test
-	# kernel with one byte of its padding-free tail changed? No: any file
-	# with another hash will do, so the ELF gets a trailing byte (the
-	# loader reads ELFs by their headers, trailing bytes are ignored).
+	# A second signed test kernel, whose SHA-256 goes into dbx: the test
+	# kernel plus one trailing byte, which the ELF loader never reads
+	# (it goes by the headers), so only the hash differs.
 	mkdir -p "$F/revoked"
 	{ cat "$KERNEL"; printf 'R'; } >"$F/revoked/in.elf" &&
 	sign snake "$F/revoked/in.elf" "$F/revoked/kernel.elf" || return 1
