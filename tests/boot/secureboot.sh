@@ -29,6 +29,7 @@ SNAKE_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
 SNAKE_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SNAKE_PASS=snakeoil
 BZ=build/linux/bzImage
+VMLINUX=build/linux/vmlinux
 LINUX_INITRD=build/linux/initramfs.cpio
 F=build/secureboot
 ESPS=build/esp-sb
@@ -99,13 +100,23 @@ PY
 	if [ -f "$BZ" ]; then
 		cp "$BZ" "$F/bzImage.debian" &&
 		sign snake "$BZ" "$F/bzImage.snakeoil" &&
-		sign snake "$LINUX_INITRD" "$F/initramfs.cpio" || return 1
+		sign snake "$LINUX_INITRD" "$F/initramfs.cpio" &&
+		sign snake "$VMLINUX" "$F/vmlinux.snakeoil" || return 1
+		# Re-signed, then a byte of the protected-mode kernel changed.
+		python3 - "$F/bzImage.snakeoil" "$F/bzImage.changed" <<'PY' || return 1
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[len(d) // 2] ^= 0x01
+open(sys.argv[2], "wb").write(d)
+PY
 	fi
 	dbx_update
 }
 
-# The dbx update for the revoked case: an EFI_SIGNATURE_LIST of one
-# EFI_CERT_SHA256 entry (the revoked kernel's hash), signed with the KEK
+# The dbx update for the revoked cases: an EFI_SIGNATURE_LIST of one
+# EFI_CERT_SHA256 entry (the revoked ELF kernel's hash), and one with the
+# snakeoil-signed bzImage's Authenticode hash (efitools'
+# hash-to-efi-sig-list), signed with the KEK
 # (the snakeoil key is PK and KEK) as a time-based authenticated append
 # (efitools' sign-efi-sig-list -a), signed for earlyboot as an initrd.
 # The test application writes it (build/efiapp.efi initrd=dbx-append;
@@ -121,6 +132,10 @@ owner = uuid.UUID("11111111-2222-3333-4444-555555555555").bytes_le
 sig = owner + h
 open(sys.argv[2], "wb").write(cert_sha256 + struct.pack("<III", 28 + len(sig), 0, len(sig)) + sig)
 PY
+	if [ -f "$F/bzImage.snakeoil" ]; then
+		hash-to-efi-sig-list "$F/bzImage.snakeoil" "$F/dbx-bz.esl" >/dev/null &&
+		cat "$F/dbx-bz.esl" >>"$F/dbx.esl" || return 1
+	fi
 	openssl pkey -in "$SNAKE_KEY" -passin "pass:$SNAKE_PASS" -out "$F/snakeoil-plain.key" 2>/dev/null &&
 	sign-efi-sig-list -a -k "$F/snakeoil-plain.key" -c "$SNAKE_CERT" dbx "$F/dbx.esl" "$F/dbx.auth" >/dev/null &&
 	sign snake "$F/dbx.auth" "$F/dbx.auth"
@@ -202,10 +217,11 @@ unsigned_loader() {
 	fi
 }
 
-# linux NAME BZIMAGE WANT: the stock kernel through the Linux protocol
-# with the signed initramfs; WANT pass or a refusal PATTERN.
+# linux NAME KERNEL WANT [VARS]: the stock kernel through the Linux
+# protocol with the signed initramfs; WANT pass or a refusal PATTERN.
+# KERNEL's .sig (a vmlinux's manifest) goes along when there is one.
 linux() {
-	local name=$1 k=$2 want=$3 d=$ESPS/$1
+	local name=$1 k=$2 want=$3 vars=${4:-} d=$ESPS/$1
 	if [ ! -f "$BZ" ]; then
 		missing_dep "boot:secureboot-$name" "$BZ (make linux)" linux-image-amd64
 		return
@@ -213,14 +229,15 @@ linux() {
 	esp "$name" "kernel=bzImage initrd=initramfs.cpio -- console=ttyS0 eb.marker eb.id=$name eb.acpi=1 eb.mem_mib=400 panic=-1" "" &&
 	cp "$k" "$d/bzImage" && cp "$F/initramfs.cpio" "$F/initramfs.cpio.sig" "$d/" ||
 		{ echo "FAIL boot:secureboot-$name: ESP setup"; return; }
-	local st
-	st=$(BOOT_TIMEOUT=150 TIMEOUT=150 sb_boot "$name" 512)
+	if [ -e "$k.sig" ]; then cp "$k.sig" "$d/bzImage.sig"; fi
+	local st how='^earlyboot: kernel bzImage: Authenticode signature verified by the firmware'
+	[ -e "$k.sig" ] && how='^earlyboot: kernel bzImage: signed \(manifest bzImage\.sig verified by the firmware'
+	st=$(BOOT_TIMEOUT=150 TIMEOUT=150 sb_boot "$name" 512 "$vars")
 	if [ "$want" = pass ]; then
 		# Told Secure Boot is on (the zero page's secure_boot), Linux locks
 		# itself down, which closes /dev/port: the guest's verdict line
 		# stands, but it cannot reach isa-debug-exit and powers off (0).
-		judge "$name" "$st" 0 "^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $name " 0 \
-			'^earlyboot: kernel bzImage: Authenticode signature verified by the firmware' \
+		judge "$name" "$st" 0 "^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $name " 0 "$how" \
 			'^earlyboot: stats .* secureboot=enforcing$' '^earlyboot: entering Linux' \
 			'\] secureboot: Secure boot enabled' \
 			'\] Kernel is locked down from EFI Secure Boot' \
@@ -289,6 +306,13 @@ case_cmd() {
 	linux-debian-signed) # signed by Debian, whose key is not in this db: the bypass
 		linux "$1" "$F/bzImage.debian" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\): signed by an unknown key" ;;
 	linux-snakeoil-signed) linux "$1" "$F/bzImage.snakeoil" pass ;;
+	linux-vmlinux-signed) # no signature of its own: its manifest (the file is named bzImage on the volume)
+		linux "$1" "$F/vmlinux.snakeoil" pass ;;
+	linux-changed) # re-signed, then changed: the firmware's hash check fails
+		linux "$1" "$F/bzImage.changed" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\)" ;;
+	linux-revoked-dbx) # the snakeoil-signed bzImage, its Authenticode hash in dbx
+		vars_dbx "$1" || return
+		linux "$1" "$F/bzImage.snakeoil" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\)" "$DBX_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -318,7 +342,8 @@ cp "$KERNEL" "$KERNEL_DIR/kernel.elf"
 ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-snakeoil-signed
-off-unsigned setup-mode-unsigned"
+linux-vmlinux-signed linux-changed linux-revoked-dbx off-unsigned
+setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
 # The dbx cases share one VARS copy: make it before they run in parallel.
