@@ -42,30 +42,57 @@ static void block(uint32_t h[8], const uint8_t *p)
 	h[4] += e; h[5] += f; h[6] += g; h[7] += hh;
 }
 
+void eb_sha256_init(struct eb_sha256 *c)
+{
+	static const uint32_t iv[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+					0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
+	for (int i = 0; i < 8; i++)
+		c->h[i] = iv[i];
+	c->total = 0;
+	c->used = 0;
+}
+
+void eb_sha256_update(struct eb_sha256 *c, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	c->total += len;
+	if (c->used) {
+		while (len && c->used < 64) {
+			c->buf[c->used++] = *p++;
+			len--;
+		}
+		if (c->used < 64)
+			return;
+		block(c->h, c->buf);
+		c->used = 0;
+	}
+	for (; len >= 64; len -= 64, p += 64)
+		block(c->h, p);
+	while (len--)
+		c->buf[c->used++] = *p++;
+}
+
+void eb_sha256_final(struct eb_sha256 *c, uint8_t out[EB_SHA256_BYTES])
+{
+	/* 0x80, zeros, and the length in bits: one or two more blocks. */
+	uint64_t bits = c->total * 8;
+	uint8_t pad[72] = { 0x80 };
+	size_t n = (c->used < 56 ? 56 : 120) - c->used;
+	for (int i = 0; i < 8; i++)
+		pad[n + 7 - i] = (uint8_t)(bits >> (8 * i));
+	eb_sha256_update(c, pad, n + 8);
+	for (int i = 0; i < 8; i++) {
+		out[4 * i] = (uint8_t)(c->h[i] >> 24);
+		out[4 * i + 1] = (uint8_t)(c->h[i] >> 16);
+		out[4 * i + 2] = (uint8_t)(c->h[i] >> 8);
+		out[4 * i + 3] = (uint8_t)c->h[i];
+	}
+}
+
 void eb_sha256(const void *data, size_t len, uint8_t out[EB_SHA256_BYTES])
 {
-	uint32_t h[8] = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-			  0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 };
-	const uint8_t *p = data;
-	size_t left = len;
-	for (; left >= 64; left -= 64, p += 64)
-		block(h, p);
-	/* The tail, 0x80, zeros, and the length in bits: one or two blocks. */
-	uint8_t tail[128] = { 0 };
-	for (size_t i = 0; i < left; i++)
-		tail[i] = p[i];
-	tail[left] = 0x80;
-	size_t n = left < 56 ? 64 : 128;
-	uint64_t bits = (uint64_t)len * 8;
-	for (int i = 0; i < 8; i++)
-		tail[n - 1 - i] = (uint8_t)(bits >> (8 * i));
-	block(h, tail);
-	if (n == 128)
-		block(h, tail + 64);
-	for (int i = 0; i < 8; i++) {
-		out[4 * i] = (uint8_t)(h[i] >> 24);
-		out[4 * i + 1] = (uint8_t)(h[i] >> 16);
-		out[4 * i + 2] = (uint8_t)(h[i] >> 8);
-		out[4 * i + 3] = (uint8_t)h[i];
-	}
+	struct eb_sha256 c;
+	eb_sha256_init(&c);
+	eb_sha256_update(&c, data, len);
+	eb_sha256_final(&c, out);
 }

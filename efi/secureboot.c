@@ -13,6 +13,7 @@
  */
 #include "libc.h"
 #include "loader.h"
+#include "pe_hash.h"
 #include "sb_defs.h"
 #include "sha256.h"
 #include "sig_manifest.h"
@@ -152,6 +153,74 @@ static void hex32(const uint8_t *h, char *out)
 	out[2 * EB_SHA256_BYTES] = '\0';
 }
 
+/* needle (n bytes) occurs in hay (len bytes). */
+static bool contains(const uint8_t *hay, uint64_t len, const uint8_t *needle, uint64_t n)
+{
+	for (uint64_t i = 0; n && i + n <= len; i++)
+		if (hay[i] == needle[0] && !memcmp(hay + i, needle, n))
+			return true;
+	return false;
+}
+
+/* A certificate dbx lists (an EFI_CERT_X509 entry) is carried in cert. */
+static bool dbx_lists_cert_in(const uint8_t *cert, uint64_t len)
+{
+	EFI_GUID x509 = EB_CERT_X509_GUID;
+	for (unsigned i = 0; i < sb.ndbx; i++) {
+		const struct eb_efi_signature_list *l = sb.dbx[i];
+		UINT32 first = (UINT32)sizeof *l + l->SignatureHeaderSize;
+		if (memcmp(&l->SignatureType, &x509, sizeof x509) ||
+		    l->SignatureSize <= sizeof(EFI_GUID) || first > l->SignatureListSize)
+			continue;
+		const uint8_t *p = (const uint8_t *)l + first;
+		UINT32 count = (l->SignatureListSize - first) / l->SignatureSize;
+		for (UINT32 k = 0; k < count; k++, p += l->SignatureSize)
+			if (contains(cert, len, p + sizeof(EFI_GUID),
+				     l->SignatureSize - sizeof(EFI_GUID)))
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The firmware (or shim: by) refused the PE image `image` (the file
+ * itself, or name's manifest) with status s, and says only "denied":
+ * name the reason from what the image carries. The verdict stays the
+ * firmware's; this only words it. No return.
+ */
+__attribute__((noreturn)) static void pe_refused(const char *what, const char *name,
+						 const char *image, const uint8_t *f,
+						 uint64_t len, const char *by, EFI_STATUS s)
+{
+	struct eb_pe_hash h;
+	char hex[2 * EB_SHA256_BYTES + 1];
+	const char *of = image == name ? "" : image, *sep = image == name ? "" : ": ";
+	if (eb_pe_authenticode(f, len, &h))
+		eb_fail("%s %s: Secure Boot refuses it: not signed (%s%snot a well-formed PE image; %s: %s)",
+			what, name, of, sep, by, efi_status_name(s));
+	if (!h.cert_len)
+		eb_fail("%s %s: Secure Boot refuses it: not signed (%s%sthe PE image has no Authenticode signature; %s: %s)",
+			what, name, of, sep, by, efi_status_name(s));
+	hex32(h.sha256, hex);
+	if (dbx_lists_hash(h.sha256))
+		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (%s%sits Authenticode SHA-256 %s is listed; %s: %s)",
+			what, name, of, sep, hex, by, efi_status_name(s));
+	if (!contains(f + h.cert_off, h.cert_len, h.sha256, sizeof h.sha256))
+		eb_fail("%s %s: Secure Boot refuses it: digest mismatch (%s%sno signature in its certificate table is over its Authenticode SHA-256 %s; %s: %s)",
+			what, name, of, sep, hex, by, efi_status_name(s));
+	if (dbx_lists_cert_in(f + h.cert_off, h.cert_len))
+		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (%s%sa certificate of its signature is listed; %s: %s)",
+			what, name, of, sep, by, efi_status_name(s));
+	eb_fail("%s %s: Secure Boot refuses it: signed by an unknown key (%s%sits signature covers it, but no signer chains to db; %s: %s)",
+		what, name, of, sep, by, efi_status_name(s));
+}
+
+void efi_sb_pe_refused(const char *what, const char *path, const void *file,
+		       uint64_t len, EFI_STATUS s)
+{
+	pe_refused(what, path, path, file, len, "LoadImage", s);
+}
+
 void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
 			const char *path, const void *data, uint64_t len)
 {
@@ -191,8 +260,8 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 		if (h)
 			bs->UnloadImage(h);
 		if (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED)
-			eb_fail("%s %s: Secure Boot refuses it: %s is signed by an unknown key or revoked in dbx (the firmware's check, LoadImage: %s)",
-				what, path, sig_path, efi_status_name(s));
+			pe_refused(what, path, sig_path, (const uint8_t *)sig_pa, sig_len,
+				   "LoadImage", s);
 		eb_fail("%s %s: Secure Boot refuses it: not signed (%s is not a signature manifest the firmware can load: %s)",
 			what, path, sig_path, efi_status_name(s));
 	}
@@ -220,39 +289,6 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 		what, path, sig_path, hex);
 }
 
-/* The PE's certificate table (data directory 4) has bytes: it is signed. */
-static bool pe_has_signature(const uint8_t *f, uint64_t len)
-{
-	if (len < 0x40 || f[0] != 'M' || f[1] != 'Z')
-		return false;
-	uint32_t pe = (uint32_t)f[0x3c] | (uint32_t)f[0x3d] << 8 |
-		      (uint32_t)f[0x3e] << 16 | (uint32_t)f[0x3f] << 24;
-	if ((uint64_t)pe + 24 + 112 + 5 * 8 > len || memcmp(f + pe, "PE\0\0", 4))
-		return false;
-	const uint8_t *opt = f + pe + 24;
-	uint16_t magic = (uint16_t)(opt[0] | opt[1] << 8);
-	unsigned dirs = magic == 0x20b ? 112 : magic == 0x10b ? 96 : 0;
-	if (!dirs)
-		return false;
-	uint32_t ndirs = (uint32_t)opt[dirs - 4] | (uint32_t)opt[dirs - 3] << 8;
-	if (ndirs <= 4)
-		return false;
-	const uint8_t *d = opt + dirs + 4 * 8;
-	uint32_t size = (uint32_t)d[4] | (uint32_t)d[5] << 8 | (uint32_t)d[6] << 16 |
-			(uint32_t)d[7] << 24;
-	return size != 0;
-}
-
-void efi_sb_pe_refused(const char *what, const char *path, const void *file,
-		       uint64_t len, EFI_STATUS s)
-{
-	if (!pe_has_signature(file, len))
-		eb_fail("%s %s: Secure Boot refuses it: not signed (the PE image has no Authenticode signature; LoadImage: %s)",
-			what, path, efi_status_name(s));
-	eb_fail("%s %s: Secure Boot refuses it: the firmware's signature check failed (LoadImage: %s): signed by an unknown key, revoked in dbx, or a digest mismatch",
-		what, path, efi_status_name(s));
-}
-
 void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
 		      const char *path, const void *file, uint64_t len)
 {
@@ -267,13 +303,8 @@ void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *wh
 			eb_fail("%s %s: Secure Boot refuses it: %llu bytes are more than shim's Verify takes",
 				what, path, (unsigned long long)len);
 		EFI_STATUS v = sb.shim->Verify((void *)file, (UINT32)len);
-		if (EFI_ERROR(v)) {
-			if (!pe_has_signature(file, len))
-				eb_fail("%s %s: Secure Boot refuses it: not signed (the PE image has no Authenticode signature; shim's Verify: %s)",
-					what, path, efi_status_name(v));
-			eb_fail("%s %s: Secure Boot refuses it: shim's check failed (SHIM_LOCK Verify: %s): signed by an unknown key, revoked in dbx or MokListX, or a digest mismatch",
-				what, path, efi_status_name(v));
-		}
+		if (EFI_ERROR(v))
+			pe_refused(what, path, path, file, len, "shim's SHIM_LOCK Verify", v);
 		eb_info("%s %s: Authenticode signature verified by shim (SHIM_LOCK: db, dbx, MOK)",
 			what, path);
 		return;

@@ -43,7 +43,7 @@ for f in "$SB_CODE" "$SB_VARS" "$SNAKE_KEY" "$SNAKE_CERT" "$OVMF"; do
 		exit
 	fi
 done
-for p in sbsign:sbsigntool openssl:openssl; do
+for p in sbsign:sbsigntool sbattach:sbsigntool openssl:openssl; do
 	if ! command -v "${p%%:*}" >/dev/null 2>&1; then
 		missing_dep boot:secureboot "${p%%:*}" "${p#*:}"
 		exit
@@ -99,6 +99,7 @@ PY
 	rm -f "$F/revoked/in.elf"
 	if [ -f "$BZ" ]; then
 		cp "$BZ" "$F/bzImage.debian" &&
+		cp "$BZ" "$F/bzImage.unsigned" && sbattach --remove "$F/bzImage.unsigned" >/dev/null &&
 		sign snake "$BZ" "$F/bzImage.snakeoil" &&
 		sign snake "$LINUX_INITRD" "$F/initramfs.cpio" &&
 		sign snake "$VMLINUX" "$F/vmlinux.snakeoil" || return 1
@@ -247,6 +248,11 @@ linux() {
 	fi
 }
 
+# The snakeoil-signed bzImage's Authenticode hash, as efitools computes it.
+bz_hash() {
+	hash-to-efi-sig-list "$F/bzImage.snakeoil" /dev/null 2>/dev/null | sed -n 's/^HASH IS //p'
+}
+
 # vars-setup: the snakeoil variables plus the revoked kernel's hash in
 # dbx, written by the signed test application (started by earlyboot as a
 # PE kernel, the update as its initrd) into the VARS copy the dbx cases
@@ -277,7 +283,7 @@ case_cmd() {
 	elf-unsigned)
 		refused "$1" "$F" "kernel kernel\.elf: Secure Boot refuses it: not signed \(no signature manifest kernel\.elf\.sig: not found\)\$" "" kernel.elf.sig ;;
 	elf-unknown-key)
-		refused "$1" "$F/unknown" "kernel kernel\.elf: Secure Boot refuses it: kernel\.elf\.sig is signed by an unknown key or revoked in dbx \(the firmware's check, LoadImage: (security violation|access denied)\)\$" "" ;;
+		refused "$1" "$F/unknown" "kernel kernel\.elf: Secure Boot refuses it: signed by an unknown key \(kernel\.elf\.sig: its signature covers it, but no signer chains to db; LoadImage: (security violation|access denied)\)\$" "" ;;
 	elf-changed)
 		refused "$1" "$F/changed" "kernel kernel\.elf: Secure Boot refuses it: digest mismatch: [0-9]+ bytes with SHA-256 [0-9a-f]{64}, kernel\.elf\.sig signed [0-9]+ bytes with SHA-256 [0-9a-f]{64}\$" "" ;;
 	elf-revoked-dbx)
@@ -304,15 +310,17 @@ case_cmd() {
 		st=$(sb_boot "$1" 256)
 		judge "$1" "$st" 37 '^earlyboot: error: kernel app\.efi: Secure Boot refuses it: not signed \(the PE image has no Authenticode signature; LoadImage: (security violation|access denied)\)$' 1 ;;
 	linux-debian-signed) # signed by Debian, whose key is not in this db: the bypass
-		linux "$1" "$F/bzImage.debian" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\): signed by an unknown key" ;;
+		linux "$1" "$F/bzImage.debian" "kernel bzImage: Secure Boot refuses it: signed by an unknown key \(its signature covers it, but no signer chains to db; LoadImage: (security violation|access denied)\)\$" ;;
+	linux-unsigned) # Debian's kernel with its signature removed (sbattach --remove)
+		linux "$1" "$F/bzImage.unsigned" "kernel bzImage: Secure Boot refuses it: not signed \(the PE image has no Authenticode signature; LoadImage: (security violation|access denied)\)\$" ;;
 	linux-snakeoil-signed) linux "$1" "$F/bzImage.snakeoil" pass ;;
 	linux-vmlinux-signed) # no signature of its own: its manifest (the file is named bzImage on the volume)
 		linux "$1" "$F/vmlinux.snakeoil" pass ;;
 	linux-changed) # re-signed, then changed: the firmware's hash check fails
-		linux "$1" "$F/bzImage.changed" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\)" ;;
+		linux "$1" "$F/bzImage.changed" "kernel bzImage: Secure Boot refuses it: digest mismatch \(no signature in its certificate table is over its Authenticode SHA-256 [0-9a-f]{64}; LoadImage: (security violation|access denied)\)\$" ;;
 	linux-revoked-dbx) # the snakeoil-signed bzImage, its Authenticode hash in dbx
 		vars_dbx "$1" || return
-		linux "$1" "$F/bzImage.snakeoil" "kernel bzImage: Secure Boot refuses it: the firmware's signature check failed \(LoadImage: (security violation|access denied)\)" "$DBX_VARS" ;;
+		linux "$1" "$F/bzImage.snakeoil" "kernel bzImage: Secure Boot refuses it: revoked in dbx \(its Authenticode SHA-256 $(bz_hash) is listed; LoadImage: (security violation|access denied)\)\$" "$DBX_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -341,7 +349,7 @@ cp "$KERNEL" "$KERNEL_DIR/kernel.elf"
 
 ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
-pe-app-signed pe-app-unsigned linux-debian-signed linux-snakeoil-signed
+pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx off-unsigned
 setup-mode-unsigned"
 

@@ -43,9 +43,28 @@ TEST(sha256_padding_boundaries)
 	expect(a, 1000, "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
 }
 
+TEST(sha256_streaming_matches_one_shot)
+{
+	static uint8_t data[300];
+	for (size_t i = 0; i < sizeof data; i++)
+		data[i] = (uint8_t)(i * 7 + 3);
+	uint8_t want[EB_SHA256_BYTES], got[EB_SHA256_BYTES];
+	eb_sha256(data, sizeof data, want);
+	/* Every split point, pieces crossing block boundaries either way. */
+	for (size_t cut = 0; cut <= sizeof data; cut++) {
+		struct eb_sha256 c;
+		eb_sha256_init(&c);
+		eb_sha256_update(&c, data, cut);
+		eb_sha256_update(&c, data + cut, sizeof data - cut);
+		eb_sha256_final(&c, got);
+		CHECKF(memcmp(got, want, sizeof got) == 0, "split at %zu differs", cut);
+	}
+}
+
 int main(void)
 {
 	RUN(sha256_fips_examples);
 	RUN(sha256_padding_boundaries);
+	RUN(sha256_streaming_matches_one_shot);
 	return th_done();
 }
