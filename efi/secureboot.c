@@ -183,10 +183,10 @@ static bool dbx_lists_cert_in(const uint8_t *cert, uint64_t len)
 }
 
 /*
- * The firmware (or shim: by) refused the PE image `image` (the file
- * itself, or name's manifest) with status s, and says only "denied":
- * name the reason from what the image carries. The verdict stays the
- * firmware's; this only words it. No return.
+ * The check named by `by` (the firmware's LoadImage, or shim's Verify)
+ * refused the PE image `image` (name itself, or name's manifest) with
+ * status s, which says only "denied": name the reason from what the image
+ * carries. The verdict stays the checker's; this only words it.
  */
 __attribute__((noreturn)) static void pe_refused(const char *what, const char *name,
 						 const char *image, const uint8_t *f,
