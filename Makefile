@@ -14,6 +14,7 @@
 #   mk/testkernel.mk  build/testkernel.elf, the kernel every world boots
 #   mk/host-tools.mk  build/tools/bootfixture (boot-test fixtures)
 #   mk/linux.mk       stock Linux for the chainload tests: make linux
+#   mk/secureboot.mk  make sign: the loader and test kernel signed (build/signed/)
 #   mk/unit.mk        host unit tests (build/unit/) and make bench
 #   mk/fuzz.mk        libFuzzer harnesses: make fuzz
 #   mk/decompress.mk  common/decompress/: its freestanding link check, its
@@ -48,6 +49,7 @@ include mk/pvh.mk
 include mk/pv.mk
 include mk/host-tools.mk
 include mk/linux.mk
+include mk/secureboot.mk
 # Last: they gather the *_PORTABLE lists (code that also runs on the host)
 # the world makefiles define.
 include mk/unit.mk
@@ -104,6 +106,8 @@ help:
 	@echo 'make fuzz           run each libFuzzer harness FUZZ_SECONDS (60) (docs/fuzzing.md)'
 	@echo 'make fuzz-build     build the libFuzzer harnesses only'
 	@echo 'make linux          stock Linux for the chainload tests (build/linux/)'
+	@echo 'make sign SIGN_KEY=k SIGN_CERT=c [SIGN_PASS=p]  sign the loader and test kernel for'
+	@echo '                    Secure Boot into build/signed/ (docs/secureboot.md)'
 	@echo 'make images         the boot images only; make unit: the unit test binaries only'
 	@echo 'make deps           install missing Debian packages (tools/deps.txt); the run'
 	@echo '                    targets, test, bench and bench-boot do this first'

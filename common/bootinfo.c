@@ -30,3 +30,13 @@ const char *eb_world_name(uint32_t world)
 	}
 	return "none";
 }
+
+const char *eb_secure_boot_name(uint32_t state)
+{
+	switch (state) {
+	case EB_SECURE_BOOT_SETUP: return "setup";
+	case EB_SECURE_BOOT_OFF: return "off";
+	case EB_SECURE_BOOT_ENFORCING: return "enforcing";
+	}
+	return "none";
+}

@@ -20,7 +20,19 @@
 #include <stdint.h>
 
 #define EB_BOOTINFO_MAGIC 0x4f464e49544f4f42ULL /* "BOOTINFO", little-endian */
-#define EB_BOOTINFO_VERSION 1
+#define EB_BOOTINFO_VERSION 2
+
+/*
+ * The firmware's Secure Boot state as the loader found it (docs/secureboot.md).
+ * Only the UEFI world has one; the others hand over EB_SECURE_BOOT_NONE.
+ */
+enum eb_secure_boot {
+	EB_SECURE_BOOT_NONE = 0,      /* no UEFI, or no SecureBoot variable */
+	EB_SECURE_BOOT_SETUP = 1,     /* SetupMode 1: no platform key, nothing enforced */
+	EB_SECURE_BOOT_OFF = 2,       /* keys enrolled, SecureBoot 0 */
+	EB_SECURE_BOOT_ENFORCING = 3, /* SecureBoot 1: every kernel, initrd and
+				       * command line was verified against db/dbx */
+};
 
 /*
  * The ELF note a kernel of this hand-off carries to be entered with 5-level
@@ -174,7 +186,7 @@ struct eb_bootinfo {
 	uint64_t kernel_pa_start, kernel_pa_end, kernel_entry;
 
 	uint32_t debug_defect; /* enum eb_defect the loader applied; 0 normally */
-	uint32_t reserved1;
+	uint32_t secure_boot;  /* enum eb_secure_boot (version 2 on) */
 
 	char cmdline[EB_CMDLINE_MAX];
 	struct eb_module mods[EB_MOD_MAX];
@@ -195,5 +207,7 @@ _Static_assert(sizeof(struct eb_bootinfo) % 8 == 0, "eb_bootinfo alignment");
 
 const char *eb_mem_type_name(uint32_t type);
 const char *eb_world_name(uint32_t world);
+/* "none", "setup", "off", "enforcing" (the stats line's secureboot=). */
+const char *eb_secure_boot_name(uint32_t state);
 
 #endif

@@ -132,5 +132,6 @@ int eb_handoff_fill(struct eb_bootinfo *bi, const struct eb_handoff *h,
 	bi->kernel_pa_end = h->kernel_pa_end;
 	bi->kernel_entry = h->kernel_entry;
 	bi->debug_defect = h->defect;
+	bi->secure_boot = h->secure_boot;
 	return 0;
 }

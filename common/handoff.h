@@ -31,6 +31,7 @@ struct eb_handoff {
 	uint64_t xen_start_info_pa, xen_hypercall_page_pa; /* PV only */
 	const struct ep_ctx *ctx;
 	unsigned defect; /* enum eb_defect, applied to what is written */
+	uint32_t secure_boot; /* enum eb_secure_boot */
 };
 
 /*

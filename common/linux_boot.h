@@ -175,6 +175,7 @@ struct eb_linux_params {
 	uint64_t acpi_rsdp_pa;   /* 0: unknown */
 	const struct eb_memmap *mem; /* the carved map */
 	const struct eb_efi_handoff *efi; /* NULL or systab_pa 0: no UEFI */
+	uint32_t secure_boot;    /* enum eb_secure_boot (bootinfo.h) */
 };
 
 /*
@@ -193,7 +194,9 @@ struct eb_linux_params {
  * loader signature, the system table and the memory map; a map whose size
  * is not a whole number of descriptors, or that does not fit efi_info's
  * 32-bit size, is refused) and, when the firmware has a framebuffer,
- * screen_info. 0, or -1 with a reason.
+ * screen_info, and secure_boot (Linux's efi_secureboot_mode: 3 enabled
+ * when the loader verified the kernel under enforcing Secure Boot, 2
+ * disabled, else 0 unset). 0, or -1 with a reason.
  */
 int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		       const struct eb_bzimage *bz,

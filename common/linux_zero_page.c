@@ -205,6 +205,13 @@ int eb_linux_zero_page(struct boot_params *zp, const void *file,
 		zp->efi_info = ei;
 		if (p->efi->has_screen)
 			zp->screen_info = p->efi->screen;
+		/*
+		 * What the EFI stub would have said: Linux takes its lockdown
+		 * and IMA policy from it (docs/secureboot.md).
+		 */
+		zp->secure_boot = p->secure_boot == EB_SECURE_BOOT_ENFORCING ? 3
+				  : p->secure_boot != EB_SECURE_BOOT_NONE   ? 2
+									    : 0;
 	}
 
 	if (!p->mem) {

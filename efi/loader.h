@@ -84,6 +84,33 @@ __attribute__((noreturn)) void efi_start_pe_app(EFI_SYSTEM_TABLE *st,
 void efi_serve_initrd(EFI_SYSTEM_TABLE *st, const char *name, uint64_t pa,
 		      uint64_t len);
 
+/*
+ * pe_app.c: our volume's device path plus a file node for wpath (pool
+ * memory), so the firmware knows where an image came from; NULL when the
+ * volume has none.
+ */
+EFI_DEVICE_PATH *efi_file_device_path(EFI_BOOT_SERVICES *bs, EFI_HANDLE volume,
+				      const CHAR16 *wpath);
+
+/*
+ * secureboot.c (docs/secureboot.md). efi_sb_init reads the firmware's
+ * state once, first thing; when it enforces, every check below ends the
+ * run with one error line on a refusal, and does nothing otherwise.
+ */
+void efi_sb_init(EFI_SYSTEM_TABLE *st, EFI_HANDLE self);
+uint32_t efi_sb_state(void); /* enum eb_secure_boot */
+bool efi_sb_enforcing(void);
+/* A file without a signature of its own: path.sig must sign it (sig_manifest.h). */
+void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
+			const char *path, const void *data, uint64_t len);
+/* A PE image (a bzImage's EFI stub) we start ourselves: LoadImage checks it. */
+void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
+		      const char *path, const void *file, uint64_t len);
+/* LoadImage refused a PE image with status s: the one line saying why. */
+__attribute__((noreturn)) void efi_sb_pe_refused(const char *what, const char *path,
+						 const void *file, uint64_t len,
+						 EFI_STATUS s);
+
 /* options.c: the command line from LoadOptions or \earlyboot.cfg. */
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		     struct eb_options *opt);

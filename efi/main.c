@@ -121,20 +121,32 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 		eb_info("initrd %s: %llu bytes at 0x%llx", b->opt.initrd,
 			 (unsigned long long)b->initrd_len,
 			 (unsigned long long)b->initrd_pa);
+		efi_sb_verify_file(st, li, "initrd", b->opt.initrd,
+				   (const void *)b->initrd_pa, b->initrd_len);
 	}
 	/*
 	 * A PE image that is nothing else goes to the firmware; one that is
 	 * also a bzImage (an EFI stub) takes the Linux protocol unless
 	 * protocol=efi asks for the firmware (docs/uefi.md, "Which protocol").
+	 * Under Secure Boot nothing runs unchecked, whichever way it is
+	 * started (docs/secureboot.md): a PE image the firmware starts is
+	 * checked by its LoadImage in efi_start_pe_app; a bzImage by LoadImage
+	 * here, then booted through the Linux protocol from the same buffer;
+	 * anything else needs its detached signature.
 	 */
-	const void *k = (const void *)b->kfile_pa;
-	if (eb_kernel_kind(k, b->kfile_len) == EB_KERNEL_PE && b->opt.protocol &&
-	    b->opt.protocol != EB_PROTOCOL_EFI)
+	const void *kf = (const void *)b->kfile_pa;
+	enum eb_kernel_kind kind = eb_kernel_kind(kf, b->kfile_len);
+	if (kind == EB_KERNEL_PE && b->opt.protocol && b->opt.protocol != EB_PROTOCOL_EFI)
 		eb_fail("kernel %s: protocol=%s, but the kernel is a PE/EFI application without a Linux setup header: only the firmware can start it (protocol=efi)",
 			b->opt.kernel, eb_protocol_name(b->opt.protocol));
-	if (eb_kernel_kind(k, b->kfile_len) == EB_KERNEL_PE ||
-	    (b->opt.protocol == EB_PROTOCOL_EFI && eb_file_is_pe(k, b->kfile_len)))
+	if (kind == EB_KERNEL_PE ||
+	    (b->opt.protocol == EB_PROTOCOL_EFI && eb_file_is_pe(kf, b->kfile_len)))
 		efi_start_pe_app(st, li, b); /* the firmware starts it; no return */
+	if (kind == EB_KERNEL_BZIMAGE && eb_file_is_pe(kf, b->kfile_len))
+		efi_sb_verify_pe(st, li, "kernel", b->opt.kernel, kf, b->kfile_len);
+	else
+		efi_sb_verify_file(st, li, "kernel", b->opt.kernel, kf,
+				   b->kfile_len);
 }
 
 /*
@@ -278,6 +290,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	serial_init();
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");
+	efi_sb_init(st, image); /* before anything is read: it decides what is trusted */
 	efi_get_cmdline(st, li, &b->opt);
 	b->image_handle = image;
 	b->systab_pa = (uint64_t)(uintptr_t)st;

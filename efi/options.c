@@ -18,6 +18,16 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 					 line, sizeof line);
 	const char *src = "LoadOptions";
 	const char *text = line;
+	/*
+	 * Under Secure Boot the command line must be signed too (it names the
+	 * kernel and initrd, and says init=): LoadOptions carry no signature
+	 * (anyone who may write a Boot#### variable chooses them), so only a
+	 * signed \earlyboot.cfg counts (docs/secureboot.md).
+	 */
+	if (len >= 0 && efi_sb_enforcing()) {
+		eb_info("secure boot: LoadOptions ignored; the command line comes only from a signed \\earlyboot.cfg");
+		len = -1;
+	}
 	if (len < 0) {
 		uint64_t pa, flen;
 		EFI_STATUS s = efi_read_file(st, li->DeviceHandle, "\\earlyboot.cfg",
@@ -27,6 +37,8 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 				 efi_status_name(s));
 		src = "\\earlyboot.cfg";
 		text = (const char *)pa;
+		efi_sb_verify_file(st, li, "command line", "\\earlyboot.cfg",
+				   text, flen);
 		len = (long)efi_cfg_first_line(text, flen);
 	}
 	char err[256];

@@ -76,8 +76,8 @@ static void exit_text(const CHAR16 *w, UINTN size, char *out, size_t outlen)
  * child's FilePath (\efiapp.efi, not NULL: programs print it, some open
  * their own file through it) and a Secure Boot policy can tell the origin.
  */
-static EFI_DEVICE_PATH *file_device_path(EFI_BOOT_SERVICES *bs, EFI_HANDLE volume,
-					 const CHAR16 *wpath)
+EFI_DEVICE_PATH *efi_file_device_path(EFI_BOOT_SERVICES *bs, EFI_HANDLE volume,
+				      const CHAR16 *wpath)
 {
 	EFI_GUID dp_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 	EFI_DEVICE_PATH *dev;
@@ -143,7 +143,7 @@ void efi_start_pe_app(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 
 	CHAR16 wpath[EB_PATH_MAX + 2];
 	efi_file_path(name, wpath, sizeof wpath / sizeof wpath[0]);
-	EFI_DEVICE_PATH *dp = file_device_path(bs, li->DeviceHandle, wpath);
+	EFI_DEVICE_PATH *dp = efi_file_device_path(bs, li->DeviceHandle, wpath);
 	EFI_HANDLE child = NULL;
 	EFI_STATUS s = bs->LoadImage(FALSE, b->image_handle, dp, (void *)b->kfile_pa,
 				     b->kfile_len, &child);
@@ -153,6 +153,11 @@ void efi_start_pe_app(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		/* Secure Boot refusal can still create a handle: drop it. */
 		if (s == EFI_SECURITY_VIOLATION && child)
 			bs->UnloadImage(child);
+		/* The firmware's Secure Boot check said no: say so, and why. */
+		if (efi_sb_enforcing() &&
+		    (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED))
+			efi_sb_pe_refused("kernel", name, (const void *)b->kfile_pa,
+					  b->kfile_len, s);
 		eb_fail("kernel %s: LoadImage refused the PE/EFI application: %s (0x%llx)",
 			name, efi_status_name(s), (unsigned long long)s);
 	}

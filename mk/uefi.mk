@@ -30,8 +30,11 @@ $(BUILD)/%.efi: $(BUILD)/efi/%.so
 
 $(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
 $(BUILD)/efi/efiapp.so: $(BUILD)/efi/tests/efiapp/efiapp.o
+# The signature-manifest template tools/eb-sign fills and signs
+# (efi/sig_manifest.h, docs/secureboot.md).
+$(BUILD)/efi/sigmanifest.so: $(BUILD)/efi/efi/manifest/sigmanifest.o
 
-IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
+IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/sigmanifest.efi
 BOOT_IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
 
 # The firmware-map and load-options parsers, the map reader (it calls the

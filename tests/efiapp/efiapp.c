@@ -17,6 +17,9 @@
  *
  *	EFIAPP: initrd through LoadFile2: <n> bytes, CRC ok
  *	EFIAPP: initrd through LoadFile2: <what is wrong>
+ *
+ * initrd=dbx-append writes the initrd to dbx (a signed append; see
+ * dbx_append) and prints "EFIAPP: dbx append: done 0x0" or why not.
  */
 #include <efi.h>
 #include <stdbool.h>
@@ -69,8 +72,12 @@ static bool is(const CHAR16 *w, UINTN n, const char *p)
 	return starts(w, n, p) && n == strlen(p);
 }
 
-/* What initrd=check prints after "EFIAPP: initrd through LoadFile2: ". */
-static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
+/*
+ * The initrd served through LoadFile2 (Linux initrd media device path),
+ * in pool memory; NULL with what went wrong in out. At least min bytes.
+ */
+static uint8_t *load_initrd(EFI_BOOT_SERVICES *bs, UINTN min, UINTN *size_out,
+			    char *out, size_t outlen)
 {
 	struct {
 		VENDOR_DEVICE_PATH vendor;
@@ -89,37 +96,77 @@ static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
 	if (EFI_ERROR(s) || EFI_ERROR(bs->HandleProtocol(h, &lf2_guid, (void **)&lf2))) {
 		eb_snprintf(out, outlen, "no handle (LocateDevicePath 0x%llx)",
 			    (unsigned long long)s);
-		return;
+		return NULL;
 	}
 	UINTN size = 0;
 	s = lf2->LoadFile(lf2, rest, FALSE, &size, NULL);
-	if (s != EFI_BUFFER_TOO_SMALL || size < sizeof(struct eb_test_initrd)) {
+	if (s != EFI_BUFFER_TOO_SMALL || size < min) {
 		eb_snprintf(out, outlen, "size query gave 0x%llx, %llu bytes",
 			    (unsigned long long)s, (unsigned long long)size);
-		return;
+		return NULL;
 	}
 	uint8_t *buf;
 	if (EFI_ERROR(bs->AllocatePool(EfiLoaderData, size, (void **)&buf))) {
 		eb_snprintf(out, outlen, "AllocatePool of %llu bytes failed",
 			    (unsigned long long)size);
-		return;
+		return NULL;
 	}
 	UINTN got = size;
 	s = lf2->LoadFile(lf2, rest, FALSE, &got, buf);
-	struct eb_test_initrd hdr;
-	memcpy(&hdr, buf, sizeof hdr);
-	uint32_t crc = eb_crc32(0, buf + sizeof hdr, got - sizeof hdr);
-	if (EFI_ERROR(s) || got != size)
+	if (EFI_ERROR(s) || got != size) {
 		eb_snprintf(out, outlen, "read gave 0x%llx, %llu of %llu bytes",
 			    (unsigned long long)s, (unsigned long long)got,
 			    (unsigned long long)size);
-	else if (hdr.magic != EB_TEST_INITRD_MAGIC || hdr.len != got || hdr.crc != crc)
+		bs->FreePool(buf);
+		return NULL;
+	}
+	*size_out = size;
+	return buf;
+}
+
+/* What initrd=check prints after "EFIAPP: initrd through LoadFile2: ". */
+static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
+{
+	UINTN got;
+	uint8_t *buf = load_initrd(bs, sizeof(struct eb_test_initrd), &got, out, outlen);
+	if (!buf)
+		return;
+	struct eb_test_initrd hdr;
+	memcpy(&hdr, buf, sizeof hdr);
+	uint32_t crc = eb_crc32(0, buf + sizeof hdr, got - sizeof hdr);
+	if (hdr.magic != EB_TEST_INITRD_MAGIC || hdr.len != got || hdr.crc != crc)
 		eb_snprintf(out, outlen, "%llu bytes, header or CRC wrong (len %llu, crc 0x%08x, want 0x%08x)",
 			    (unsigned long long)got, (unsigned long long)hdr.len,
 			    hdr.crc, crc);
 	else
 		eb_snprintf(out, outlen, "%llu bytes, CRC ok", (unsigned long long)got);
 	bs->FreePool(buf);
+}
+
+/*
+ * initrd=dbx-append (tests/boot/secureboot.sh): the initrd is a signed
+ * time-based authenticated append to dbx (efitools' sign-efi-sig-list -a);
+ * hand it to SetVariable, which checks the KEK signature itself. The one
+ * line: "EFIAPP: dbx append: <status>".
+ */
+static void dbx_append(EFI_SYSTEM_TABLE *st, char *out, size_t outlen)
+{
+	UINTN size;
+	uint8_t *buf = load_initrd(st->BootServices, 1, &size, out, outlen);
+	if (!buf)
+		return;
+	/* UEFI spec, "Signature Database": db and dbx live under this GUID
+	 * (GNU-EFI's headers lack it). */
+	EFI_GUID sigdb = { 0xd719b2cb, 0x3d3a, 0x4596, { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } };
+	EFI_STATUS s = st->RuntimeServices->SetVariable(
+		L"dbx", &sigdb,
+		EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+			EFI_VARIABLE_RUNTIME_ACCESS | EFI_VARIABLE_APPEND_WRITE |
+			EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS,
+		size, buf);
+	eb_snprintf(out, outlen, "%s 0x%llx", EFI_ERROR(s) ? "failed" : "done",
+		    (unsigned long long)s);
+	st->BootServices->FreePool(buf);
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
@@ -177,6 +224,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		else if (is(w, wn, "initrd=check")) {
 			check_initrd(bs, buf, sizeof buf);
 			con_printf("EFIAPP: initrd through LoadFile2: %s\n", buf);
+		} else if (is(w, wn, "initrd=dbx-append")) {
+			dbx_append(st, buf, sizeof buf);
+			con_printf("EFIAPP: dbx append: %s\n", buf);
 		} else if (starts(w, wn, "exitdata=")) {
 			exit_text = w + 9;
 			exit_len = wn - 9;

@@ -42,6 +42,9 @@ static void check_header(const struct eb_bootinfo *bi, uint64_t rdi)
 		tk_fail(c, "world %u unknown", bi->world);
 	if (bi->levels != 4 && bi->levels != 5)
 		tk_fail(c, "levels %u", bi->levels);
+	if (bi->secure_boot > EB_SECURE_BOOT_ENFORCING ||
+	    (bi->world != EB_WORLD_UEFI && bi->secure_boot != EB_SECURE_BOOT_NONE))
+		tk_fail(c, "secure_boot %u in world %u", bi->secure_boot, bi->world);
 	/*
 	 * The depth the boot info states is the one the CPU walks (natively:
 	 * under Xen PV, CR4 is Xen's to emulate and the tree is 4-level).

@@ -160,8 +160,11 @@ void kmain(uint64_t rdi)
 	const struct eb_bootinfo *bi = (const void *)rdi;
 	con_printf("TESTKERNEL: entered, boot info at 0x%llx\n",
 		   (unsigned long long)rdi);
-	if (bi && bi->magic == EB_BOOTINFO_MAGIC)
+	if (bi && bi->magic == EB_BOOTINFO_MAGIC) {
 		world = eb_world_name(bi->world);
+		/* The boot tests of docs/secureboot.md match this line. */
+		con_printf("TESTKERNEL: secure boot %s\n", eb_secure_boot_name(bi->secure_boot));
+	}
 	unsigned n = tk_run_checks(bi, rdi);
 	if (pv)
 		n += tk_run_pv_checks(bi);
