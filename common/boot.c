@@ -107,6 +107,29 @@ static int choose_protocol(struct eb_boot *b, const void *file, char *err,
 	return 0;
 }
 
+/*
+ * Which promises a defect= breaks exist only in some hand-offs: one that
+ * the chosen protocol does not carry would be accepted and do nothing, a
+ * test that could not fail. The Linux protocol takes none.
+ */
+static bool defect_applies(unsigned defect, unsigned protocol)
+{
+	switch (defect) {
+	case EB_DEFECT_NONE:
+		return true;
+	case EB_DEFECT_MAGIC:
+	case EB_DEFECT_MEMMAP:
+	case EB_DEFECT_INITRD:
+	case EB_DEFECT_CPU:
+		return protocol == EB_PROTOCOL_EARLYBOOT || protocol == EB_PROTOCOL_PVH;
+	case EB_DEFECT_CMDLINE:
+	case EB_DEFECT_RSDP:
+		return protocol == EB_PROTOCOL_PVH;
+	default:
+		return protocol == EB_PROTOCOL_EARLYBOOT;
+	}
+}
+
 int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 			 const struct eb_range *busy, size_t nbusy,
 			 uint64_t min_pa, char *err, size_t errlen)
@@ -115,6 +138,12 @@ int eb_boot_parse_kernel(struct eb_boot *b, const void *file,
 	b->kernel_max_levels = 4;
 	if (choose_protocol(b, file, err, errlen))
 		return -1;
+	if (!defect_applies(b->opt.defect, b->protocol)) {
+		eb_snprintf(err, errlen,
+			    "defect=%s breaks no promise of the %s hand-off this kernel takes",
+			    eb_defect_name(b->opt.defect), eb_protocol_name(b->protocol));
+		return -1;
+	}
 	if (b->protocol == EB_PROTOCOL_PVH)
 		return eb_pvh_kernel_parse(file, b->kfile_len, &b->elf, &b->pvh,
 					   err, errlen);

@@ -136,7 +136,9 @@ enum eb_defect {
 	EB_DEFECT_SPARE,    /* Xen PV: spare pool frames not made writable again */
 	EB_DEFECT_TEMPLATE, /* Xen PV: Xen's old template frames not made writable again */
 	EB_DEFECT_CPU,      /* native: kernel entered with EFER.NXE and CR0.WP off */
-	EB_DEFECT_MAX = EB_DEFECT_CPU,
+	EB_DEFECT_CMDLINE,  /* PVH hand-off: no command line pointer */
+	EB_DEFECT_RSDP,     /* PVH hand-off: RSDP pointer off by 8 bytes */
+	EB_DEFECT_MAX = EB_DEFECT_RSDP,
 };
 
 struct eb_bootinfo {

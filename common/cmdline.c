@@ -38,6 +38,9 @@ static const struct named defect_names[] = {
 	[EB_DEFECT_TEMPLATE] = { "template", IN(EB_WORLD_PV) },
 	/* A PV guest's EFER and CR0 are Xen's: it can leave nothing off. */
 	[EB_DEFECT_CPU] = { "cpu", NATIVE },
+	/* The PVH hand-off's start info: native worlds only (protocol=pvh). */
+	[EB_DEFECT_CMDLINE] = { "cmdline", NATIVE },
+	[EB_DEFECT_RSDP] = { "rsdp", NATIVE },
 };
 
 /* common/x86/traps.c and chainload.c act on them: the native loaders only. */

@@ -107,8 +107,9 @@ int eb_pvh_info_build(void *block, size_t len, const struct eb_pvh_info_in *in,
 		.flags = in->flags,
 		.nr_modules = in->nmods,
 		.modlist_paddr = in->nmods ? in->pa + mods_off : 0,
-		.cmdline_paddr = in->pa + cl_off,
-		.rsdp_paddr = in->rsdp_pa,
+		.cmdline_paddr = in->defect == EB_DEFECT_CMDLINE ? 0 : in->pa + cl_off,
+		.rsdp_paddr = in->defect == EB_DEFECT_RSDP && in->rsdp_pa ? in->rsdp_pa + 8
+									   : in->rsdp_pa,
 		.memmap_paddr = in->pa + map_off,
 		.memmap_entries = ne820,
 	};

@@ -201,12 +201,20 @@ case_cmd() {
 	pvh-protocol-5g) # RAM above 4 GiB: the start info stays below
 		st=$(direct "$1" 5G "$FIX/kernel-initrd.cpio" "protocol=pvh -- console=ttyS0 $INITRD_ARG")
 		judge "$1" "$st" 33 "$PVH_PASS_INITRD" ;;
+	bad-pvh-defect-nx) # no tables are handed over through the PVH entry
+		st=$(direct "$1" 128 "$KERNEL" "protocol=pvh defect=nx -- x")
+		judge "$1" "$st" 37 '^earlyboot: error: kernel \(module 0\): defect=nx breaks no promise of the pvh hand-off this kernel takes$' 1 ;;
+	bad-defect-cmdline-earlyboot) # the earlyboot handoff has no start info
+		st=$(direct "$1" 128 "$KERNEL" "defect=cmdline -- x")
+		judge "$1" "$st" 37 '^earlyboot: error: kernel \(module 0\): defect=cmdline breaks no promise of the earlyboot hand-off this kernel takes$' 1 ;;
 	pvh-protocol-defect-*) # each PVH check can fail: the loader breaks its promise
 		local d=${1#pvh-protocol-defect-} check
 		case $d in
 		magic) check=pvh-header ;;
 		memmap) check=pvh-memmap ;;
 		cpu) check=pvh-cpu ;;
+		cmdline) check=pvh-cmdline ;;
+		rsdp) check=pvh-rsdp ;;
 		*) check=$d ;;
 		esac
 		st=$(direct "$1" 256 "$FIX/kernel-initrd.cpio" "protocol=pvh defect=$d -- console=ttyS0 $INITRD_ARG")
@@ -278,7 +286,8 @@ bad-cpio-kernel-not-elf bad-option bad-member-for-elf bad-cmdline-too-long
 loader-fault-outside loader-fault-in-handler loader-sets-wp defect-magic defect-memmap defect-nx
 defect-segments defect-dmap defect-tables defect-initrd defect-cpu
 pvh-protocol pvh-protocol-5g pvh-protocol-defect-magic pvh-protocol-defect-memmap
-pvh-protocol-defect-cpu pvh-protocol-defect-initrd bad-pvh-no-note bad-pvh-entry-outside
+pvh-protocol-defect-cpu pvh-protocol-defect-initrd pvh-protocol-defect-cmdline
+pvh-protocol-defect-rsdp bad-pvh-defect-nx bad-defect-cmdline-earlyboot bad-pvh-no-note bad-pvh-entry-outside
 bad-pvh-paging5"
 
 fixtures || { echo "FAIL boot:pvh-setup: fixtures"; exit 1; }

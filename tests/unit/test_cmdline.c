@@ -131,7 +131,7 @@ TEST(unknown_defect_lists_every_name)
 {
 	REQUIRE_EQ(parse("kernel=k defect=nosuch"), -1);
 	check_lists_every_name("defect", eb_defect_name, EB_DEFECT_MAX);
-	CHECK(strstr(err, " cpu)") != NULL); /* the newest, last */
+	CHECK(strstr(err, " rsdp)") != NULL); /* the newest, last */
 }
 
 TEST(unknown_debug_lists_every_name)
