@@ -332,6 +332,14 @@ SEEDS = {
         "no-xen-notes": notes_elf([("Linux", 0x100, b"0.0.0\0")]),
         "bad-descsz": notes_elf([("Xen", 1, b"abc")] + LINUX_XEN_NOTES[:4]),
     },
+    "fuzz_pvh_kernel": {
+        "entry": notes_elf([("Xen", 18, struct.pack("<I", 0x1000000))]),
+        "entry-reloc": notes_elf([("Xen", 18, struct.pack("<I", 0x1000000)),
+                                  ("Xen", 19, struct.pack("<III", 0x200000, 0x1000000,
+                                                          0x7fffffff))]),
+        "entry-outside": notes_elf([("Xen", 18, struct.pack("<I", 0x2000000))]),
+        "no-entry": notes_elf([("Linux", 0x100, b"0.0.0\0")]),
+    },
     "fuzz_pvh_start_info": {
         "v1": start_info(),
         "v0": start_info(version=0, memmap=()),
