@@ -56,12 +56,13 @@ endef
 # $(elf_ship) keeps its debug sections beside the image as $@.debug (named
 # in the image's .gnu_debuglink, where gdb looks: `gdb build/X.elf` finds
 # build/X.elf.debug) and renames the stripped file to $@. The symbol table
-# stays in the image (small), so nm and a backtrace still name functions.
+# goes with the debug sections (it is a sixth of a loader's file): `nm
+# build/X.elf.debug` and gdb still name every function.
 # Each ELF image's link names this file as a prerequisite: a change here
 # relinks it.
 define elf_ship
 	$(OBJCOPY) --only-keep-debug $@.tmp $@.debug
-	$(OBJCOPY) --strip-debug --add-gnu-debuglink=$@.debug $@.tmp
+	$(OBJCOPY) --strip-all --add-gnu-debuglink=$@.debug $@.tmp
 	mv -f $@.tmp $@
 endef
 
