@@ -130,28 +130,20 @@ extra = \"console=hvc0 eb.marker eb.id=xl-linux-pv eb.mem_mib=200\"
 memory = 256
 vcpus = 1" "$BZ" "$INITRD")
 		REF=1 judge_domu "$1" "$st" "^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS xl-linux-pv" ;;
-	pvh-testkernel | pvh-testkernel-1g-2vcpu)
-		local mem=128 vcpus=1
-		[ "$1" = pvh-testkernel-1g-2vcpu ] && mem=1024 vcpus=2
-		st=$(domu_boot "$1" "type = \"pvh\"
-kernel = \"/domu/earlyboot-pvh.elf\"
+	pvh-testkernel | pvh-testkernel-1g-2vcpu | pv-testkernel | pv-testkernel-1g-2vcpu)
+		# The same guest in both Xen guest types: earlyboot-pvh as a PVH
+		# domU (128 MiB), earlyboot-pv as a PV domU (64 MiB).
+		local type=${1%%-*} mem=128 vcpus=1 image=$PVH world=pvh-xen
+		[ "$type" = pv ] && mem=64 image=$PV world=pv
+		case $1 in *-1g-2vcpu) mem=1024 vcpus=2 ;; esac
+		st=$(domu_boot "$1" "type = \"$type\"
+kernel = \"/domu/$(basename "$image")\"
 ramdisk = \"/domu/kernel-initrd.cpio\"
 cmdline = \"-- $initrd_arg\"
 memory = $mem
-vcpus = $vcpus" "$PVH" "$FIX/kernel-initrd.cpio")
+vcpus = $vcpus" "$image" "$FIX/kernel-initrd.cpio")
 		judge_domu "$1" "$st" "^earlyboot: stats " "^earlyboot: entering kernel" \
-			"$(tk_pass_re pvh-xen "$FIX/tree/initrd")\$" ;;
-	pv-testkernel | pv-testkernel-1g-2vcpu)
-		local mem=64 vcpus=1
-		[ "$1" = pv-testkernel-1g-2vcpu ] && mem=1024 vcpus=2
-		st=$(domu_boot "$1" "type = \"pv\"
-kernel = \"/domu/earlyboot-pv.elf\"
-ramdisk = \"/domu/kernel-initrd.cpio\"
-cmdline = \"-- $initrd_arg\"
-memory = $mem
-vcpus = $vcpus" "$PV" "$FIX/kernel-initrd.cpio")
-		judge_domu "$1" "$st" "^earlyboot: stats " "^earlyboot: entering kernel" \
-			"$(tk_pass_re pv "$FIX/tree/initrd")\$" ;;
+			"$(tk_pass_re "$world" "$FIX/tree/initrd")\$" ;;
 	*)
 		echo "FAIL boot:domu-$1: no such case" ;;
 	esac
