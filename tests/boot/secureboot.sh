@@ -23,8 +23,8 @@ EFIAPP=build/efiapp.efi
 OVMF=/usr/share/ovmf/OVMF.fd
 SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
 SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
-SETUP_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
-SETUP_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+SETUP_CODE=$OVMF_SMM_CODE
+SETUP_VARS=$OVMF_SMM_VARS
 SNAKE_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
 SNAKE_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SNAKE_PASS=snakeoil
@@ -167,12 +167,7 @@ esp() {
 # with a fresh copy of VARS (default: the snakeoil variables).
 sb_boot() {
 	local name=$1 mem=$2 vars=${3:-$SB_VARS}
-	cp "$vars" "$ESPS/$name.vars"
-	qemu_boot "$name" -M q35,smm=on -m "$mem" \
-		-global driver=cfi.pflash01,property=secure,value=on \
-		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$SB_CODE" \
-		-drive "if=pflash,format=raw,unit=1,file=$ESPS/$name.vars" \
-		-drive "format=raw,file=fat:rw:$ESPS/$name"
+	qemu_boot_pflash "$name" "$mem" "$SB_CODE" "$vars" "$ESPS/$name.vars" "$ESPS/$name"
 }
 
 good() { # good NAME: a signed kernel, initrd and command line boot
@@ -330,12 +325,7 @@ case_cmd() {
 	setup-mode-unsigned) # the Secure Boot build with no keys enrolled
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
-		cp "$SETUP_VARS" "$ESPS/$1.vars"
-		st=$(qemu_boot "$1" -M q35,smm=on -m 256 \
-			-global driver=cfi.pflash01,property=secure,value=on \
-			-drive "if=pflash,format=raw,unit=0,readonly=on,file=$SETUP_CODE" \
-			-drive "if=pflash,format=raw,unit=1,file=$ESPS/$1.vars" \
-			-drive "format=raw,file=fat:rw:$ESPS/$1")
+		st=$(qemu_boot_pflash "$1" 256 "$SETUP_CODE" "$SETUP_VARS" "$ESPS/$1.vars" "$ESPS/$1")
 		judge "$1" "$st" 33 "$PASS_INITRD" 0 '^TESTKERNEL: secure boot setup$' \
 			'^earlyboot: secure boot: setup \(SecureBoot 0, SetupMode 1\)$' ;;
 	*) echo "FAIL boot:secureboot-$1: no such case" ;;

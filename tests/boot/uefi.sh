@@ -21,8 +21,6 @@ BOOT_STRIP_ESC=1
 EFI=build/earlyboot.efi
 EFIAPP=build/efiapp.efi
 OVMF=/usr/share/ovmf/OVMF.fd
-OVMF_SMM_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
-OVMF_SMM_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 ESPS=build/esp
 mkdir -p "$LOGS" "$ESPS"
 
@@ -128,13 +126,8 @@ smm() {
 		missing_dep "boot:uefi-$1" "$OVMF_SMM_CODE" ovmf
 		return
 	fi
-	cp "$OVMF_SMM_VARS" "$ESPS/$1.vars"
 	local st
-	st=$(qemu_boot "$1" -M q35,smm=on -m 512 \
-		-global driver=cfi.pflash01,property=secure,value=on \
-		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_SMM_CODE" \
-		-drive "if=pflash,format=raw,unit=1,file=$ESPS/$1.vars" \
-		-drive "format=raw,file=fat:rw:$ESPS/$1")
+	st=$(qemu_boot_pflash "$1" 512 "$OVMF_SMM_CODE" "$OVMF_SMM_VARS" "$ESPS/$1.vars" "$ESPS/$1")
 	judge "$1" "$st" 33 "$PASS_INITRD" 0 \
 		"^earlyboot: kernel kernel.elf: linked at pa 0x1000000, which is taken: placed at pa 0x[0-9a-f]+\$"
 }

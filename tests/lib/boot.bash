@@ -156,6 +156,26 @@ qemu_boot() {
 	echo $?
 }
 
+# OVMF's SMM build, split in code and variables (/usr/share/OVMF, package
+# ovmf), with empty variables: Secure Boot off, setup mode (uefi.sh,
+# linux.sh and secureboot.sh boot it; secureboot.sh's enrolled keys are
+# its own).
+OVMF_SMM_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
+OVMF_SMM_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+
+# qemu_boot_pflash NAME MEM CODE VARS_TEMPLATE VARS_COPY ESP_DIR: qemu_boot
+# of a split OVMF build with SMM on: the variables in a fresh copy of
+# VARS_TEMPLATE (the firmware writes them), ESP_DIR as a FAT drive.
+qemu_boot_pflash() {
+	local name=$1 mem=$2 code=$3 vars=$4 copy=$5 esp=$6
+	cp "$vars" "$copy" || return 1
+	qemu_boot "$name" -M q35,smm=on -m "$mem" \
+		-global driver=cfi.pflash01,property=secure,value=on \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code" \
+		-drive "if=pflash,format=raw,unit=1,file=$copy" \
+		-drive "format=raw,file=fat:rw:$esp"
+}
+
 # clean_log FILE: the log's nonempty lines, carriage returns dropped (and,
 # with BOOT_STRIP_ESC=1, firmware screen control).
 clean_log() {

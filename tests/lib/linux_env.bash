@@ -115,15 +115,8 @@ uefi() { # uefi CASE MEM [ESP_DIR [CPU]]: boots $FIX/esp-CASE unless told
 
 # OVMF's SMM build (no keys enrolled: Secure Boot off): its map holds ACPI
 # NVS at 16 MiB, where kernels are linked.
-OVMF_SMM_CODE=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd
-OVMF_SMM_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 uefi_smm() { # uefi_smm CASE MEM: boots $FIX/esp-CASE
-	cp "$OVMF_SMM_VARS" "$FIX/$1.vars" || return 1
-	qemu_boot "$1" -M q35,smm=on -m "$2" \
-		-global driver=cfi.pflash01,property=secure,value=on \
-		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_SMM_CODE" \
-		-drive "if=pflash,format=raw,unit=1,file=$FIX/$1.vars" \
-		-drive "format=raw,file=fat:rw:$FIX/esp-$1"
+	qemu_boot_pflash "$1" "$2" "$OVMF_SMM_CODE" "$OVMF_SMM_VARS" "$FIX/$1.vars" "$FIX/esp-$1"
 }
 
 pvh_direct() { # pvh_direct CASE MEM MODULE ARGS [CPU]
