@@ -39,6 +39,7 @@ struct eb_boot {
 	uint32_t world;          /* enum eb_world */
 	struct eb_options opt;   /* ptdump, quiet, defect, the kernel's command line */
 	uint32_t secure_boot;    /* enum eb_secure_boot (UEFI only; else NONE) */
+	uint32_t measured_pcrs;  /* bit n: TPM PCR n extended (UEFI only) */
 	const char *kernel_name; /* for messages: a path, a cpio member, ... */
 	struct eb_self_region self[EB_SELF_MAX];
 	unsigned nself;

@@ -40,3 +40,28 @@ const char *eb_secure_boot_name(uint32_t state)
 	}
 	return "none";
 }
+
+void eb_pcr_list(uint32_t pcrs, char *out, unsigned long max)
+{
+	unsigned long n = 0;
+	/* At most 32 PCRs of two digits and a comma: 96 bytes; cut at max. */
+	for (unsigned i = 0; i < 32; i++) {
+		if (!(pcrs & (1u << i)))
+			continue;
+		char d[4];
+		unsigned k = 0;
+		if (n)
+			d[k++] = ',';
+		if (i >= 10)
+			d[k++] = (char)('0' + i / 10);
+		d[k++] = (char)('0' + i % 10);
+		for (unsigned j = 0; j < k && n + 1 < max; j++)
+			out[n++] = d[j];
+	}
+	const char *none = "none";
+	if (!n)
+		while (*none && n + 1 < max)
+			out[n++] = *none++;
+	if (max)
+		out[n < max ? n : max - 1] = '\0';
+}

@@ -162,7 +162,12 @@ struct eb_bootinfo {
 	uint32_t mem_count;
 	uint64_t fw_bytes;   /* sum of the lengths the firmware reported */
 	uint32_t fw_entries; /* number of descriptors the firmware reported */
-	uint32_t reserved0;
+	/*
+	 * Bit n set: the loader extended TPM PCR n (docs/measured-boot.md);
+	 * 0: nothing measured (no TPM, or not UEFI). It was reserved0, always
+	 * 0, so version 2 readers that ignore it lose nothing.
+	 */
+	uint32_t measured_pcrs;
 
 	uint32_t mod_max; /* EB_MOD_MAX */
 	uint32_t mod_count;
@@ -211,5 +216,7 @@ const char *eb_mem_type_name(uint32_t type);
 const char *eb_world_name(uint32_t world);
 /* "none", "setup", "off", "enforcing" (the stats line's secureboot=). */
 const char *eb_secure_boot_name(uint32_t state);
+/* measured_pcrs as the stats line says it: "9,12", or "none". */
+void eb_pcr_list(uint32_t pcrs, char *out, unsigned long max);
 
 #endif

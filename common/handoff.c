@@ -133,5 +133,6 @@ int eb_handoff_fill(struct eb_bootinfo *bi, const struct eb_handoff *h,
 	bi->kernel_entry = h->kernel_entry;
 	bi->debug_defect = h->defect;
 	bi->secure_boot = h->secure_boot;
+	bi->measured_pcrs = h->measured_pcrs;
 	return 0;
 }

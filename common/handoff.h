@@ -32,6 +32,7 @@ struct eb_handoff {
 	const struct ep_ctx *ctx;
 	unsigned defect; /* enum eb_defect, applied to what is written */
 	uint32_t secure_boot; /* enum eb_secure_boot */
+	uint32_t measured_pcrs; /* bit n: TPM PCR n extended */
 };
 
 /*

@@ -20,6 +20,7 @@ void efi_describe(const struct efi_boot *b, struct eb_boot *eb)
 	memset(eb, 0, sizeof(*eb));
 	eb->world = EB_WORLD_UEFI;
 	eb->secure_boot = efi_sb_state();
+	eb->measured_pcrs = efi_measured_pcrs();
 	eb->opt = b->opt;
 	eb->kernel_name = b->opt.kernel;
 	/* Ourselves, W^X: PE headers read-only, text R+X, data (stacks, GDT, IDT) RW. */

@@ -111,6 +111,22 @@ __attribute__((noreturn)) void efi_sb_pe_refused(const char *what, const char *p
 						 const void *file, uint64_t len,
 						 EFI_STATUS s);
 
+/*
+ * measure.c (docs/measured-boot.md): efi_tpm_init finds the TPM once,
+ * first thing; without one every efi_measure does nothing. With one, each
+ * extends PCR pcr by the SHA-256 (and every other active bank's digest) of
+ * len bytes at data and logs an EV_IPL event "earlyboot WHAT NAME"; a
+ * failure ends the run with one error line.
+ */
+#define EB_PCR_FILES 9    /* kernel and initrd files, as read */
+#define EB_PCR_CMDLINE 12 /* the loader's options line, the kernel command line */
+void efi_tpm_init(EFI_SYSTEM_TABLE *st);
+void efi_measure(unsigned pcr, const char *what, const char *name,
+		 const void *data, uint64_t len);
+uint32_t efi_measured_pcrs(void); /* bit n: PCR n extended */
+/* Linux entered without its EFI stub: the event log as its stub would hand it. */
+void efi_tpm_hand_log_to_linux(EFI_SYSTEM_TABLE *st);
+
 /* options.c: the command line from LoadOptions or \earlyboot.cfg. */
 void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 		     struct eb_options *opt);

@@ -115,6 +115,13 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 	read_or_fail(st, li, "kernel", b->opt.kernel, &b->kfile_pa, &b->kfile_len);
 	eb_info("kernel %s: %llu bytes at 0x%llx", b->opt.kernel,
 		(unsigned long long)b->kfile_len, (unsigned long long)b->kfile_pa);
+	/*
+	 * The file as read, before any protocol is chosen: a PE kernel the
+	 * firmware starts is measured here too (and by the firmware into
+	 * PCR 4, as every image its LoadImage loads).
+	 */
+	efi_measure(EB_PCR_FILES, "kernel", b->opt.kernel, (const void *)b->kfile_pa,
+		    b->kfile_len);
 	if (b->opt.initrd[0]) {
 		read_or_fail(st, li, "initrd", b->opt.initrd, &b->initrd_pa,
 			     &b->initrd_len);
@@ -123,7 +130,12 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 			 (unsigned long long)b->initrd_pa);
 		efi_sb_verify_file(st, li, "initrd", b->opt.initrd,
 				   (const void *)b->initrd_pa, b->initrd_len);
+		efi_measure(EB_PCR_FILES, "initrd", b->opt.initrd,
+			    (const void *)b->initrd_pa, b->initrd_len);
 	}
+	/* Exactly as the kernel gets it (without its NUL), whichever protocol. */
+	efi_measure(EB_PCR_CMDLINE, "kernel command line", "", b->opt.kernel_cmdline,
+		    strlen(b->opt.kernel_cmdline));
 	/*
 	 * A PE image that is nothing else goes to the firmware; one that is
 	 * also a bzImage (an EFI stub) takes the Linux protocol unless
@@ -291,6 +303,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	if (EFI_ERROR(st->BootServices->HandleProtocol(image, &li_guid, (void **)&li)))
 		eb_fail("no loaded-image protocol on our own handle");
 	efi_sb_init(st, image); /* before anything is read: it decides what is trusted */
+	efi_tpm_init(st);       /* before the command line: it is measured */
 	efi_get_cmdline(st, li, &b->opt);
 	b->image_handle = image;
 	b->systab_pa = (uint64_t)(uintptr_t)st;
@@ -316,6 +329,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 	eb_memmap_init(&m, scratch_map, EB_MEM_MAX);
 	efi_current_map(st, &m);
 	place_kernel(st, b, &m);
+	if (b->protocol == EB_PROTOCOL_LINUX)
+		efi_tpm_hand_log_to_linux(st); /* every measurement is in it now */
 	b->bootinfo_pa = alloc_pages(st, sizeof(struct eb_bootinfo), "boot info");
 	if (b->protocol == EB_PROTOCOL_LINUX)
 		b->linux_params_pa = alloc_pages(st, EB_LINUX_PARAMS_BYTES, "Linux zero page");

@@ -45,6 +45,8 @@ void efi_get_cmdline(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li,
 	if (eb_parse_cmdline(text, (size_t)len, opt, err, sizeof err) ||
 	    eb_options_check_world(opt, EB_WORLD_UEFI, err, sizeof err))
 		eb_fail("command line (%s): %s", src, err);
+	/* Every option counts (defect= and protocol= change the boot too). */
+	efi_measure(EB_PCR_CMDLINE, "options", src, text, (uint64_t)len);
 	eb_set_quiet(opt->quiet);
 	eb_info("command line from %s; kernel command line '%s'", src,
 		opt->kernel_cmdline);

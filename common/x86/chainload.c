@@ -189,6 +189,7 @@ void eb_chainload(struct eb_boot *b)
 		.ctx = &ctx,
 		.defect = b->opt.defect,
 		.secure_boot = b->secure_boot,
+		.measured_pcrs = b->measured_pcrs,
 	};
 	struct eb_bootinfo *bi = via_dmap(0, b->bootinfo_pa);
 	if (eb_handoff_fill(bi, &h, err, sizeof err))
@@ -209,10 +210,13 @@ void eb_chainload(struct eb_boot *b)
 	 * hypercall (PVH under Xen) keeps counting while we print.
 	 */
 	const struct eb_counters *c = &bi->counters;
-	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu secureboot=%s\n",
+	char pcrs[48];
+	eb_pcr_list(bi->measured_pcrs, pcrs, sizeof pcrs);
+	con_printf("earlyboot: stats pt_frames=%llu faults=%llu resets=%llu refusals=%llu hypercalls=%llu measured=%s secureboot=%s\n",
 		   (unsigned long long)c->pt_frames, (unsigned long long)c->faults,
 		   (unsigned long long)c->resets, (unsigned long long)c->refusals,
-		   (unsigned long long)c->hypercalls, eb_secure_boot_name(bi->secure_boot));
+		   (unsigned long long)c->hypercalls, pcrs,
+		   eb_secure_boot_name(bi->secure_boot));
 	uint64_t stack_top = (uint64_t)(entry_stack + sizeof entry_stack);
 	if (eb_boot_is_pvh(b)) {
 		eb_info("entering kernel %s through the PVH boot protocol at 0x%llx (32-bit, paging off), start info at 0x%llx",

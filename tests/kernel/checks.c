@@ -45,6 +45,9 @@ static void check_header(const struct eb_bootinfo *bi, uint64_t rdi)
 	if (bi->secure_boot > EB_SECURE_BOOT_ENFORCING ||
 	    (bi->world != EB_WORLD_UEFI && bi->secure_boot != EB_SECURE_BOOT_NONE))
 		tk_fail(c, "secure_boot %u in world %u", bi->secure_boot, bi->world);
+	/* Only the UEFI world measures, and only into PCRs 0-23 (a PC TPM's). */
+	if ((bi->world != EB_WORLD_UEFI && bi->measured_pcrs) || bi->measured_pcrs >> 24)
+		tk_fail(c, "measured_pcrs 0x%x in world %u", bi->measured_pcrs, bi->world);
 	/*
 	 * The depth the boot info states is the one the CPU walks (natively:
 	 * under Xen PV, CR4 is Xen's to emulate and the tree is 4-level).

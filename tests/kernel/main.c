@@ -164,6 +164,10 @@ void kmain(uint64_t rdi)
 		world = eb_world_name(bi->world);
 		/* The boot tests of docs/secureboot.md match this line. */
 		con_printf("TESTKERNEL: secure boot %s\n", eb_secure_boot_name(bi->secure_boot));
+		/* And the measured-boot tests (docs/measured-boot.md) this one. */
+		char pcrs[48];
+		eb_pcr_list(bi->measured_pcrs, pcrs, sizeof pcrs);
+		con_printf("TESTKERNEL: measured pcrs %s\n", pcrs);
 	}
 	unsigned n = tk_run_checks(bi, rdi);
 	if (pv)
