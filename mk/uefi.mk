@@ -38,9 +38,10 @@ IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi $(BUILD)/sigmanifest.efi
 BOOT_IMAGES += $(BUILD)/earlyboot.efi $(BUILD)/efiapp.efi
 
 # The firmware-map and load-options parsers, the map reader (it calls the
-# firmware only through the table it is given) and the status names are
-# portable: host tests and fuzzers link them (mk/unit.mk, mk/fuzz.mk).
-EFI_PORTABLE := efi/fwmap.c efi/gop.c efi/loadopts.c efi/map_read.c efi/status.c
+# firmware only through the table it is given), the status names and the
+# TPM event-size reader are portable: host tests and fuzzers link them
+# (mk/unit.mk, mk/fuzz.mk).
+EFI_PORTABLE := efi/fwmap.c efi/gop.c efi/loadopts.c efi/map_read.c efi/status.c efi/tcg2_log.c
 HOST_INCS    += -Iefi -idirafter $(EFI_INC) -idirafter $(EFI_INC)/x86_64
 
 # ---- booting it -----------------------------------------------------------
