@@ -182,6 +182,8 @@ static bool dbx_lists_cert_in(const uint8_t *cert, uint64_t len)
 	return false;
 }
 
+static const char shim_verify[] = "shim's SHIM_LOCK Verify";
+
 /*
  * The check named by `by` (the firmware's LoadImage, or shim's Verify)
  * refused the PE image `image` (name itself, or name's manifest) with
@@ -211,8 +213,9 @@ __attribute__((noreturn)) static void pe_refused(const char *what, const char *n
 	if (dbx_lists_cert_in(f + h.cert_off, h.cert_len))
 		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (%s%sa certificate of its signature is listed; %s: %s)",
 			what, name, of, sep, by, efi_status_name(s));
-	eb_fail("%s %s: Secure Boot refuses it: signed by an unknown key (%s%sits signature covers it, but no signer chains to db; %s: %s)",
-		what, name, of, sep, by, efi_status_name(s));
+	eb_fail("%s %s: Secure Boot refuses it: signed by an unknown key (%s%sits signature covers it, but no signer chains to db%s; %s: %s)",
+		what, name, of, sep, by == shim_verify ? ", shim's own certificate or MokList" : "",
+		by, efi_status_name(s));
 }
 
 void efi_sb_pe_refused(const char *what, const char *path, const void *file,
@@ -304,7 +307,7 @@ void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *wh
 				what, path, (unsigned long long)len);
 		EFI_STATUS v = sb.shim->Verify((void *)file, (UINT32)len);
 		if (EFI_ERROR(v))
-			pe_refused(what, path, path, file, len, "shim's SHIM_LOCK Verify", v);
+			pe_refused(what, path, path, file, len, shim_verify, v);
 		eb_info("%s %s: Authenticode signature verified by shim (SHIM_LOCK: db, dbx, MOK)",
 			what, path);
 		return;

@@ -23,12 +23,24 @@ $(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS) $(BUILD)/efi/libcommon.a
 	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(filter %.o,$(filter-out $(EFI_CRT0),$^)) \
 	    $(BUILD)/efi/libcommon.a -lefi -lgnuefi -o $@
 
-$(BUILD)/%.efi: $(BUILD)/efi/%.so
-	$(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+EFI_OBJCOPY = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 	    -j .rela -j .rel.* -j .rela.* -j .reloc -j .bss \
-	    --target efi-app-x86_64 --subsystem=10 $< $@
+	    --target efi-app-x86_64 --subsystem=10
+$(BUILD)/%.efi: $(BUILD)/efi/%.so
+	$(EFI_OBJCOPY) $< $@
 
 $(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
+
+# The loader also carries SBAT metadata (efi/sbat.csv) in a section .sbat
+# after the rest of the image: shim refuses to start an image without it
+# ("Verification failed: Security Violation", docs/secureboot.md).
+$(BUILD)/earlyboot.efi: $(BUILD)/efi/earlyboot.so efi/sbat.csv
+	$(EFI_OBJCOPY) $< $@.nosbat
+	$(OBJCOPY) --add-section .sbat=efi/sbat.csv \
+	    --set-section-flags .sbat=contents,alloc,load,readonly,data \
+	    --change-section-vma .sbat=0x$$(objdump -p $@.nosbat | awk '/^SizeOfImage/ { print $$2 }') \
+	    $@.nosbat $@
+	rm -f $@.nosbat
 $(BUILD)/efi/efiapp.so: $(BUILD)/efi/tests/efiapp/efiapp.o
 # The signature-manifest template tools/eb-sign fills and signs
 # (efi/sig_manifest.h, docs/secureboot.md).

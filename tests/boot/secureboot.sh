@@ -29,6 +29,9 @@ SNAKE_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
 SNAKE_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SNAKE_PASS=snakeoil
 BZ=build/linux/bzImage
+# Debian's shim, unsigned (package shim-unsigned; shim-signed's copy is
+# signed by Microsoft only, which the snakeoil db does not hold).
+SHIM=/usr/lib/shim/shimx64.efi
 VMLINUX=build/linux/vmlinux
 LINUX_INITRD=build/linux/initramfs.cpio
 F=build/secureboot
@@ -111,6 +114,14 @@ d[len(d) // 2] ^= 0x01
 open(sys.argv[2], "wb").write(d)
 PY
 	fi
+	if [ -f "$BZ" ] && [ -f "$SHIM" ]; then
+		# shim as Debian builds it (its own certificate: Debian's CA),
+		# signed with the snakeoil key so this firmware starts it, and a
+		# kernel only the throwaway key signs.
+		mkdir -p "$F/shim" &&
+		sign snake "$SHIM" "$F/shim/BOOTX64.EFI" &&
+		sign unknown "$F/bzImage.unsigned" "$F/bzImage.unknown" || return 1
+	fi
 	dbx_update
 }
 
@@ -146,14 +157,20 @@ PY
 }
 
 # esp NAME CFG KERNEL_DIR [LOADER]: build/esp-sb/NAME with the loader as
-# EFI/BOOT/BOOTX64.EFI, kernel.elf (and its .sig when KERNEL_DIR has one)
+# EFI/BOOT/BOOTX64.EFI (with ESP_SHIM=1: shim there, started by the
+# firmware, and the signed loader as the EFI/BOOT/grubx64.efi it starts), kernel.elf (and its .sig when KERNEL_DIR has one)
 # from KERNEL_DIR, the signed test initrd, and CFG as \earlyboot.cfg signed
 # with the snakeoil key. Callers remove what a case must lack.
 esp() {
 	local d=$ESPS/$1 cfg=$2 kd=$3 loader=${4:-$F/earlyboot.efi}
 	rm -rf "$d"
 	mkdir -p "$d/EFI/BOOT"
-	cp "$loader" "$d/EFI/BOOT/BOOTX64.EFI" &&
+	if [ "${ESP_SHIM:-0}" = 1 ]; then
+		cp "$F/shim/BOOTX64.EFI" "$d/EFI/BOOT/BOOTX64.EFI" &&
+			cp "$loader" "$d/EFI/BOOT/grubx64.efi" || return 1
+	else
+		cp "$loader" "$d/EFI/BOOT/BOOTX64.EFI" || return 1
+	fi &&
 	cp "$F/initrd.img" "$F/initrd.img.sig" "$d/" || return 1
 	if [ -n "$kd" ]; then
 		cp "$kd/kernel.elf" "$d/" || return 1
@@ -227,6 +244,7 @@ linux() {
 		{ echo "FAIL boot:secureboot-$name: ESP setup"; return; }
 	if [ -e "$k.sig" ]; then cp "$k.sig" "$d/bzImage.sig"; fi
 	local st how='^earlyboot: kernel bzImage: Authenticode signature verified by the firmware'
+	[ "${ESP_SHIM:-0}" = 1 ] && how='^earlyboot: kernel bzImage: Authenticode signature verified by shim \(SHIM_LOCK: db, dbx, MOK\)$'
 	[ -e "$k.sig" ] && how='^earlyboot: kernel bzImage: signed \(manifest bzImage\.sig verified by the firmware'
 	st=$(BOOT_TIMEOUT=150 TIMEOUT=150 sb_boot "$name" 512 "$vars")
 	if [ "$want" = pass ]; then
@@ -268,6 +286,17 @@ vars_dbx() {
 		return 1
 	fi
 	cp "$ESPS/vars-setup.vars" "$DBX_VARS"
+}
+
+# need_shim CASE: shim-unsigned installed (or the case's missing_dep line).
+need_shim() {
+	[ -f "$F/shim/BOOTX64.EFI" ] && return 0
+	if [ ! -f "$SHIM" ]; then
+		missing_dep "boot:secureboot-$1" "$SHIM" shim-unsigned
+	else
+		missing_dep "boot:secureboot-$1" "$BZ (make linux)" linux-image-amd64
+	fi
+	return 1
 }
 
 case_cmd() {
@@ -316,6 +345,12 @@ case_cmd() {
 	linux-revoked-dbx) # the snakeoil-signed bzImage, its Authenticode hash in dbx
 		vars_dbx "$1" || return
 		linux "$1" "$F/bzImage.snakeoil" "kernel bzImage: Secure Boot refuses it: revoked in dbx \(its Authenticode SHA-256 $(bz_hash) is listed; LoadImage: (security violation|access denied)\)\$" "$DBX_VARS" ;;
+	shim-debian-kernel) # shim starts us: Debian's kernel passes through shim's own certificate
+		need_shim "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/bzImage.debian" pass ;;
+	shim-unknown-key) # signed by a key neither db, shim nor MokList holds: shim's Verify refuses it
+		need_shim "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/bzImage.unknown" "kernel bzImage: Secure Boot refuses it: signed by an unknown key \(its signature covers it, but no signer chains to db, shim's own certificate or MokList; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -340,8 +375,8 @@ cp "$KERNEL" "$KERNEL_DIR/kernel.elf"
 ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
-linux-vmlinux-signed linux-changed linux-revoked-dbx off-unsigned
-setup-mode-unsigned"
+linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
+shim-unknown-key off-unsigned setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
 # The dbx cases share one VARS copy: make it before they run in parallel.
