@@ -112,9 +112,6 @@ uint32_t efi_measured_pcrs(void) { return tpm.pcrs; }
 /* Linux's own configuration table for the log (its EFI stub installs it). */
 #define LINUX_TPM_EVENT_LOG_GUID \
 	{ 0xb7799cb0, 0xeca2, 0x4943, { 0x96, 0x67, 0x1f, 0xae, 0x07, 0xb7, 0x47, 0xfa } }
-/* EFI_TCG2_FINAL_EVENTS_TABLE (TCG EFI Protocol Specification, 6.7). */
-#define TCG2_FINAL_EVENTS_TABLE_GUID \
-	{ 0x1e2ed096, 0x30e2, 0x4254, { 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 } }
 
 struct linux_tpm_event_log {
 	UINT32 size;                      /* bytes of log[] */
@@ -130,7 +127,7 @@ struct linux_tpm_event_log {
  */
 static uint64_t final_events_bytes(EFI_SYSTEM_TABLE *st)
 {
-	EFI_GUID g = TCG2_FINAL_EVENTS_TABLE_GUID;
+	EFI_GUID g = EB_TCG2_FINAL_EVENTS_TABLE_GUID;
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
 		if (memcmp(&t->VendorGuid, &g, sizeof g))

@@ -2,7 +2,7 @@
  * EFI_TCG2_PROTOCOL, which GNU-EFI's headers lack (checked against the
  * installed /usr/include/efi: no TCG definition is there). Only what
  * efi/measure.c uses, after the TCG EFI Protocol Specification (Family
- * "2.0"), section 6 ("EFI TCG2 Protocol"), and the event types of the TCG
+ * "2.0", its EFI_TCG2_PROTOCOL), and the event types of the TCG
  * PC Client Platform Firmware Profile Specification; everything else comes
  * from <efi.h>.
  */
@@ -13,6 +13,14 @@
 
 #define EB_TCG2_PROTOCOL_GUID \
 	{ 0x607f766c, 0x7455, 0x42be, { 0x93, 0x0b, 0xe4, 0xd7, 0x6d, 0xb2, 0x72, 0x0f } }
+
+/*
+ * EFI_TCG2_FINAL_EVENTS_TABLE, a configuration table: { UINT64 Version;
+ * UINT64 NumberOfEvents; then the events } logged after the first
+ * GetEventLog call.
+ */
+#define EB_TCG2_FINAL_EVENTS_TABLE_GUID \
+	{ 0x1e2ed096, 0x30e2, 0x4254, { 0xbd, 0x89, 0x86, 0x3b, 0xbe, 0xf8, 0x23, 0x25 } }
 
 /* EFI_TCG2_EVENT_ALGORITHM_BITMAP bits. */
 #define EB_TCG2_HASH_SHA1 0x1u
