@@ -22,7 +22,6 @@
 #include "tree.h"
 #include "decompress/unpack.h"
 #include "x86/log.h"
-#include "xen/hc_hvm.h"
 
 #include "page.h"
 
@@ -68,7 +67,7 @@ void pv_unpack_bzimage(struct pv_boot *b, const char *name)
 	char *dst = (char *)(EB_DMAP_BASE + at);
 	struct eb_unpack_cpu cpu = { .enter = enter, .leave = leave,
 				     .stack_lo = (uint64_t)pv_stack,
-				     .tsc_khz = xen_tsc_khz(true) };
+				     .now_ns = pv_now_ns };
 	if (eb_unpack_run(&p, &cpu, dst, dst + p.out_bytes, p.arena, &r, err, sizeof err))
 		eb_fail("kernel (%s, a Linux bzImage): %s", name, err);
 	eb_unpack_describe(&p, &r, line, sizeof line);

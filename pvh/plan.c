@@ -155,7 +155,7 @@ static void *phys_rw(uint64_t pa, uint64_t len)
  */
 static void unpack_bzimage(struct eb_boot *b)
 {
-	uint64_t khz = b->world == EB_WORLD_PVH_XEN ? xen_tsc_khz(false) : x86_tsc_khz_pit();
+	uint64_t khz = b->world == EB_WORLD_PVH_XEN ? xen_tsc_khz(xen_cpuid_base()) : x86_tsc_khz_pit();
 	struct eb_boot_unpack_env env = {
 		.cpu = x86_unpack_cpu((uint64_t)boot_stack, khz),
 		.map_now = pvh_bootstrap_map_now,

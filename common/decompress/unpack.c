@@ -213,6 +213,7 @@ int eb_unpack_run(const struct eb_unpack_plan *p, const struct eb_unpack_cpu *cp
 			    (unsigned long long)arena_len, (unsigned long long)p->arena);
 		return -1;
 	}
+	uint64_t ns0 = cpu->now_ns ? cpu->now_ns() : 0;
 	uint64_t t0 = rdtsc();
 	canary_block[0x28 / 8] = t0 ^ 0x2f8a3c5e91d4b607ULL;
 	eb_decompress_arena(arena, arena_len);
@@ -230,10 +231,12 @@ int eb_unpack_run(const struct eb_unpack_plan *p, const struct eb_unpack_cpu *cp
 			       err, errlen);
 	cpu->leave();
 	uint64_t t1 = rdtsc();
+	uint64_t ns1 = cpu->now_ns ? cpu->now_ns() : 0;
+	r->arena_peak = eb_decompress_arena_peak();
 	eb_decompress_arena(0, 0);
 	r->cycles = t1 - t0;
-	r->ms = cpu->tsc_khz ? r->cycles / cpu->tsc_khz : 0;
-	r->arena_peak = eb_decompress_arena_peak();
+	r->ms = cpu->now_ns ? (ns1 - ns0) / 1000000
+		: cpu->tsc_khz ? r->cycles / cpu->tsc_khz : 0;
 	uint64_t used = top;
 	for (volatile uint8_t *q = lo; cpu->stack_lo && (uint64_t)q < top; q++)
 		if (*q != PAINT) {
@@ -264,7 +267,7 @@ void eb_unpack_describe(const struct eb_unpack_plan *p,
 			const struct eb_unpack_result *r, char *buf, size_t len)
 {
 	char when[48];
-	if (r->ms || r->cycles == 0)
+	if (r->ms)
 		eb_snprintf(when, sizeof when, "%llu ms", (unsigned long long)r->ms);
 	else
 		eb_snprintf(when, sizeof when, "%llu TSC cycles (rate unknown)",

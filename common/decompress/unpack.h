@@ -56,20 +56,22 @@ int eb_unpack_plan(const void *file, uint64_t len, const struct eb_bzimage *bz,
  * make SSE usable, point FS's base at canary_block, and make sure no
  * interrupt or exception is delivered on the current stack. stack_lo is
  * the lowest byte of the stack the call runs on (painted, then scanned for
- * the depth); tsc_khz the TSC's rate, 0 when unknown (cycles only).
+ * the depth); tsc_khz the TSC's rate, 0 when unknown; now_ns, when not
+ * NULL, a clock in nanoseconds that times the call instead.
  */
 struct eb_unpack_cpu {
 	void (*enter)(void *canary_block);
 	void (*leave)(void);
 	uint64_t stack_lo;
 	uint64_t tsc_khz;
+	uint64_t (*now_ns)(void);
 };
 
 struct eb_unpack_result {
 	uint64_t out_len;
 	uint64_t arena_peak;
 	uint64_t stack_depth; /* bytes below the caller's rsp the decoder used */
-	uint64_t cycles, ms;  /* ms: 0 with tsc_khz unknown */
+	uint64_t cycles, ms;  /* ms: 0 when neither clock is known */
 };
 
 /*

@@ -3,42 +3,23 @@
 
 #include "abi.h"
 
-static void cpuid_sub(uint32_t leaf, uint32_t sub, uint32_t r[4])
+static void cpuid(uint32_t leaf, uint32_t r[4])
 {
 	__asm__ volatile("cpuid"
 			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
+			 : "a"(leaf), "c"(0));
 }
 
-/*
- * A PV guest's plain cpuid is the CPU's own, without Xen's leaves; the
- * forced-emulation prefix (ud2; "xen") has Xen answer with the guest's
- * policy, its leaves included (arch-x86/xen.h, XEN_CPUID).
- */
-static void cpuid_pv(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("ud2; .ascii \"xen\"; cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	cpuid_sub(leaf, 0, r);
-}
-
-typedef void cpuid_fn(uint32_t leaf, uint32_t sub, uint32_t r[4]);
-
-static uint32_t find_base(cpuid_fn *id)
+uint32_t xen_cpuid_base(void)
 {
 	/* Hypervisor leaves exist only when CPUID.1:ECX.hypervisor is set. */
 	uint32_t r[4];
-	id(1, 0, r);
+	cpuid(1, r);
 	if (!(r[2] & (1u << 31)))
 		return 0;
 	for (uint32_t base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_FIRST_LEAF + 0x10000;
 	     base += 0x100) {
-		id(base, 0, r);
+		cpuid(base, r);
 		if (r[1] == XEN_CPUID_SIGNATURE_EBX && r[2] == XEN_CPUID_SIGNATURE_ECX &&
 		    r[3] == XEN_CPUID_SIGNATURE_EDX && r[0] - base >= 2)
 			return base;
@@ -46,21 +27,14 @@ static uint32_t find_base(cpuid_fn *id)
 	return 0;
 }
 
-uint32_t xen_cpuid_base(void)
+uint32_t xen_tsc_khz(uint32_t base)
 {
-	return find_base(cpuid_sub);
-}
-
-uint32_t xen_tsc_khz(bool pv)
-{
-	cpuid_fn *id = pv ? cpuid_pv : cpuid_sub;
-	uint32_t base = find_base(id), r[4];
-	if (!base)
-		return 0;
-	id(base, 0, r);
+	uint32_t r[4];
+	cpuid(base, r);
 	if (r[0] < base + 3)
 		return 0;
-	id(base + 3, 0, r); /* cpuid.h, leaf 4 sub-leaf 0: ECX = guest TSC kHz */
+	/* cpuid.h, leaf 4 (base + 3) sub-leaf 0: ECX = the guest's TSC kHz. */
+	cpuid(base + 3, r);
 	return r[2];
 }
 

@@ -8,7 +8,6 @@
 #ifndef EARLYBOOT_XEN_HC_HVM_H
 #define EARLYBOOT_XEN_HC_HVM_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "hc.h"
@@ -16,11 +15,10 @@
 /* The base leaf of Xen's CPUID leaves; 0 when not running on Xen. */
 uint32_t xen_cpuid_base(void);
 /*
- * The guest's TSC rate in kHz from Xen's time leaf (base+3, sub-leaf 0,
- * ECX); 0 when not on Xen or not said. pv: ask through the PV
- * forced-emulation prefix (a PV guest's plain cpuid shows no Xen leaves).
+ * The guest's TSC rate in kHz from Xen's time leaf; 0 when Xen does not
+ * say (an HVM or PVH guest's leaf does; a PV guest's reads 0: pv/xen_time.c).
  */
-uint32_t xen_tsc_khz(bool pv);
+uint32_t xen_tsc_khz(uint32_t base);
 /* Xen's version, (major << 16) | minor, from leaf base+1. */
 uint32_t xen_cpuid_version(uint32_t base);
 
