@@ -59,6 +59,11 @@ $(BUILD)/unit/test_decompress: tests/unit/test_decompress.c $(HOST_OBJS) $(DECOM
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_LIBS)
 
+# test_unpack: the bzImage glue the images call, on the installed kernels.
+$(BUILD)/unit/test_unpack: tests/unit/test_unpack.c $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_ARCHIVES)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_LIBS)
+
 # ---- fuzz harness --------------------------------------------------------
 DECOMP_FUZZ_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(DECOMP_SRCS))
 $(BUILD)/fuzz/fuzz_decompress: tests/fuzz/fuzz_decompress.c $(DECOMP_FUZZ_OBJS) $(FUZZ_LIB) $(DECOMP_ARCHIVES)
