@@ -37,7 +37,8 @@ IMAGES += $(BUILD)/decompress/linkcheck.elf
 # image flavour; an image links $(call decompress_link,FLAVOUR) in place of
 # its libcommon.a: one group, since the archives call back into the shim
 # and common/libc.c. linker/pv.ld and pvh.ld gather what comes from these
-# archives into *.decompress sections (tools/image-sizes reports them).
+# archives into *.decompress sections, linker/efi.ld into .dctext and
+# .dcdata (PE names are 8 bytes); tools/image-sizes reports them apart.
 DECOMP_IMAGE_SRCS := $(DECOMP_SRCS) common/decompress/shim.c
 define decomp_lib
 $$(BUILD)/$(1)/libdecompress.a: $$(patsubst %.c,$$(BUILD)/$(1)/%.o,$(DECOMP_IMAGE_SRCS))
@@ -46,10 +47,12 @@ $$(BUILD)/$(1)/libdecompress.a: $$(patsubst %.c,$$(BUILD)/$(1)/%.o,$(DECOMP_IMAG
 endef
 $(eval $(call decomp_lib,kernel))
 $(eval $(call decomp_lib,pvh))
+$(eval $(call decomp_lib,efi))
 decompress_link = --start-group $(BUILD)/$(1)/libcommon.a $(BUILD)/$(1)/libdecompress.a \
                   $(DECOMP_ARCHIVES) --end-group
 $(BUILD)/earlyboot-pv.elf: $(BUILD)/kernel/libdecompress.a $(DECOMP_ARCHIVES)
 $(BUILD)/earlyboot-pvh.elf: $(BUILD)/pvh/libdecompress.a $(DECOMP_ARCHIVES)
+$(BUILD)/efi/earlyboot.so: $(BUILD)/efi/libdecompress.a $(DECOMP_ARCHIVES)
 
 # ---- host unit test ------------------------------------------------------
 # test_decompress alone links the layer and the hosted libraries; the other

@@ -30,8 +30,10 @@ int eb_boot_unpack(struct eb_boot *b, const struct eb_range *busy, size_t nbusy,
 	/* Output, then arena, in one run clear of where the kernel goes. */
 	uint64_t len = p->out_bytes + p->arena, at;
 	uint64_t lo = p->kernel_hi > min_pa ? p->kernel_hi : min_pa;
-	if (eb_place(&b->mem, busy, nbusy, len, lo,
-		     "the decompressed vmlinux and its decoder's arena", &at, err, errlen))
+	if (env->alloc ? env->alloc(len, lo, &at, err, errlen)
+		       : eb_place(&b->mem, busy, nbusy, len, lo,
+				  "the decompressed vmlinux and its decoder's arena", &at, err,
+				  errlen))
 		return -1;
 	void *dst = env->phys(at, len);
 	if (!dst) {

@@ -30,12 +30,18 @@ struct eb_boot_unpack_env {
 	void (*map_now)(uint64_t pa, uint64_t len);
 	/* The bytes at pa (identity in the native worlds before the hand-over). */
 	void *(*phys)(uint64_t pa, uint64_t len);
+	/*
+	 * Where a firmware owns memory (UEFI): len bytes at or above min_pa,
+	 * 0 with *pa or -1 with err. NULL: the lowest free run of b->mem
+	 * clear of busy[] (place.h).
+	 */
+	int (*alloc)(uint64_t len, uint64_t min_pa, uint64_t *pa, char *err, size_t errlen);
 };
 
 /*
- * Decode the bzImage at b->kfile_pa: its output and arena placed in b->mem
- * clear of busy[] and above where the kernel itself goes (plan.kernel_hi,
- * and min_pa), then b->kfile_pa/kfile_len name the vmlinux. *out_pa and
+ * Decode the bzImage at b->kfile_pa: its output and arena placed (env->alloc,
+ * or in b->mem clear of busy[]) above where the kernel itself goes
+ * (plan.kernel_hi, and min_pa), then b->kfile_pa/kfile_len name the vmlinux. *out_pa and
  * p->out_bytes: what the world must keep busy until the kernel is copied.
  * 0, or -1 with one line in err (not yet naming the kernel).
  */

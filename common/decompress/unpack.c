@@ -272,10 +272,15 @@ void eb_unpack_describe(const struct eb_unpack_plan *p,
 	else
 		eb_snprintf(when, sizeof when, "%llu TSC cycles (rate unknown)",
 			    (unsigned long long)r->cycles);
+	char depth[40];
+	if (r->stack_depth)
+		eb_snprintf(depth, sizeof depth, "%llu bytes", (unsigned long long)r->stack_depth);
+	else
+		eb_snprintf(depth, sizeof depth, "not measured");
 	eb_snprintf(buf, len,
-		    "payload: %s, %llu bytes at file offset 0x%llx -> %llu bytes in %s (%llu cycles); arena peak %llu of %llu bytes; stack depth %llu bytes",
+		    "payload: %s, %llu bytes at file offset 0x%llx -> %llu bytes in %s (%llu cycles); arena peak %llu of %llu bytes; stack depth %s",
 		    eb_decompress_format_name(p->format), (unsigned long long)p->payload_len,
 		    (unsigned long long)p->payload_off, (unsigned long long)r->out_len, when,
 		    (unsigned long long)r->cycles, (unsigned long long)r->arena_peak,
-		    (unsigned long long)p->arena, (unsigned long long)r->stack_depth);
+		    (unsigned long long)p->arena, depth);
 }

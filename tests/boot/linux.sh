@@ -130,6 +130,20 @@ case_cmd() {
 			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 		st=$(uefi "$c" 512)
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "through the PVH boot protocol at 0x" ;;
+	uefi-bzimage-pvh) # protocol=pvh under UEFI: the loader decodes the
+		# payload before ExitBootServices and enters the vmlinux's PVH entry
+		if [ ! -e "$OVMF" ]; then
+			missing_dep "boot:linux-$c" "$OVMF" ovmf
+			return
+		fi
+		make_esp "$FIX/esp-$c" "$BZ" \
+			"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
+			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+		st=$(uefi "$c" 512)
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
+			"^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" \
+			"through the PVH boot protocol at 0x"
+		decode_time "$c" ;;
 	pvh-xen-vmlinux) # the default under Xen: Linux runs as the PVH dom0 it is,
 		# with hvc0 (the verdict reaches the console without earlyprintk)
 		if [ "$have_xen" != 1 ]; then
@@ -207,7 +221,7 @@ ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-efi uefi-smm-vmlinux uefi-smm-bzimag
 pvh-xen-bzimage pvh-xen-bzimage-linux pvh-bzimage-pvh
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
-pvh-vmlinux-pvh uefi-vmlinux-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
+pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
 
 fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
 # shellcheck disable=SC2086
