@@ -232,18 +232,15 @@ static void unpack_bzimage(EFI_SYSTEM_TABLE *st, struct efi_boot *b, struct eb_b
 		.phys = unpack_phys,
 		.alloc = unpack_alloc,
 	};
-	struct eb_unpack_plan p;
-	struct eb_unpack_result r;
-	uint64_t at;
-	char err[300], line[300];
+	static struct eb_boot_unpacked u;
+	char err[300];
 	k->kfile_pa = b->kfile_pa;
-	if (eb_boot_unpack(k, 0, 0, 1ULL << 20, &env, &p, &r, &at, err, sizeof err))
+	if (eb_boot_unpack(k, 0, 0, 1ULL << 20, &env, &u, err, sizeof err))
 		eb_fail("kernel %s (a Linux bzImage): %s", b->opt.kernel, err);
-	if (p.arena)
-		st->BootServices->FreePages(at + p.out_bytes, p.arena / PAGE);
-	eb_unpack_describe(&p, &r, line, sizeof line);
+	if (u.arena)
+		st->BootServices->FreePages(u.pa + u.out_bytes, u.arena / PAGE);
 	eb_info("kernel %s (a Linux bzImage): %s; the vmlinux at 0x%llx is the kernel file now",
-		b->opt.kernel, line, (unsigned long long)at);
+		b->opt.kernel, u.line, (unsigned long long)u.pa);
 	b->kfile_pa = k->kfile_pa;
 	b->kfile_len = k->kfile_len;
 }

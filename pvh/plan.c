@@ -161,18 +161,15 @@ static void unpack_bzimage(struct eb_boot *b)
 		.map_now = pvh_bootstrap_map_now,
 		.phys = phys_rw,
 	};
-	struct eb_unpack_plan p;
-	struct eb_unpack_result r;
-	uint64_t at;
-	char err[300], line[300];
-	if (eb_boot_unpack(b, busy, nbusy, PLACE_MIN, &env, &p, &r, &at, err, sizeof err))
+	static struct eb_boot_unpacked u;
+	char err[300];
+	if (eb_boot_unpack(b, busy, nbusy, PLACE_MIN, &env, &u, err, sizeof err))
 		eb_fail("kernel (%s, a Linux bzImage): %s", b->kernel_name, err);
-	unpacked_pa = at;
-	unpacked_len = p.out_bytes;
-	add_busy(at, p.out_bytes, "decompressed vmlinux");
-	eb_unpack_describe(&p, &r, line, sizeof line);
+	unpacked_pa = u.pa;
+	unpacked_len = u.out_bytes;
+	add_busy(u.pa, u.out_bytes, "decompressed vmlinux");
 	eb_info("kernel (%s, a Linux bzImage): %s; the vmlinux at 0x%llx is the kernel file now",
-		b->kernel_name, line, (unsigned long long)at);
+		b->kernel_name, u.line, (unsigned long long)u.pa);
 }
 
 /*

@@ -13,9 +13,10 @@ bool eb_boot_wants_vmlinux(const struct eb_boot *b, const void *file)
 
 int eb_boot_unpack(struct eb_boot *b, const struct eb_range *busy, size_t nbusy,
 		   uint64_t min_pa, const struct eb_boot_unpack_env *env,
-		   struct eb_unpack_plan *p, struct eb_unpack_result *r,
-		   uint64_t *out_pa, char *err, size_t errlen)
+		   struct eb_boot_unpacked *u, char *err, size_t errlen)
 {
+	struct eb_unpack_plan plan, *p = &plan;
+	struct eb_unpack_result res;
 	const void *file = env->phys(b->kfile_pa, b->kfile_len);
 	struct eb_bzimage bz;
 	if (!file) {
@@ -49,11 +50,12 @@ int eb_boot_unpack(struct eb_boot *b, const struct eb_range *busy, size_t nbusy,
 								    : at + len;
 		env->map_now(s0, s1 - s0);
 	}
-	if (eb_unpack_run(p, &env->cpu, dst, (char *)dst + p->out_bytes, p->arena, r,
+	if (eb_unpack_run(p, &env->cpu, dst, (char *)dst + p->out_bytes, p->arena, &res,
 			  err, errlen))
 		return -1;
-	*out_pa = at;
+	*u = (struct eb_boot_unpacked){ .pa = at, .out_bytes = p->out_bytes, .arena = p->arena };
+	eb_unpack_describe(p, &res, u->line, sizeof u->line);
 	b->kfile_pa = at;
-	b->kfile_len = r->out_len;
+	b->kfile_len = res.out_len;
 	return 0;
 }

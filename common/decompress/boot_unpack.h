@@ -38,16 +38,22 @@ struct eb_boot_unpack_env {
 	int (*alloc)(uint64_t len, uint64_t min_pa, uint64_t *pa, char *err, size_t errlen);
 };
 
+/* What eb_boot_unpack did, for the world's bookkeeping and its log. */
+struct eb_boot_unpacked {
+	uint64_t pa;        /* the vmlinux: keep [pa, +out_bytes) until copied */
+	uint64_t out_bytes;
+	uint64_t arena;     /* right after it: free again */
+	char line[300];     /* eb_unpack_describe's line */
+};
+
 /*
  * Decode the bzImage at b->kfile_pa: its output and arena placed (env->alloc,
  * or in b->mem clear of busy[]) above where the kernel itself goes
- * (plan.kernel_hi, and min_pa), then b->kfile_pa/kfile_len name the vmlinux. *out_pa and
- * p->out_bytes: what the world must keep busy until the kernel is copied.
- * 0, or -1 with one line in err (not yet naming the kernel).
+ * (pref_address + init_size, and min_pa), then b->kfile_pa/kfile_len name
+ * the vmlinux. 0, or -1 with one line in err (not yet naming the kernel).
  */
 int eb_boot_unpack(struct eb_boot *b, const struct eb_range *busy, size_t nbusy,
 		   uint64_t min_pa, const struct eb_boot_unpack_env *env,
-		   struct eb_unpack_plan *p, struct eb_unpack_result *r,
-		   uint64_t *out_pa, char *err, size_t errlen);
+		   struct eb_boot_unpacked *u, char *err, size_t errlen);
 
 #endif

@@ -120,30 +120,11 @@ case_cmd() {
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "protocol=pvh -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
 			"^earlyboot: entering kernel cpio member 'kernel' through the PVH boot protocol at 0x" ;;
-	uefi-vmlinux-pvh)
-		if [ ! -e "$OVMF" ]; then
-			missing_dep "boot:linux-$c" "$OVMF" ovmf
-			return
-		fi
-		make_esp "$FIX/esp-$c" "$VMLINUX" \
-			"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
-			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
-		st=$(uefi "$c" 512)
-		judge "$c" "$st" 33 "$PASS_RE $c " 0 "through the PVH boot protocol at 0x" ;;
+	uefi-vmlinux-pvh) uefi_pvh "$c" "$VMLINUX" ;;
 	uefi-bzimage-pvh) # protocol=pvh under UEFI: the loader decodes the
 		# payload before ExitBootServices and enters the vmlinux's PVH entry
-		if [ ! -e "$OVMF" ]; then
-			missing_dep "boot:linux-$c" "$OVMF" ovmf
-			return
-		fi
-		make_esp "$FIX/esp-$c" "$BZ" \
-			"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
-			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
-		st=$(uefi "$c" 512)
-		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
-			"^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" \
-			"through the PVH boot protocol at 0x"
-		decode_time "$c" ;;
+		uefi_pvh "$c" "$BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" &&
+			decode_time "$c" ;;
 	pvh-xen-vmlinux) # the default under Xen: Linux runs as the PVH dom0 it is,
 		# with hvc0 (the verdict reaches the console without earlyprintk)
 		if [ "$have_xen" != 1 ]; then
@@ -194,6 +175,22 @@ case_cmd() {
 		judge "$c" "$st" 37 '^earlyboot: error: initrd initrd: .*314572800 bytes' 1 ;;
 	*) echo "FAIL boot:linux-$c: no such case" ;;
 	esac
+}
+
+# uefi_pvh CASE KERNEL [PATTERN...]: KERNEL through its PVH entry under
+# OVMF (protocol=pvh); the log must also match each PATTERN.
+uefi_pvh() {
+	local c=$1 k=$2 st
+	shift 2
+	if [ ! -e "$OVMF" ]; then
+		missing_dep "boot:linux-$c" "$OVMF" ovmf
+		return 1
+	fi
+	make_esp "$FIX/esp-$c" "$k" \
+		"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
+		{ echo "FAIL boot:linux-$c: ESP setup"; return 1; }
+	st=$(uefi "$c" 512)
+	judge "$c" "$st" 33 "$PASS_RE $c " 0 "$@" "through the PVH boot protocol at 0x"
 }
 
 # decode_time CASE: the loader's own measure of its XZ decoding, as a note.

@@ -112,16 +112,24 @@ TEST(cloud_lz4)
 	good(EB_COMP_LZ4, "linux-image-cloud-amd64");
 }
 
-TEST(corrupt_payload)
+/* The generic kernel (XZ) with its header parsed and its plan made, or a SKIP. */
+static struct file *xz_kernel(struct eb_bzimage *bz, struct eb_unpack_plan *p)
 {
 	char path[256], err[300] = "";
 	struct file *f = kernel_in(EB_COMP_XZ, path, sizeof path);
 	if (!f)
 		th_skip("no installed kernel with an xz payload (Debian package linux-image-amd64)");
+	REQUIRE(eb_bzimage_parse(f->p, f->n, bz, err, sizeof err) == 0);
+	REQUIREF(eb_unpack_plan(f->p, f->n, bz, p, err, sizeof err) == 0, "%s: %s", path, err);
+	return f;
+}
+
+TEST(corrupt_payload)
+{
+	char err[300] = "";
 	struct eb_bzimage bz;
 	struct eb_unpack_plan p;
-	REQUIRE(eb_bzimage_parse(f->p, f->n, &bz, err, sizeof err) == 0);
-	REQUIRE(eb_unpack_plan(f->p, f->n, &bz, &p, err, sizeof err) == 0);
+	struct file *f = xz_kernel(&bz, &p);
 	size_t at = p.payload_off + p.payload_len / 2;
 	for (size_t i = 0; i < 4; i++)
 		f->p[at + i] ^= 0xff;
@@ -135,14 +143,10 @@ TEST(corrupt_payload)
 
 TEST(bad_fields)
 {
-	char path[256], err[300] = "";
-	struct file *f = kernel_in(EB_COMP_XZ, path, sizeof path);
-	if (!f)
-		th_skip("no installed kernel with an xz payload (Debian package linux-image-amd64)");
+	char err[300] = "";
 	struct eb_bzimage bz;
 	struct eb_unpack_plan p;
-	REQUIRE(eb_bzimage_parse(f->p, f->n, &bz, err, sizeof err) == 0);
-	REQUIRE(eb_unpack_plan(f->p, f->n, &bz, &p, err, sizeof err) == 0);
+	struct file *f = xz_kernel(&bz, &p);
 	/* payload_length past the protected-mode kernel. */
 	struct boot_params *bp = (void *)f->p;
 	uint32_t len = bp->hdr.payload_length;
