@@ -58,7 +58,7 @@ static int choose_protocol(struct eb_boot *b, const void *file, char *err,
 	case EB_PROTOCOL_PVH:
 		if (b->kind == EB_KERNEL_BZIMAGE) {
 			eb_snprintf(err, errlen,
-				    "protocol=pvh: a Linux bzImage's PVH entry note lies inside its compressed payload, which earlyboot does not decompress yet: give its vmlinux");
+				    "protocol=pvh: a Linux bzImage's PVH entry note lies inside its compressed payload, and this caller did not decode it first (decompress/boot_unpack.h): give its vmlinux");
 			return -1;
 		}
 		if (!pvh_entry) {

@@ -120,7 +120,8 @@ bool eb_boot_is_pvh(const struct eb_boot *b);
  *
  * The protocol (docs/pvh_handoff.md, "Which protocol"): b->opt.protocol
  * when given, refused with one line when the kernel cannot speak it (PVH
- * without a PHYS32_ENTRY note or for a bzImage, Linux for what is not
+ * without a PHYS32_ENTRY note or for a bzImage, which every world
+ * replaces by its vmlinux first: decompress/boot_unpack.h; Linux for what is not
  * Linux, earlyboot for Linux or an ELF32); else a bzImage or a vmlinux gets
  * Linux's, except a vmlinux with a PVH entry as Xen's PVH dom0 (b->world
  * EB_WORLD_PVH_XEN), which gets PVH so that it runs as the PVH dom0 it is;

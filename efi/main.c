@@ -5,6 +5,8 @@
  * own stack. Nothing after this file calls the firmware.
  */
 #include "boot.h"
+#include "decompress/boot_unpack.h"
+#include "fmt.h"
 #include "bootinfo.h"
 #include "dmap.h"
 #include "paging/early_paging.h"
@@ -14,6 +16,7 @@
 #include "loader.h"
 #include "x86/cpu.h"
 #include "x86/serial.h"
+#include "x86/unpack_cpu.h"
 
 /* From linker/efi.ld: our own image, relocated, and its .bss. */
 extern char ImageBase[], _text[], _etext[], _bss[], _ebss[];
@@ -199,6 +202,61 @@ static void claim_segment(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 		eb_fail("%s", err);
 }
 
+static EFI_SYSTEM_TABLE *unpack_st;
+
+/* The decoder's output and arena: the firmware's pages, above min_pa. */
+static int unpack_alloc(uint64_t len, uint64_t min_pa, uint64_t *pa, char *err,
+			size_t errlen)
+{
+	EFI_PHYSICAL_ADDRESS at = 0;
+	EFI_STATUS s = unpack_st->BootServices->AllocatePages(AllocateAnyPages, EfiLoaderData,
+							      page_up(len) / PAGE, &at);
+	if (EFI_ERROR(s) || at < min_pa) {
+		if (!EFI_ERROR(s))
+			unpack_st->BootServices->FreePages(at, page_up(len) / PAGE);
+		eb_snprintf(err, errlen,
+			    "no %llu bytes for the decompressed vmlinux and its arena above 0x%llx (AllocatePages: %s, at 0x%llx)",
+			    (unsigned long long)len, (unsigned long long)min_pa,
+			    efi_status_name(s), (unsigned long long)at);
+		return -1;
+	}
+	*pa = at;
+	return 0;
+}
+
+static void *unpack_phys(uint64_t pa, uint64_t len)
+{
+	(void)len;
+	return (void *)pa; /* the firmware's identity map */
+}
+
+/*
+ * protocol=pvh with a bzImage: the vmlinux inside it, decoded on the
+ * firmware's stack and tables (identity, all present: no #PF to take),
+ * interrupts off for the call (the firmware's timer would land on the
+ * decoders' stack), becomes the kernel file; the arena goes back.
+ */
+static void unpack_bzimage(EFI_SYSTEM_TABLE *st, struct efi_boot *b, struct eb_boot *k)
+{
+	unpack_st = st;
+	struct eb_boot_unpack_env env = {
+		.cpu = x86_unpack_cpu(0, x86_tsc_khz_pit()),
+		.phys = unpack_phys,
+		.alloc = unpack_alloc,
+	};
+	static struct eb_boot_unpacked u;
+	char err[300];
+	k->kfile_pa = b->kfile_pa;
+	if (eb_boot_unpack(k, 0, 0, 1ULL << 20, &env, &u, err, sizeof err))
+		eb_fail("kernel %s (a Linux bzImage): %s", b->opt.kernel, err);
+	if (u.arena)
+		st->BootServices->FreePages(u.pa + u.out_bytes, u.arena / PAGE);
+	eb_info("kernel %s (a Linux bzImage): %s; the vmlinux at 0x%llx is the kernel file now",
+		b->opt.kernel, u.line, (unsigned long long)u.pa);
+	b->kfile_pa = k->kfile_pa;
+	b->kfile_len = k->kfile_len;
+}
+
 /*
  * Parse the kernel by kind (a bzImage is placed here too), check the
  * segments against RAM and the loader, then claim their frames.
@@ -207,11 +265,6 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 			 const struct eb_memmap *m)
 {
 	static struct eb_boot k;
-	const struct eb_range busy[] = {
-		{ b->image_pa, b->image_len, "loader image" },
-		{ b->kfile_pa, page_up(b->kfile_len), "kernel file buffer" },
-		{ b->initrd_pa, page_up(b->initrd_len), "initrd" },
-	};
 	char err[240];
 	memset(&k, 0, sizeof k);
 	k.world = EB_WORLD_UEFI;
@@ -219,6 +272,13 @@ static void place_kernel(EFI_SYSTEM_TABLE *st, struct efi_boot *b,
 	k.kernel_name = b->opt.kernel;
 	k.kfile_len = b->kfile_len;
 	k.mem = *m;
+	if (eb_boot_wants_vmlinux(&k, (const void *)b->kfile_pa))
+		unpack_bzimage(st, b, &k);
+	const struct eb_range busy[] = {
+		{ b->image_pa, b->image_len, "loader image" },
+		{ b->kfile_pa, page_up(b->kfile_len), "kernel file buffer" },
+		{ b->initrd_pa, page_up(b->initrd_len), "initrd" },
+	};
 	if (eb_boot_parse_kernel(&k, (const void *)b->kfile_pa, busy, 3, 1ULL << 20,
 				 err, sizeof err))
 		eb_fail("kernel %s: %s", b->opt.kernel, err);

@@ -2,7 +2,7 @@
 # the freestanding link check, the host unit test's link, the fuzz harness's
 # link and the decoder bench. Included from the top-level Makefile after
 # mk/unit.mk and mk/fuzz.mk, whose flags and object directories it reuses.
-# Not linked into any world yet: nothing in efi/, pvh/ or pv/ calls it.
+# The PV and PVH images link it (libdecompress.a below, decompress_link).
 
 DECOMP_SRCS := $(filter-out common/decompress/shim.c,$(wildcard common/decompress/*.c))
 # Debian's static archives: the library each format's decoder calls
@@ -32,11 +32,38 @@ $(BUILD)/decompress/linkcheck.elf: $(DECOMP_LINKCHECK_OBJS) $(BUILD)/kernel/libc
 
 IMAGES += $(BUILD)/decompress/linkcheck.elf
 
+# ---- in the images ---------------------------------------------------------
+# The layer, the bzImage glue (unpack.c) and the shim as one archive per
+# image flavour; an image links $(call decompress_link,FLAVOUR) in place of
+# its libcommon.a: one group, since the archives call back into the shim
+# and common/libc.c. linker/pv.ld and pvh.ld gather what comes from these
+# archives into *.decompress sections, linker/efi.ld into .dctext and
+# .dcdata (PE names are 8 bytes); tools/image-sizes reports them apart.
+DECOMP_IMAGE_SRCS := $(DECOMP_SRCS) common/decompress/shim.c
+define decomp_lib
+$$(BUILD)/$(1)/libdecompress.a: $$(patsubst %.c,$$(BUILD)/$(1)/%.o,$(DECOMP_IMAGE_SRCS))
+	@rm -f $$@.$$$$$$$$.tmp
+	ar rcs $$@.$$$$$$$$.tmp $$^ && mv -f $$@.$$$$$$$$.tmp $$@
+endef
+$(eval $(call decomp_lib,kernel))
+$(eval $(call decomp_lib,pvh))
+$(eval $(call decomp_lib,efi))
+decompress_link = --start-group $(BUILD)/$(1)/libcommon.a $(BUILD)/$(1)/libdecompress.a \
+                  $(DECOMP_ARCHIVES) --end-group
+$(BUILD)/earlyboot-pv.elf: $(BUILD)/kernel/libdecompress.a $(DECOMP_ARCHIVES)
+$(BUILD)/earlyboot-pvh.elf: $(BUILD)/pvh/libdecompress.a $(DECOMP_ARCHIVES)
+$(BUILD)/efi/earlyboot.so: $(BUILD)/efi/libdecompress.a $(DECOMP_ARCHIVES)
+
 # ---- host unit test ------------------------------------------------------
 # test_decompress alone links the layer and the hosted libraries; the other
 # unit tests keep mk/unit.mk's link.
 DECOMP_HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(DECOMP_SRCS))
 $(BUILD)/unit/test_decompress: tests/unit/test_decompress.c $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_ARCHIVES)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_LIBS)
+
+# test_unpack: the bzImage glue the images call, on the installed kernels.
+$(BUILD)/unit/test_unpack: tests/unit/test_unpack.c $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_ARCHIVES)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $< $(HOST_OBJS) $(DECOMP_HOST_OBJS) $(DECOMP_LIBS)
 
@@ -49,7 +76,8 @@ $(BUILD)/fuzz/fuzz_decompress: tests/fuzz/fuzz_decompress.c $(DECOMP_FUZZ_OBJS) 
 # ---- bench (make bench) --------------------------------------------------
 # The layer compiled as the images compile (no SIMD in our code; the
 # archives are as Debian built them), next to the hosted libraries.
-DECOMP_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(DECOMP_SRCS))
+# (Not the boot glue, which needs the placement code of common/.)
+DECOMP_BENCH_OBJS := $(patsubst %.c,$(BUILD)/bench/%.o,$(filter-out common/decompress/boot_unpack.c,$(DECOMP_SRCS)))
 # The layer's one other common/ dependency: formatted output.
 $(BUILD)/bench/bench_decompress: tools/bench_decompress.c $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o $(DECOMP_ARCHIVES)
 	$(HOSTCC) $(BENCHFLAGS) -MMD -MP -o $@ $< $(DECOMP_BENCH_OBJS) $(BUILD)/bench/common/fmt.o \

@@ -21,7 +21,7 @@ PV_OBJS := $(addprefix $(BUILD)/kernel/,$(addsuffix .o,$(basename $(PV_SRCS)))) 
 
 $(BUILD)/earlyboot-pv.elf: $(PV_OBJS) $(BUILD)/kernel/libcommon.a linker/pv.ld mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pv.ld -o $@.tmp $(PV_OBJS) $(BUILD)/kernel/libcommon.a
+	    -T linker/pv.ld -o $@.tmp $(PV_OBJS) $(call decompress_link,kernel)
 	$(elf_ship)
 
 # pvstart.elf: the judge of a PV start of day (tests/pvstart/), a PV kernel
@@ -58,7 +58,8 @@ HOST_INCS   += -Ipv
 boot-run-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf
 	@tests/boot/pv.sh run
 test-boot-pv: $(BUILD)/earlyboot-pv.elf $(BUILD)/testkernel.elf $(BUILD)/tools/bootfixture \
-              $(BUILD)/pvstart.elf $(BUILD)/linux/vmlinux $(BUILD)/linux/initramfs.cpio
+              $(BUILD)/pvstart.elf $(BUILD)/linux/vmlinux $(BUILD)/linux/bzImage \
+              $(BUILD)/linux/initramfs.cpio
 	@tests/boot/pv.sh
 
 # ---- pvstart's variants ---------------------------------------------------

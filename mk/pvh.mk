@@ -14,7 +14,7 @@ PVH_OBJS := $(addprefix $(BUILD)/pvh/,$(addsuffix .o,$(basename $(PVH_SRCS)))) \
 
 $(BUILD)/earlyboot-pvh.elf: $(PVH_OBJS) $(BUILD)/pvh/libcommon.a linker/pvh.ld tools/check-pvh-note mk/common.mk
 	$(LD) -nostdlib -static -z max-page-size=4096 -z noexecstack \
-	    -T linker/pvh.ld -o $@.tmp $(PVH_OBJS) $(BUILD)/pvh/libcommon.a
+	    -T linker/pvh.ld -o $@.tmp $(PVH_OBJS) $(call decompress_link,pvh)
 	tools/check-pvh-note $@.tmp
 	$(elf_ship)
 

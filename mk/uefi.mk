@@ -14,22 +14,28 @@ EFI_LDS    := linker/efi.ld
 # Every GNU-EFI application: build/NAME.efi from build/efi/NAME.so, which
 # links crt0, the objects listed as its prerequisites (below), then
 # build/efi/libcommon.a. A shared object may keep undefined symbols, so
-# --no-undefined turns a missing one into a link error. The .so keeps the
+# --no-undefined turns a missing one into a link error; --exclude-libs
+# keeps the archives' symbols out of .dynsym (nothing is looked up by name:
+# GNU-EFI's crt0 applies RELATIVE relocations only). The .so keeps the
 # debug info (gdb: add-symbol-file build/efi/NAME.so at the image base);
 # the .efi takes only the sections the firmware loads, .bss as a size with
-# no bytes in the file.
+# no bytes in the file, and no COFF symbol table (the .so has the symbols;
+# with the decoders linked in, the table alone was 40 KiB).
 $(BUILD)/efi/%.so: $(EFI_CRT0) $(EFI_LDS) $(BUILD)/efi/libcommon.a
 	$(LD) -nostdlib -znocombreloc -T $(EFI_LDS) -shared -Bsymbolic --no-undefined \
+	    --exclude-libs ALL \
 	    -L$(EFI_LIBDIR) $(EFI_CRT0) $(filter %.o,$(filter-out $(EFI_CRT0),$^)) \
-	    $(BUILD)/efi/libcommon.a -lefi -lgnuefi -o $@
+	    $(BUILD)/efi/libcommon.a $(EFI_LIBS_$*) -lefi -lgnuefi -o $@
 
-EFI_OBJCOPY = $(OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+EFI_OBJCOPY = $(OBJCOPY) -j .text -j .dctext -j .sdata -j .data -j .dcdata -j .dynamic -j .dynsym -j .rel \
 	    -j .rela -j .rel.* -j .rela.* -j .reloc -j .bss \
-	    --target efi-app-x86_64 --subsystem=10
+	    --strip-all --target efi-app-x86_64 --subsystem=10
 $(BUILD)/%.efi: $(BUILD)/efi/%.so
 	$(EFI_OBJCOPY) $< $@
 
 $(BUILD)/efi/earlyboot.so: $(patsubst %.c,$(BUILD)/efi/%.o,$(wildcard efi/*.c))
+# The loader decodes a bzImage for protocol=pvh (mk/decompress.mk).
+EFI_LIBS_earlyboot = $(call decompress_link,efi)
 
 # The loader also carries SBAT metadata (efi/sbat.csv) in a section .sbat
 # after the rest of the image: shim refuses to start an image without it

@@ -78,6 +78,7 @@ pv_jump_kernel:
 	ret				; rsp back at the stack's top
 
 section .bss nobits alloc noexec write align=16
+global pv_stack				; its lowest byte: pv/unpack.c measures the depth
 pv_stack:
 	resb 32768
 pv_stack_top:

@@ -225,6 +225,7 @@ void pv_linux_enter(struct pv_boot *b)
 		.kernel_pfn = kfirst,
 		.kernel_end_pfn = kend,
 		.initrd_len = b->initrd_len,
+		.limit_pfns = b->scratch_pfn,
 	};
 	if (pv_layout_plan(&in, &L, err, sizeof err))
 		eb_fail("PV start of day: %s", err);
@@ -271,10 +272,18 @@ void pv_linux_enter(struct pv_boot *b)
 			(unsigned long long)bridge_pfn);
 	}
 
-	/* 2. The staging tree: the region as it is, and the block to fill. */
+	/*
+	 * 2. The staging tree: the region as it is, and the block to fill
+	 * (a bzImage's decoding built it already, with a direct map of every
+	 * frame past the region, this block among them).
+	 */
 	uint64_t h0 = mmu_calls();
-	struct ep_ctx *stage = pv_tree_build(b, region, L.src * PAGE, L.moved * PAGE,
-					     bridge ? &bridge_map : 0, false);
+	if (b->stage && bridge)
+		eb_fail("PV start of day: VIRT_BASE 0x%llx is not this loader's, and the vmlinux decoded from a bzImage cannot take the bridge (its staging tree is built before the layout is known)",
+			(unsigned long long)b->notes.virt_base);
+	struct ep_ctx *stage = b->stage ? b->stage
+					: pv_tree_build(b, region, L.src * PAGE, L.moved * PAGE,
+							bridge ? &bridge_map : 0, false);
 	check(ep_finish(stage), stage, "finish the staging tree");
 	uint64_t stage_frames = ep_pool_used(&stage->pool);
 	uint64_t h1 = mmu_calls();

@@ -5,7 +5,8 @@
  * command line and the one module (same syntax and rule as PVH:
  * common/cmdline.h, common/bootmod.h), and pv/tree.c builds, pins and
  * switches to the new tree and enters the kernel; a Linux vmlinux gets
- * Xen's PV start of day instead (pv/linux_enter.c).
+ * Xen's PV start of day instead (pv/linux_enter.c), and so does the vmlinux
+ * inside a bzImage (pv/unpack.c).
  */
 #include "bootmod.h"
 #include "fmt.h"
@@ -51,9 +52,14 @@ static void split_module(struct pv_boot *b)
 	b->kfile = (const char *)mod + bm.kernel.off;
 	b->kfile_len = bm.kernel.len;
 	enum eb_kernel_kind kind = eb_kernel_kind(b->kfile, b->kfile_len);
-	if (kind == EB_KERNEL_BZIMAGE)
-		eb_fail("kernel (%s): a Linux bzImage; the PV world boots the vmlinux ELF inside it (tools/extract-vmlinux)",
-			kernel_name);
+	/* As Xen's builder does: the vmlinux inside it, decoded (pv/unpack.c). */
+	if (kind == EB_KERNEL_BZIMAGE) {
+		pv_unpack_bzimage(b, kernel_name);
+		kind = eb_kernel_kind(b->kfile, b->kfile_len);
+		if (kind != EB_KERNEL_VMLINUX)
+			eb_fail("kernel (%s): the bzImage's payload decodes to %s, not a Linux vmlinux",
+				kernel_name, eb_kernel_kind_name(kind));
+	}
 	/*
 	 * A PV kernel: a vmlinux (a "Linux" note), or any ELF whose Xen notes
 	 * (or __xen_guest section) make it one, as Xen's dom0 builder would
@@ -140,9 +146,10 @@ void pv_main(const void *start_info)
 		si.flags, si.dom0 ? " (dom0)" : "", (unsigned long long)si.pt_base_va,
 		(unsigned long long)si.nr_pt_frames, (unsigned long long)si.mod_len,
 		si.cmdline);
-	split_module(b);
+	/* Before the module: a bzImage's decoding places memory by them. */
 	b->si = &si;
 	b->start_info_pa = (uint64_t)start_info - PV_VIRT_BASE;
+	split_module(b);
 	if (b->pv_kernel)
 		pv_linux_enter(b);
 	pv_tree_and_enter(b);

@@ -30,6 +30,12 @@ long pv_traps_install(void);
  */
 const char *pv_console_select(const struct pv_start *si);
 
+/*
+ * Nanoseconds vCPU 0 has run (Xen's runstate accounting, up to now), for
+ * timing what the loader does; 0 when Xen will not say.
+ */
+uint64_t pv_now_ns(void);
+
 /* End the QEMU run with status (needs PHYSDEVOP_set_iopl(1) first). */
 __attribute__((noreturn)) void pv_exit(uint8_t status);
 

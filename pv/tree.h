@@ -20,6 +20,15 @@ struct pv_boot {
 	bool pv_kernel;             /* a Linux vmlinux: Xen's PV start of day */
 	struct eb_xen_notes notes;  /* its Xen notes (pv_kernel only) */
 	uint64_t initrd_pa, initrd_len;
+	/*
+	 * A bzImage's vmlinux (pv/unpack.c): decoded through this staging
+	 * tree (live, direct map of every frame past the bootstrap region),
+	 * which linux_enter.c then fills through; frames from pfn
+	 * scratch_pfn on hold the vmlinux and stay out of the new region.
+	 * NULL and 0 otherwise.
+	 */
+	struct ep_ctx *stage;
+	uint64_t scratch_pfn;
 };
 
 /*
@@ -45,6 +54,13 @@ uint64_t pv_m2p_entries(void);
 struct ep_ctx *pv_tree_build(struct pv_boot *b, uint64_t region, uint64_t dmap_pa,
 			     uint64_t dmap_len, const struct eb_elf_info *kernel,
 			     bool late);
+
+/*
+ * A bzImage module: decode its vmlinux (pv/unpack.c) into the domain's
+ * last frames and make it b->kfile. Any failure is an eb_fail line naming
+ * the kernel (name), the format and the offset.
+ */
+void pv_unpack_bzimage(struct pv_boot *b, const char *name);
 
 /* The earlyboot handoff (the test kernel). */
 __attribute__((noreturn)) void pv_tree_and_enter(struct pv_boot *b);

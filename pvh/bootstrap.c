@@ -41,6 +41,15 @@ static void check(enum ep_err e, const char *what)
 	eb_check_ep(&ctx, e, "bootstrap page tables", what);
 }
 
+/*
+ * The decoders keep data below rsp (docs/decompress.md): no #PF may land
+ * on their stack, so what they read and write is mapped before the call.
+ */
+void pvh_bootstrap_map_now(uint64_t pa, uint64_t len)
+{
+	check(ep_lazy_materialize(&ctx, pa, len), "map a decoder's memory now");
+}
+
 struct ep_ctx *pvh_bootstrap(unsigned leaf_mask)
 {
 	uint64_t base = (uint64_t)frames;

@@ -6,6 +6,7 @@
  * touched yet: the copying happens through the direct map of the new tree.
  */
 #include "bootmod.h"
+#include "decompress/boot_unpack.h"
 #include "fmt.h"
 #include "libc.h"
 #include "pvh_info.h"
@@ -13,6 +14,8 @@
 #include "pvh.h"
 #include "x86/cpu.h"
 #include "x86/log.h"
+#include "x86/unpack_cpu.h"
+#include "xen/hc_hvm.h"
 
 #include "page.h"
 /* Below 1 MiB lie the start info, real-mode leftovers and BIOS areas. */
@@ -20,9 +23,11 @@
 
 static char mod_names[PVH_MOD_MAX][16], busy_names[PVH_MOD_MAX][16];
 static char kernel_name[EB_CPIO_NAME_MAX + 32];
-/* loader, modules, kernel segments, boot info, Linux zero page or PVH start info, pools */
-static struct eb_range busy[1 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
+/* loader, modules, unpacked vmlinux, kernel segments, boot info, Linux zero page or PVH start info, pools */
+static struct eb_range busy[2 + PVH_MOD_MAX + EB_ELF_MAX_SEGS + 3];
 static size_t nbusy;
+/* A bzImage's vmlinux (unpack_bzimage): busy until the kernel is copied. */
+static uint64_t unpacked_pa, unpacked_len;
 
 static void self_regions(struct eb_boot *b)
 {
@@ -133,6 +138,38 @@ static void busy_loader_and_modules(const struct pvh_start *si)
 		eb_snprintf(busy_names[i], sizeof busy_names[i], "module %u", i);
 		add_busy(si->mods[i].pa, si->mods[i].len, busy_names[i]);
 	}
+	if (unpacked_len)
+		add_busy(unpacked_pa, unpacked_len, "decompressed vmlinux");
+}
+
+static void *phys_rw(uint64_t pa, uint64_t len)
+{
+	return (void *)pvh_phys(0, pa, len);
+}
+
+/*
+ * A bzImage to be entered through its PVH entry: its vmlinux, decoded
+ * here on the bootstrap tree, becomes the kernel file. The decoders run on
+ * entry.asm's stack with what they touch mapped first (no #PF on their
+ * stack), SSE on and FS at a canary block (x86_unpack_cpu).
+ */
+static void unpack_bzimage(struct eb_boot *b)
+{
+	uint64_t khz = b->world == EB_WORLD_PVH_XEN ? xen_tsc_khz(xen_cpuid_base()) : x86_tsc_khz_pit();
+	struct eb_boot_unpack_env env = {
+		.cpu = x86_unpack_cpu((uint64_t)boot_stack, khz),
+		.map_now = pvh_bootstrap_map_now,
+		.phys = phys_rw,
+	};
+	static struct eb_boot_unpacked u;
+	char err[300];
+	if (eb_boot_unpack(b, busy, nbusy, PLACE_MIN, &env, &u, err, sizeof err))
+		eb_fail("kernel (%s, a Linux bzImage): %s", b->kernel_name, err);
+	unpacked_pa = u.pa;
+	unpacked_len = u.out_bytes;
+	add_busy(u.pa, u.out_bytes, "decompressed vmlinux");
+	eb_info("kernel (%s, a Linux bzImage): %s; the vmlinux at 0x%llx is the kernel file now",
+		b->kernel_name, u.line, (unsigned long long)u.pa);
 }
 
 /*
@@ -165,7 +202,8 @@ static bool move_module0(struct eb_boot *b, struct pvh_start *si)
 		(unsigned long long)m0->pa, (unsigned long long)to,
 		(unsigned long long)klo, (unsigned long long)khi);
 	uint64_t old = m0->pa;
-	b->kfile_pa = b->kfile_pa - old + to;
+	if (b->kfile_pa >= old && b->kfile_pa - old < m0->len)
+		b->kfile_pa = b->kfile_pa - old + to;
 	for (unsigned i = 0; i < b->nmods; i++)
 		if (b->mods[i].pa >= old && b->mods[i].pa - old < m0->len)
 			b->mods[i].pa = b->mods[i].pa - old + to;
@@ -185,6 +223,10 @@ void pvh_plan(struct eb_boot *b, struct pvh_start *si)
 	char err[240];
 	/* Parsed here, where a bzImage can be placed clear of all of it. */
 	const void *kfile = pvh_phys(0, b->kfile_pa, b->kfile_len);
+	if (kfile && eb_boot_wants_vmlinux(b, kfile)) {
+		unpack_bzimage(b);
+		kfile = pvh_phys(0, b->kfile_pa, b->kfile_len);
+	}
 	if (eb_boot_parse_kernel(b, kfile, busy, nbusy, PLACE_MIN, err, sizeof err))
 		eb_fail("kernel (%s): %s", b->kernel_name, err);
 	eb_info("kernel (%s): %s, %llu bytes, %u segment%s, entry 0x%llx",

@@ -20,6 +20,8 @@ extern char __image_start[], __image_end[];
 extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char __data_start[];
+/* entry.asm's stack, the one every C function here runs on: its lowest byte. */
+extern char boot_stack[];
 
 /*
  * bootstrap.c: build and make live the loader's own tree (identity: the
@@ -31,6 +33,8 @@ extern char __data_start[];
 struct ep_ctx *pvh_bootstrap(unsigned leaf_mask);
 /* pvh_read_fn over the bootstrap map: [pa, pa+len) or NULL past its reach. */
 const void *pvh_phys(void *env, uint64_t pa, uint64_t len);
+/* Map [pa, pa + len) of the bootstrap tree's lazy identity map now. */
+void pvh_bootstrap_map_now(uint64_t pa, uint64_t len);
 
 /*
  * xen.c. pvh_xen_init: when CPUID shows Xen, fill the hypercall page and

@@ -32,6 +32,28 @@ void free(void *p)
 }
 
 /*
+ * libzstd's tracing hooks, weak and undefined unless a program defines
+ * them: left undefined, the UEFI image's -shared link turns each into a
+ * GOT entry with an R_X86_64_GLOB_DAT relocation, which GNU-EFI's
+ * self-relocation (RELATIVE only) refuses, so the image would not start.
+ * Defined here, begin says "no trace" (0) and libzstd never calls end.
+ */
+unsigned long long ZSTD_trace_decompress_begin(const void *dctx);
+void ZSTD_trace_decompress_end(unsigned long long ctx, const void *trace);
+
+unsigned long long ZSTD_trace_decompress_begin(const void *dctx)
+{
+	(void)dctx;
+	return 0;
+}
+
+void ZSTD_trace_decompress_end(unsigned long long ctx, const void *trace)
+{
+	(void)ctx;
+	(void)trace;
+}
+
+/*
  * A library function found its stack canary overwritten. Going on would
  * return through a smashed frame; ud2 instead lands in the loader's
  * exception handler, which prints where and ends the run.

@@ -432,6 +432,14 @@ enum ep_err ep_lazy_declare(struct ep_ctx *ctx, uint64_t va, uint64_t pa,
  */
 enum ep_err ep_lazy_complete(struct ep_ctx *ctx);
 
+/*
+ * The same for [va, va + len) only (widened to whole 2 MiB pages, clipped
+ * to the regions): what is mapped now takes no fault until the next reset,
+ * which only a fault elsewhere can cause. For code that must not fault
+ * there (a decoder whose stack holds data below rsp, docs/decompress.md).
+ */
+enum ep_err ep_lazy_materialize(struct ep_ctx *ctx, uint64_t va, uint64_t len);
+
 /* Page-fault error code bits (SDM 4.7). */
 #define EP_PF_P (1u << 0)
 #define EP_PF_W (1u << 1)

@@ -264,29 +264,41 @@ static bool fits_after_reset(struct ep_ctx *ctx, const struct ep_op *op)
 	return fits;
 }
 
-/* Map every hole of r, with the leaves the materializer would choose. */
-static struct ep_op complete_op(const struct ep_lazy_region *r, bool as_if_reset)
+/*
+ * Map every hole of r within [lo, last], with the leaves the materializer
+ * would choose. False when r and [lo, last] do not meet.
+ */
+static bool complete_op(const struct ep_lazy_region *r, bool as_if_reset,
+			uint64_t lo, uint64_t last, struct ep_op *op)
 {
-	return (struct ep_op){ .kind = EP_OP_MAP, .name = "lazy complete",
-			       .va = r->va, .last = r->va + (r->len - 1),
-			       .pa = r->pa, .perms = r->perms, .lazy = r,
-			       .skip_mapped = true, .as_if_reset = as_if_reset };
+	uint64_t r_last = r->va + (r->len - 1);
+	if (lo > r_last || last < r->va)
+		return false;
+	uint64_t va = lo > r->va ? lo : r->va, end = last < r_last ? last : r_last;
+	*op = (struct ep_op){ .kind = EP_OP_MAP, .name = "lazy complete",
+			      .va = va, .last = end, .pa = r->pa + (va - r->va),
+			      .perms = r->perms, .lazy = r, .skip_mapped = true,
+			      .as_if_reset = as_if_reset };
+	return true;
 }
 
 /*
- * All or nothing: count what completing every region needs as the tree is
- * now and as it would be after a reset; reset only when that makes the
- * difference, and fail before touching anything when even that is too small.
+ * All or nothing: count what completing [lo, last] of every region needs
+ * as the tree is now and as it would be after a reset; reset only when
+ * that makes the difference, and fail before touching anything when even
+ * that is too small.
  */
-enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
+static enum ep_err complete_range(struct ep_ctx *ctx, uint64_t lo, uint64_t last)
 {
 	struct ep_pool *lp = &ctx->lazy_pool;
 	uint64_t need_now = 0, need_fresh = 0, main_need = 0;
 	unsigned over = 0; /* the first region an empty pool cannot hold */
+	struct ep_op now, fresh;
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
 		uint64_t m, l;
-		struct ep_op now = complete_op(&ctx->lazy[i], false);
-		struct ep_op fresh = complete_op(&ctx->lazy[i], true);
+		if (!complete_op(&ctx->lazy[i], false, lo, last, &now))
+			continue;
+		complete_op(&ctx->lazy[i], true, lo, last, &fresh);
 		enum ep_err e = ep_count_op(ctx, &now, &m, &l);
 		if (e)
 			return e;
@@ -311,12 +323,28 @@ enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
 			return e;
 	}
 	for (unsigned i = 0; i < ctx->nlazy; i++) {
-		struct ep_op op = complete_op(&ctx->lazy[i], false);
-		enum ep_err e = ep_run_op(ctx, &op);
+		if (!complete_op(&ctx->lazy[i], false, lo, last, &now))
+			continue;
+		enum ep_err e = ep_run_op(ctx, &now);
 		if (e)
 			return e;
 	}
 	return EP_OK;
+}
+
+enum ep_err ep_lazy_complete(struct ep_ctx *ctx)
+{
+	return complete_range(ctx, 0, ~0ULL);
+}
+
+enum ep_err ep_lazy_materialize(struct ep_ctx *ctx, uint64_t va, uint64_t len)
+{
+	if (!len || va + (len - 1) < va)
+		return ep_fail(ctx, EP_ERR_RANGE, "lazy materialize", va, 0, len, 0);
+	/* Whole large pages, as a fault would map them. */
+	uint64_t big = ep_level_size(2);
+	uint64_t lo = va & ~(big - 1), last = (va + (len - 1)) | (big - 1);
+	return complete_range(ctx, lo, last < va ? ~0ULL : last);
 }
 
 enum ep_err ep_lazy_fault(struct ep_ctx *ctx, uint64_t cr2, uint64_t rip,

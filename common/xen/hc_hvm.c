@@ -27,6 +27,17 @@ uint32_t xen_cpuid_base(void)
 	return 0;
 }
 
+uint32_t xen_tsc_khz(uint32_t base)
+{
+	uint32_t r[4];
+	cpuid(base, r);
+	if (r[0] < base + 3)
+		return 0;
+	/* cpuid.h, leaf 4 (base + 3) sub-leaf 0: ECX = the guest's TSC kHz. */
+	cpuid(base + 3, r);
+	return r[2];
+}
+
 uint32_t xen_cpuid_version(uint32_t base)
 {
 	uint32_t r[4];

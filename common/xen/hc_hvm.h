@@ -14,6 +14,11 @@
 
 /* The base leaf of Xen's CPUID leaves; 0 when not running on Xen. */
 uint32_t xen_cpuid_base(void);
+/*
+ * The guest's TSC rate in kHz from Xen's time leaf; 0 when Xen does not
+ * say (an HVM or PVH guest's leaf does; a PV guest's reads 0: pv/xen_time.c).
+ */
+uint32_t xen_tsc_khz(uint32_t base);
 /* Xen's version, (major << 16) | minor, from leaf base+1. */
 uint32_t xen_cpuid_version(uint32_t base);
 

@@ -107,13 +107,16 @@ int pv_layout_plan(const struct pv_layout_in *in, struct pv_layout *l,
 	l->pt_frames = pt;
 	l->moved = l->end - l->kernel;
 	l->src = in->busy_pfns > l->end ? in->busy_pfns : l->end;
-	if (l->src + l->moved > in->nr_pages || l->src + l->moved < l->src) {
+	uint64_t limit = in->limit_pfns && in->limit_pfns < in->nr_pages ? in->limit_pfns
+									  : in->nr_pages;
+	if (l->src + l->moved > limit || l->src + l->moved < l->src) {
 		eb_snprintf(err, n,
-			    "the domain's %llu MiB are too few: the new region (%llu MiB) is built in free frames from pfn 0x%llx, up to pfn 0x%llx (%llu MiB)",
+			    "the domain's %llu MiB are too few: the new region (%llu MiB) is built in free frames from pfn 0x%llx, up to pfn 0x%llx (%llu MiB)%s",
 			    (unsigned long long)(in->nr_pages >> 8),
 			    (unsigned long long)(l->end >> 8), (unsigned long long)l->src,
 			    (unsigned long long)(l->src + l->moved),
-			    (unsigned long long)((l->src + l->moved) >> 8));
+			    (unsigned long long)((l->src + l->moved) >> 8),
+			    limit < in->nr_pages ? ", past the decoded kernel's frames" : "");
 		return -1;
 	}
 	return 0;

@@ -35,7 +35,8 @@
  * new p2m, and pfn 0 .. kernel (the code that switches and jumps) keeps its
  * frames. src is the first old pfn at or beyond both the old bootstrap
  * region and the new one, so the frames written are free and the two
- * blocks never meet.
+ * blocks never meet; the block ends below limit_pfns when one is given
+ * (frames the loader still reads from while it fills: a decoded vmlinux).
  */
 #ifndef EARLYBOOT_PV_LINUX_LAYOUT_H
 #define EARLYBOOT_PV_LINUX_LAYOUT_H
@@ -60,6 +61,8 @@ struct pv_layout_in {
 	uint64_t kernel_pfn;     /* the kernel's first new pfn */
 	uint64_t kernel_end_pfn; /* and its end (exclusive) */
 	uint64_t initrd_len;     /* bytes; 0: none */
+	uint64_t limit_pfns;     /* old pfns from here on are in use: the block
+				    built in must end below; 0: nr_pages */
 };
 
 struct pv_layout {

@@ -96,27 +96,35 @@ case_cmd() {
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" \
 			"ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4" "$LA57_CPU")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;
-	pvh-xen-bzimage)
+	pvh-xen-bzimage) # the default under Xen: the bzImage's vmlinux, decoded
+		# by the loader, through its PVH entry: the PVH dom0 it is, with hvc0
 		if [ "$have_xen" != 1 ]; then
 			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
 			return
 		fi
-		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" "ptdump -- $(guest_args "$c" hvc0 400)")
+		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" \
+			"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
+		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 \
+			"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms" \
+			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)"
+		decode_time "$c" ;;
+	pvh-xen-bzimage-linux) # protocol=linux: the 64-bit entry, so an HVM guest
+		if [ "$have_xen" != 1 ]; then
+			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
+			return
+		fi
+		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" \
+			"protocol=linux ptdump -- $(guest_args "$c" hvc0 400) eb.guest_type=HVM")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
 	pvh-vmlinux-pvh) # through its PVH entry (protocol=pvh, docs/pvh_handoff.md)
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" "protocol=pvh -- $(guest_args "$c" ttyS0 400)")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
 			"^earlyboot: entering kernel cpio member 'kernel' through the PVH boot protocol at 0x" ;;
-	uefi-vmlinux-pvh)
-		if [ ! -e "$OVMF" ]; then
-			missing_dep "boot:linux-$c" "$OVMF" ovmf
-			return
-		fi
-		make_esp "$FIX/esp-$c" "$VMLINUX" \
-			"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
-			{ echo "FAIL boot:linux-$c: ESP setup"; return; }
-		st=$(uefi "$c" 512)
-		judge "$c" "$st" 33 "$PASS_RE $c " 0 "through the PVH boot protocol at 0x" ;;
+	uefi-vmlinux-pvh) uefi_pvh "$c" "$VMLINUX" ;;
+	uefi-bzimage-pvh) # protocol=pvh under UEFI: the loader decodes the
+		# payload before ExitBootServices and enters the vmlinux's PVH entry
+		uefi_pvh "$c" "$BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" &&
+			decode_time "$c" ;;
 	pvh-xen-vmlinux) # the default under Xen: Linux runs as the PVH dom0 it is,
 		# with hvc0 (the verdict reaches the console without earlyprintk)
 		if [ "$have_xen" != 1 ]; then
@@ -137,9 +145,17 @@ case_cmd() {
 		else
 			echo "PASS reference:linux-${c#reference-}"
 		fi ;;
-	bad-pvh-bzimage) # the note lies in the compressed payload: out of reach
-		st=$(pvh_direct "$c" 256 "$FIX/bz-initrd.cpio" "protocol=pvh -- x")
-		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel.\): protocol=pvh: a Linux bzImage's PVH entry note lies inside its compressed payload" 1 ;;
+	pvh-bzimage-pvh) # protocol=pvh: the note lies in the compressed payload,
+		# so the loader decodes it (docs/decompress.md) and enters the vmlinux
+		st=$(pvh_direct "$c" 512 "$FIX/bz-initrd.cpio" "protocol=pvh -- $(guest_args "$c" ttyS0 400)")
+		judge "$c" "$st" 33 "$PASS_RE $c " 0 \
+			"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms" \
+			"^earlyboot: entering kernel cpio member 'kernel' through the PVH boot protocol at 0x"
+		decode_time "$c" ;;
+	bad-pvh-bzimage) # protocol=pvh, a byte of the payload flipped: one line
+		bad_payload "$FIX/bad-payload.d" || { echo "FAIL boot:linux-$c: fixture"; return; }
+		st=$(pvh_direct "$c" 512 "$FIX/bad-payload.cpio" "protocol=pvh -- x")
+		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel., a Linux bzImage\): xz: .* at input offset 0x[0-9a-f]+ \(payload at file offset 0x[0-9a-f]+\)" 1 ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
 		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
@@ -161,11 +177,48 @@ case_cmd() {
 	esac
 }
 
+# uefi_pvh CASE KERNEL [PATTERN...]: KERNEL through its PVH entry under
+# OVMF (protocol=pvh); the log must also match each PATTERN.
+uefi_pvh() {
+	local c=$1 k=$2 st
+	shift 2
+	if [ ! -e "$OVMF" ]; then
+		missing_dep "boot:linux-$c" "$OVMF" ovmf
+		return 1
+	fi
+	make_esp "$FIX/esp-$c" "$k" \
+		"kernel=kernel initrd=initrd protocol=pvh -- $(guest_args "$c" ttyS0 400)" ||
+		{ echo "FAIL boot:linux-$c: ESP setup"; return 1; }
+	st=$(uefi "$c" 512)
+	judge "$c" "$st" 33 "$PASS_RE $c " 0 "$@" "through the PVH boot protocol at 0x"
+}
+
+# decode_time CASE: the loader's own measure of its XZ decoding, as a note.
+decode_time() {
+	grep -aoE 'payload: xz, .* in [0-9]+ ms' "$LOGS/linux-$1.log" | head -n 1 |
+		sed "s/^/# boot:linux-$1: /"
+}
+
+# bad_payload DIR: a cpio module whose kernel is the bzImage with four bytes
+# in the middle of its payload (payload_offset at 0x248 counts from the
+# protected-mode kernel, after (setup_sects at 0x1f1 + 1) * 512) flipped.
+bad_payload() {
+	rm -rf "$1" && mkdir -p "$1" && cp "$BZ" "$1/kernel" || return 1
+	python3 - "$1/kernel" <<'PY' || return 1
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = (d[0x1f1] + 1) * 512 + struct.unpack_from("<I", d, 0x248)[0] + struct.unpack_from("<I", d, 0x24c)[0] // 2
+d[at:at + 4] = bytes(b ^ 0xff for b in d[at:at + 4])
+open(sys.argv[1], "wb").write(d)
+PY
+	cpio_dir "$1" "$FIX/bad-payload.cpio" kernel
+}
+
 ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-efi uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
-pvh-xen-bzimage
+pvh-xen-bzimage pvh-xen-bzimage-linux pvh-bzimage-pvh
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
-pvh-vmlinux-pvh uefi-vmlinux-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
+pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
 
 fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
 # shellcheck disable=SC2086

@@ -154,6 +154,28 @@ run_case() {
 		st=$(boot "$1" 512M "$LINUX_MOD" "ptdump")
 		judge_good "$1" "$st" "^EARLYBOOT-LINUX: PASS pv-linux "
 		echo "# boot:pv-$1: $((SECONDS - t0)) s (QEMU, Xen, loader and Linux)" ;;
+	linux-bzimage)
+		# Debian's bzImage itself, as Xen's builder takes it: the PV world
+		# decodes its XZ payload (pv/unpack.c) and boots the vmlinux.
+		if [ ! -f "$LINUX_BZ_MOD" ]; then
+			missing_dep "boot:pv-$1" "a Debian kernel image (/boot/vmlinuz-*-amd64)" linux-image-amd64
+			return
+		fi
+		TIMEOUT=${BOOT_TIMEOUT_LINUX:-240}
+		st=$(boot "$1" 512M "$LINUX_BZ_MOD" "")
+		judge_good "$1" "$st" "^EARLYBOOT-LINUX: PASS pv-linux-bzimage "
+		grep -aoE '^earlyboot: kernel \(cpio member .kernel., a Linux bzImage\): payload: xz, .* in [0-9]+ ms' \
+			"$LOGS/pv-$1.log" | sed 's/^/# boot:pv-linux-bzimage: /' ;;
+	bad-bzimage-payload)
+		# One byte of the XZ payload flipped: one line naming the format
+		# and the offset, no kernel entered.
+		if [ ! -f "$FIX/bad-bzimage-payload" ]; then
+			missing_dep "boot:pv-$1" "a Debian kernel image (/boot/vmlinuz-*-amd64)" linux-image-amd64
+			return
+		fi
+		TIMEOUT=${BOOT_TIMEOUT_LINUX:-240}
+		st=$(boot "$1" 512M "$FIX/bad-bzimage-payload" "")
+		judge "$1" "$st" 37 "^earlyboot: error: kernel \(module, a Linux bzImage\): xz: .* at input offset 0x[0-9a-f]+ \(payload at file offset 0x[0-9a-f]+\)" 1 ;;
 	linux-guest-type-wrong)
 		# The guest_type check can fail: Linux says PV, we claim PVH.
 		if [ ! -f "$LINUX_MOD" ]; then
@@ -243,6 +265,8 @@ pvstart_checks() {
 LINUX_VMLINUX=build/linux/vmlinux
 LINUX_INITRAMFS=build/linux/initramfs.cpio
 LINUX_MOD=$FIX/linux-vmlinux.cpio
+LINUX_BZ_MOD=$FIX/linux-bzimage.cpio
+LINUX_BZIMAGE=build/linux/bzImage
 LINUX_SKIP=
 linux_fixture() {
 	# The kernel make chose (tools/linux-image: linux-image-amd64's, by
@@ -250,7 +274,7 @@ linux_fixture() {
 	local why
 	if ! why=$(tools/linux-image 2>&1 >/dev/null); then
 		LINUX_SKIP=${why:-tools/linux-image found no kernel of linux-image-amd64}
-		rm -f "$LINUX_MOD"
+		rm -f "$LINUX_MOD" "$LINUX_BZ_MOD" "$FIX/bad-bzimage-payload"
 		return 0
 	fi
 	if [ ! -f "$LINUX_VMLINUX" ] || [ ! -f "$LINUX_INITRAMFS" ]; then
@@ -258,15 +282,31 @@ linux_fixture() {
 		exit 1
 	fi
 	[ "$LINUX_MOD" -nt "$LINUX_VMLINUX" ] && [ "$LINUX_MOD" -nt "$LINUX_INITRAMFS" ] &&
-		[ "$LINUX_MOD" -nt "$0" ] &&
+		[ "$LINUX_MOD" -nt "$LINUX_BZIMAGE" ] && [ "$LINUX_MOD" -nt "$0" ] &&
 		return 0
+	linux_cpio "$LINUX_VMLINUX" pv-linux "$LINUX_MOD" &&
+		linux_cpio "$LINUX_BZIMAGE" pv-linux-bzimage "$LINUX_BZ_MOD" || return 1
+	# The bzImage with one byte in the middle of its payload flipped
+	# (payload_offset at 0x248 counts from the protected-mode kernel,
+	# which starts after (setup_sects at 0x1f1 + 1) * 512 bytes).
+	local sects poff plen at
+	sects=$(od -An -tu1 -j $((0x1f1)) -N1 "$LINUX_BZIMAGE" | tr -d ' ')
+	poff=$(od -An -tu4 -j $((0x248)) -N4 "$LINUX_BZIMAGE" | tr -d ' ')
+	plen=$(od -An -tu4 -j $((0x24c)) -N4 "$LINUX_BZIMAGE" | tr -d ' ')
+	at=$(((sects + 1) * 512 + poff + plen / 2))
+	cp "$LINUX_BZIMAGE" "$FIX/bad-bzimage-payload" &&
+		printf '\x5a\xa5\x5a\xa5' | dd of="$FIX/bad-bzimage-payload" bs=1 seek="$at" conv=notrunc status=none
+}
+
+# linux_cpio KERNEL ID OUT: the module: kernel, the busybox initrd, cmdline.
+linux_cpio() {
 	rm -rf "$FIX/linux"
 	mkdir -p "$FIX/linux"
-	cp "$LINUX_VMLINUX" "$FIX/linux/kernel" &&
+	cp "$1" "$FIX/linux/kernel" &&
 		cp "$LINUX_INITRAMFS" "$FIX/linux/initrd" &&
-		echo "console=hvc0 eb.marker eb.id=pv-linux eb.guest_type=PV" >"$FIX/linux/cmdline" &&
+		echo "console=hvc0 eb.marker eb.id=$2 eb.guest_type=PV" >"$FIX/linux/cmdline" &&
 		(cd "$FIX/linux" && printf 'kernel\ninitrd\ncmdline\n' | cpio -o -H newc -R 0:0 --quiet) \
-			>"$LINUX_MOD.tmp" && mv "$LINUX_MOD.tmp" "$LINUX_MOD" || return 1
+			>"$3.tmp" && mv "$3.tmp" "$3" || return 1
 	rm -rf "$FIX/linux"
 }
 if [ "${1:-}" = run ]; then
@@ -279,6 +319,6 @@ fixtures || { echo "FAIL boot:pv-setup: fixtures"; exit 1; }
 # What the kernel is told when a case hands over the cpio's initrd.
 INITRD_ARG=$(tk_initrd_arg "$FIX/tree/initrd")
 
-ALL="linux-vmlinux linux-guest-type-wrong pvstart xen-builder-pvstart pvstart-low pvstart-paddr pvstart-nohc xen-builder-pvstart-low xen-builder-pvstart-paddr xen-builder-pvstart-nohc bad-pv-feature 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-xen-version"
+ALL="linux-vmlinux linux-bzimage bad-bzimage-payload linux-guest-type-wrong pvstart xen-builder-pvstart pvstart-low pvstart-paddr pvstart-nohc xen-builder-pvstart-low xen-builder-pvstart-paddr xen-builder-pvstart-nohc bad-pv-feature 1g 256m 64m 32m cpio initrd-promised-not-given defect-magic defect-tables defect-spare defect-template bad-option bad-defect-cpu bad-no-module bad-not-kernel bad-cpio-no-kernel bad-no-xen-notes bad-pv-no-xen-version"
 cases=${*:-$ALL}
 run_cases run_case $cases

@@ -5,9 +5,11 @@
  * them. Beyond the sanitizers it checks what decompress.h promises: an
  * error is one line naming a format and an input offset inside the input;
  * a success fits its buffer, decodes the same into a buffer of exactly its
- * size, and fails "output buffer too small" with one byte less.
+ * size, and fails "output buffer too small" with one byte less. The input
+ * is also read as a bzImage by eb_unpack_plan (check_plan).
  */
 #include "decompress/decompress.h"
+#include "decompress/unpack.h"
 #include "fuzz.h"
 
 #include <stdbool.h>
@@ -34,8 +36,30 @@ static void check_error(const char *err, size_t len)
 	FUZZ_ASSERT(off <= len);
 }
 
+/*
+ * The same input as a bzImage, read by the step the images call
+ * (decompress/unpack.h) without decoding: the payload inside the file, the
+ * sizes asked of the world bounded, an error one line.
+ */
+static void check_plan(const uint8_t *data, size_t size)
+{
+	struct eb_bzimage bz;
+	struct eb_unpack_plan p;
+	char err[300];
+	if (eb_bzimage_parse(data, size, &bz, err, sizeof err))
+		return;
+	if (eb_unpack_plan(data, size, &bz, &p, err, sizeof err)) {
+		fuzz_check_err(err, sizeof err);
+		return;
+	}
+	FUZZ_ASSERT(p.payload_off + p.payload_len <= size && p.payload_len >= 4);
+	FUZZ_ASSERT(p.out_len > 0 && p.out_len <= (1ULL << 30) && p.out_bytes >= p.out_len);
+	FUZZ_ASSERT(p.arena <= (3ULL << 29) + (4ULL << 20));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	check_plan(data, size);
 	if (!out) {
 		out = malloc(OUT_CAP);
 		again = malloc(OUT_CAP);
