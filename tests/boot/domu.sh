@@ -61,7 +61,22 @@ fixtures() {
 	cp "$KERNEL" "$FIX/tree/kernel"
 	"$FIXTURE" initrd "$FIX/tree/initrd" 65573 || return 1
 	(cd "$FIX/tree" && printf 'kernel\ninitrd\n' | cpio -o -H newc -R 0:0 --quiet) \
-		>"$FIX/kernel-initrd.cpio"
+		>"$FIX/kernel-initrd.cpio" || return 1
+	# Debian's Linux and the test initramfs, one cpio per kernel form: the
+	# ramdisk of the pv-linux-FORM and pvh-linux-FORM cases.
+	linux_bundle vmlinux "$VMLINUX" && linux_bundle bzimage "$BZ"
+}
+
+# linux_bundle FORM KERNEL: $FIX/linux-FORM.cpio, a newc cpio holding
+# KERNEL as 'kernel' and the test initramfs as 'initrd' (the command line
+# comes from the xl config), remade when either is newer.
+linux_bundle() {
+	local out=$FIX/linux-$1.cpio t=$FIX/linux-$1
+	[ "$out" -nt "$2" ] && [ "$out" -nt "$INITRD" ] && return 0
+	rm -rf "$t" && mkdir -p "$t" && cp "$2" "$t/kernel" && cp "$INITRD" "$t/initrd" &&
+		(cd "$t" && printf 'kernel\ninitrd\n' | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp" &&
+		mv "$out.tmp" "$out" || return 1
+	rm -rf "$t"
 }
 
 # domu_boot NAME CFG_LINES FILE...: dom0 with a cpio /domu holding
@@ -144,6 +159,21 @@ memory = $mem
 vcpus = $vcpus" "$image" "$FIX/kernel-initrd.cpio")
 		judge_domu "$1" "$st" "^earlyboot: stats " "^earlyboot: entering kernel" \
 			"$(tk_pass_re "$world" "$FIX/tree/initrd")\$" ;;
+	pv-linux-* | pvh-linux-*)
+		# Debian's Linux as a domU through earlyboot: PV gets Xen's PV start
+		# of day, PVH the PVH entry (the default for a kernel with the
+		# note under Xen PVH); Linux must agree it is that guest type.
+		local type=${1%%-*} form=${1##*-} image=$PVH gt=PVH
+		local enter='^earlyboot: entering kernel .* through the PVH boot protocol'
+		[ "$type" = pv ] && image=$PV gt=PV enter='^earlyboot: entering kernel at '
+		st=$(domu_boot "$1" "type = \"$type\"
+kernel = \"/domu/$(basename "$image")\"
+ramdisk = \"/domu/linux-$form.cpio\"
+cmdline = \"-- console=hvc0 eb.marker eb.id=$1 eb.mem_mib=200 eb.guest_type=$gt\"
+memory = 256
+vcpus = 1" "$image" "$FIX/linux-$form.cpio")
+		judge_domu "$1" "$st" "$enter" \
+			"^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $1 " ;;
 	*)
 		echo "FAIL boot:domu-$1: no such case" ;;
 	esac
