@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot tests of earlyboot as an xl-created Xen domU (docs/domu.md). Xen
-# 4.17 in QEMU runs Debian's Linux as its PV dom0 (Xen's own builder, no
-# earlyboot in dom0) with the initramfs of tests/linux/mkdom0initramfs;
+# 4.17 in QEMU runs Debian's Linux as its PV dom0 (Xen's own builder; in
+# full-stack, earlyboot-pv) with the initramfs of tests/linux/mkdom0initramfs
+# (tests/lib/domu.bash);
 # its /init (tests/linux/dom0-init) starts the toolstack, `xl create`s the
 # case's domU from /domu/domu.cfg (a second cpio appended to the first),
 # waits for it to end, prints the domU's console log (xenconsoled
@@ -10,8 +11,10 @@
 # not, 37 when the toolstack failed. The guest's verdict is judged here
 # again, exactly (the test kernel's check count), inside the logged part.
 #
-# One case is not a test of earlyboot: reference:xl-linux-pv, Debian's
-# Linux as a PV domU started by Xen's own domain builder (libxenguest).
+# Two cases are not tests of earlyboot alone: reference:xl-linux-pv,
+# Debian's Linux as a PV domU started by Xen's own domain builder
+# (libxenguest), and reference:xen-dom0-full-stack, full-stack's domU
+# under a dom0 that Xen's builder started.
 #
 #   tests/boot/domu.sh          every case
 #   tests/boot/domu.sh CASE...  only the named cases
@@ -23,39 +26,13 @@ set -u
 WORLD=domu
 . "$(dirname "$0")/../lib/boot.bash"
 
-PVH=build/earlyboot-pvh.elf
-PV=build/earlyboot-pv.elf
-BZ=build/linux/bzImage
-VMLINUX=build/linux/vmlinux
-INITRD=build/linux/initramfs.cpio
-FIX=build/domu-fixtures
-DOM0_CPIO=$FIX/dom0.cpio
 TIMEOUT=${BOOT_TIMEOUT_DOMU:-240}
-XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=512M,max:512M dom0_max_vcpus=1"
-DOM0_ARGS="console=hvc0 loglevel=4"
+. tests/lib/domu.bash
 
-need_built "$PVH" "$PV" "$KERNEL" "$FIXTURE" "$BZ" "$VMLINUX" "$INITRD"
-need_qemu
-if ! prepare_xen; then
-	missing_dep boot:domu "$XEN_GZ" "$XEN_PKG"
-	exit
-fi
-if [ ! -x /usr/lib/xen-4.17/bin/xl ]; then
-	missing_dep boot:domu /usr/lib/xen-4.17/bin/xl xen-utils-4.17
-	exit
-fi
-mkdir -p "$LOGS" "$FIX"
-
-# The release of the kernel make linux took: its modules go into dom0.
-kver=$(basename "$(cat build/linux/bzImage.source)")
-kver=${kver#vmlinuz-}
+need_built "$KERNEL" "$FIXTURE"
+domu_setup
 
 fixtures() {
-	if [ ! "$DOM0_CPIO" -nt tests/linux/dom0-init ] ||
-		[ ! "$DOM0_CPIO" -nt tests/linux/mkdom0initramfs ] ||
-		[ ! "$DOM0_CPIO" -nt "$BZ" ]; then
-		tests/linux/mkdom0initramfs "$DOM0_CPIO" "$kver" || return 1
-	fi
 	# The test kernel and its CRC-checked initrd, one cpio: the domU's ramdisk.
 	mkdir -p "$FIX/tree"
 	cp "$KERNEL" "$FIX/tree/kernel"
@@ -71,63 +48,17 @@ fixtures() {
 	linux_bundle vmlinux "$VMLINUX" && linux_bundle bzimage "$BZ"
 }
 
-# linux_bundle FORM KERNEL: $FIX/linux-FORM.cpio, a newc cpio holding
-# KERNEL as 'kernel' and the test initramfs as 'initrd' (the command line
-# comes from the xl config), remade when either is newer.
-linux_bundle() {
-	local out=$FIX/linux-$1.cpio t=$FIX/linux-$1
-	[ "$out" -nt "$2" ] && [ "$out" -nt "$INITRD" ] && return 0
-	rm -rf "$t" && mkdir -p "$t" && cp "$2" "$t/kernel" && cp "$INITRD" "$t/initrd" &&
-		(cd "$t" && printf 'kernel\ninitrd\n' | cpio -o -H newc -R 0:0 --quiet) >"$out.tmp" &&
-		mv "$out.tmp" "$out" || return 1
-	rm -rf "$t"
-}
-
 # domu_boot NAME CFG_LINES FILE...: dom0 with a cpio /domu holding
-# domu.cfg (the lines given, plus the fixed ones) and each FILE (as
-# /domu/<basename>); prints QEMU's exit status.
+# domu.cfg (domu_cfg NAME CFG_LINES) and each FILE (as /domu/<basename>);
+# prints QEMU's exit status.
 domu_boot() {
-	local name=$1 cfg=$2 d=$FIX/$1 mem=1536 dmem
+	local name=$1 cfg=$2 d=$FIX/$1 f
 	shift 2
-	# Room for Xen, dom0's 512 MiB and the domU (1536 MiB leaves the domU
-	# about 900).
-	dmem=$(printf '%s\n' "$cfg" | sed -n 's/^memory *= *//p')
-	[ "${dmem:-0}" -gt 768 ] && mem=$((dmem + 1024))
 	rm -rf "$d"
 	mkdir -p "$d/domu"
-	local f
 	for f in "$@"; do cp "$f" "$d/domu/" || return 1; done
-	{
-		echo "name = \"eb-$name\""
-		printf '%s\n' "$cfg"
-		echo 'on_poweroff = "destroy"'
-		echo 'on_reboot = "destroy"'
-		echo 'on_crash = "preserve"'
-	} >"$d/domu/domu.cfg"
-	(cd "$d" && find domu | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$d.cpio"
-	cat "$DOM0_CPIO" "$d.cpio" >"$d.initrd"
-	rm -rf "$d" "$d.cpio"
-	local args="$DOM0_ARGS domu.timeout=$((TIMEOUT - 90))"
-	local dom0="$VMLINUX $args,$d.initrd"
-	if [ "${DOM0_LOADER:-xen}" = earlyboot ]; then
-		# The full stack: earlyboot-pv is dom0's loader, its one module a
-		# bundle of dom0's vmlinux and initramfs, dom0's command line after
-		# "--" (docs/pv.md).
-		mkdir -p "$d" && ln "$VMLINUX" "$d/kernel" && mv "$d.initrd" "$d/initrd" &&
-			(cd "$d" && printf 'kernel\ninitrd\n' | cpio -o -H newc -R 0:0 --quiet) \
-				>"$d.initrd" || return 1
-		rm -rf "$d"
-		dom0="$PV -- $args,$d.initrd"
-	fi
-	# svm+npt: a PVH domU is an HVM guest; rdrand: xl waits for entropy without it.
-	qemu_boot "$name" -M pc -cpu qemu64,+svm,+npt,+rdrand -m "$mem" \
-		-kernel "$XEN" -append "$XEN_ARGS" -initrd "$dom0"
-}
-
-# guest_log NAME: the domU's console log as dom0 printed it.
-guest_log() {
-	tr -d '\r' <"$LOGS/domu-$1.log" |
-		sed -n '/^DOM0: domU console log begin/,/^DOM0: domU console log end/p'
+	domu_cfg "$name" "$cfg" >"$d/domu/domu.cfg"
+	domu_qemu "$name" "$d" "$DOM0_ARGS domu.timeout=$((TIMEOUT - 90))"
 }
 
 # judge_domu NAME STATUS PATTERN...: every PATTERN in the guest's log;
