@@ -11,7 +11,11 @@ VMLINUX=build/linux/vmlinux
 INITRD=build/linux/initramfs.cpio
 FIX=build/domu-fixtures
 DOM0_CPIO=$FIX/dom0.cpio
-XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=512M,max:512M dom0_max_vcpus=1"
+# dom0's memory in MiB: 512 holds the toolstack, the domU's files in its
+# initramfs and xl's copy of them while it builds a Linux domU (256 is too
+# little: xl is OOM-killed); more files, more memory (tools/bench-domu).
+DOM0_MEM=${DOM0_MEM:-512}
+XEN_ARGS="console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all dom0_mem=${DOM0_MEM}M,max:${DOM0_MEM}M dom0_max_vcpus=1"
 DOM0_ARGS="console=hvc0 loglevel=4"
 
 # domu_setup: what every run needs (else one FAIL, or SKIP for a missing
@@ -42,15 +46,16 @@ domu_setup() {
 }
 
 # domu_qemu NAME DIR DOM0_CMDLINE: dom0 with DIR's domu/ folder as /domu
-# (DIR is consumed); prints QEMU's exit status. QEMU gets 1536 MiB, or the
-# largest domU's memory (DIR/domu/*.cfg) plus 1 GiB for Xen and dom0's
-# 512 MiB. DOM0_LOADER=earlyboot: earlyboot-pv is dom0's loader (its one
+# (DIR is consumed); prints QEMU's exit status. QEMU gets dom0's memory,
+# the largest domU's (DIR/domu/*.cfg; at least 512 MiB counted) and 512
+# MiB for Xen: 1536 MiB for the usual cases. DOM0_LOADER=earlyboot: earlyboot-pv is dom0's loader (its one
 # module a bundle of dom0's vmlinux and initramfs, dom0's command line
 # after "--", docs/pv.md); otherwise Xen's own builder.
 domu_qemu() {
-	local name=$1 d=$2 args=$3 mem=1536 dmem
+	local name=$1 d=$2 args=$3 dmem
 	dmem=$(sed -n 's/^memory *= *//p' "$d"/domu/*.cfg | sort -n | tail -n 1)
-	[ "${dmem:-0}" -gt 512 ] && mem=$((dmem + 1024))
+	[ "${dmem:-0}" -gt 512 ] || dmem=512
+	local mem=$((DOM0_MEM + dmem + 512))
 	(cd "$d" && find domu | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$d.cpio" &&
 		cat "$DOM0_CPIO" "$d.cpio" >"$d.initrd" || return 1
 	rm -rf "$d" "$d.cpio"
