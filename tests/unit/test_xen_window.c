@@ -12,20 +12,15 @@
 
 static struct xen_hcall_acct acct;
 
-static uint64_t va_of(const struct sim_xen *sx, uint64_t pfn)
-{
-	return sx->virt_base + pfn * 4096;
-}
-
 /*
  * The leaf entry that maps pfn now, less the software bit 52 Xen sets on
  * every L1 entry it writes for a 64-bit PV kernel (tests/unit/sim_xen.c).
  */
 static uint64_t leaf_of(struct sim_xen *sx, uint64_t pfn)
 {
-	struct sim_result r = sim_probe(sx->m, va_of(sx, pfn));
+	struct sim_result r = sim_probe(sx->m, sx_va(sx, pfn));
 	REQUIRE(r.kind == SIM_OK && r.depth == 4);
-	return sx_frame_mem(sx, r.table[3] >> 12)[va_of(sx, pfn) >> 12 & 511] & ~(1ULL << 52);
+	return sx_frame_mem(sx, r.table[3] >> 12)[sx_va(sx, pfn) >> 12 & 511] & ~(1ULL << 52);
 }
 
 TEST(window_reaches_the_other_frame_then_gives_the_page_back)
@@ -34,16 +29,16 @@ TEST(window_reaches_the_other_frame_then_gives_the_page_back)
 	uint64_t own = sx->free_pfn, other = sx->free_pfn + 1;
 	uint64_t saved = leaf_of(sx, own);
 	struct xen_be_window w = { 0 };
-	CHECK_EQ(xen_be_window_open(&acct, &w, va_of(sx, own), saved, sx_mfn(sx, other)), 0);
+	CHECK_EQ(xen_be_window_open(&acct, &w, sx_va(sx, own), saved, sx_mfn(sx, other)), 0);
 	CHECK(w.open);
-	CHECK_EQ(sx_guest_store(sx, va_of(sx, own), 0x5a5a).mfn, sx_mfn(sx, other));
+	CHECK_EQ(sx_guest_store(sx, sx_va(sx, own), 0x5a5a).mfn, sx_mfn(sx, other));
 	CHECK_EQ(sx_frame_mem(sx, sx_mfn(sx, other))[0], 0x5a5aULL);
 	/* The flags stay the page's own; only the frame changes. */
 	CHECK_EQ(leaf_of(sx, own) & ~0x000ffffffffff000ULL, saved & ~0x000ffffffffff000ULL);
 	CHECK_EQ(xen_be_window_close(&acct, &w), 0);
 	CHECK(!w.open);
 	CHECK_EQ(leaf_of(sx, own), saved);
-	CHECK_EQ(sx_guest_store(sx, va_of(sx, own), 1).mfn, sx_mfn(sx, own));
+	CHECK_EQ(sx_guest_store(sx, sx_va(sx, own), 1).mfn, sx_mfn(sx, own));
 	/* Closing twice is nothing. */
 	uint64_t calls = acct.total;
 	CHECK_EQ(xen_be_window_close(&acct, &w), 0);
@@ -58,7 +53,7 @@ TEST(window_onto_a_table_is_refused_and_stays_closed)
 	uint64_t saved = leaf_of(sx, own);
 	struct xen_be_window w = { 0 };
 	/* A writable mapping of a typed frame: Xen says -EBUSY. */
-	CHECK(xen_be_window_open(&acct, &w, va_of(sx, own), saved, sx_mfn(sx, sx->l4_pfn)) != 0);
+	CHECK(xen_be_window_open(&acct, &w, sx_va(sx, own), saved, sx_mfn(sx, sx->l4_pfn)) != 0);
 	CHECK(!w.open);
 	CHECK_EQ(leaf_of(sx, own), saved);
 	CHECK_EQ(xen_be_window_close(&acct, &w), 0);
