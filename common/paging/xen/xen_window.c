@@ -23,7 +23,9 @@ long xen_be_window_close(struct xen_hcall_acct *hc, struct xen_be_window *w)
 {
 	if (!w->open)
 		return 0;
-	/* Closed first: whatever the answer, nothing may use the page now. */
-	w->open = false;
-	return xen_update_va_mapping(hc, w->va, w->saved, UVMF_INVLPG | UVMF_LOCAL);
+	long rc = xen_update_va_mapping(hc, w->va, w->saved, UVMF_INVLPG | UVMF_LOCAL);
+	/* Refused, the leaf still maps the other frame: the window stays usable. */
+	if (!rc)
+		w->open = false;
+	return rc;
 }

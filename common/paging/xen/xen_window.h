@@ -27,7 +27,11 @@ struct xen_be_window {
  */
 long xen_be_window_open(struct xen_hcall_acct *hc, struct xen_be_window *w,
 			uint64_t va, uint64_t entry, uint64_t mfn);
-/* Give the leaf its entry back; 0 when no window is open. */
+/*
+ * Give the leaf its entry back; 0 when no window is open. Refused, the
+ * window stays open (the leaf is unchanged), so an error can still be
+ * said through it.
+ */
 long xen_be_window_close(struct xen_hcall_acct *hc, struct xen_be_window *w);
 
 #endif
