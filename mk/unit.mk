@@ -50,7 +50,9 @@ bench: deps $(BUILD)/bench/bench_paging $(BOOT_IMAGES)
 	@$(MAKE) --no-print-directory $(BUILD)/bench/bench_decompress && $(BUILD)/bench/bench_decompress
 	@tools/image-sizes $(BOOT_IMAGES)
 
-# Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md).
+# Stock Linux to its initramfs, earlyboot vs the usual loaders (docs/perf.md);
+# then as an xl domU, earlyboot vs pvgrub2, GRUB PVH and xl (tools/bench-domu).
 bench-boot: deps
 	@$(MAKE) -j$(shell nproc) --no-print-directory all linux
 	tools/bench-boot
+	tools/bench-domu

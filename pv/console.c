@@ -3,7 +3,9 @@
  * (SIF_INITDOMAIN), the ring start_info names for a domU. The ring page
  * lies in the bootstrap region Xen mapped at PV_VIRT_BASE + pfn * 4 KiB
  * (xen.h's start-of-day layout), which pv/tree.c maps again in every tree
- * it builds, so its address never changes during the loader's life.
+ * it builds. A PV start of day for a next kernel renumbers frames, so its
+ * tree may map the ring elsewhere or not at all: it says where through
+ * pv_console_locate (docs/domu.md, "PV domU").
  */
 #include "fmt.h"
 #include "pv.h"
@@ -11,12 +13,27 @@
 #include "x86/io.h"
 #include "xen/hc_console.h"
 
-static struct xencons_interface *ring_va;
+static uint64_t ring_pfn;
+static bool ring_used;
+static struct xencons_interface *(*locate)(uint64_t pfn);
 static char what[160];
 
 static struct xencons_interface *ring_open(void)
 {
-	return ring_va;
+	if (locate)
+		return locate(ring_pfn);
+	return (struct xencons_interface *)(PV_VIRT_BASE + ring_pfn * PAGE);
+}
+
+bool pv_console_ring_pfn(uint64_t *pfn)
+{
+	*pfn = ring_pfn;
+	return ring_used;
+}
+
+void pv_console_locate(struct xencons_interface *(*fn)(uint64_t pfn))
+{
+	locate = fn;
 }
 
 const char *pv_console_select(const struct pv_start *si)
@@ -37,12 +54,13 @@ const char *pv_console_select(const struct pv_start *si)
 		eb_snprintf(what, sizeof what, "console_io (%s)", err);
 		return what;
 	}
-	ring_va = (struct xencons_interface *)(PV_VIRT_BASE + pfn * PAGE);
+	ring_pfn = pfn;
 	if (xen_hc_console_use_ring(&pv_hc, si->console_evtchn, ring_open, 0)) {
 		eb_snprintf(what, sizeof what, "console_io (the ring at pfn 0x%llx has inconsistent indices)",
 			    (unsigned long long)pfn);
 		return what;
 	}
+	ring_used = true;
 	x86_set_exit_hook(xen_hc_console_exit);
 	eb_snprintf(what, sizeof what, "ring (domU: pfn 0x%llx, event channel %u)",
 		    (unsigned long long)pfn, si->console_evtchn);

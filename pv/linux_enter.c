@@ -31,6 +31,8 @@
 #include "dmap.h"
 #include "fmt.h"
 #include "libc.h"
+#include "paging/xen/xen_window.h"
+#include "pv.h"
 #include "start_of_day/linux_layout.h"
 #include "start_of_day/linux_tree.h"
 #include "tree.h"
@@ -205,6 +207,51 @@ static void fill_start_info(const struct pv_boot *b)
 	memcpy(si->cmd_line, b->opt.kernel_cmdline, strlen(b->opt.kernel_cmdline));
 }
 
+/*
+ * A domU's console ring once the kernel's tree is live (docs/domu.md, "PV
+ * domU"). Its frame lies in Xen's old bootstrap region; when that region
+ * reaches into the kernel's pfns (a module larger than the space below the
+ * kernel), the frame gets a new pfn past the new region, which the
+ * kernel's tree does not map, and the ring's old address now holds the
+ * kernel's own pages. From the switch to the jump the ring is reached
+ * through a window: the first padding page's leaf points at its frame.
+ */
+static struct xen_be_window ring_window;
+
+static bool kernel_tree_live(void)
+{
+	return !bridge && lt.ctx.root && lt.be.base_pa == lt.ctx.root;
+}
+
+static struct xencons_interface *ring_where(uint64_t pfn)
+{
+	if (!kernel_tree_live())
+		return (struct xencons_interface *)(PV_VIRT_BASE + pfn * PAGE);
+	uint64_t q = pv_layout_swap(&L, pfn);
+	if (q < L.end)
+		return (struct xencons_interface *)pv_layout_va(&L, q);
+	return ring_window.open ? (struct xencons_interface *)ring_window.va : 0;
+}
+
+static void ring_window_open(const struct pv_start *si)
+{
+	uint64_t pfn;
+	if (!kernel_tree_live() || !pv_console_ring_pfn(&pfn) ||
+	    pv_layout_swap(&L, pfn) < L.end)
+		return;
+	uint64_t va = pv_layout_va(&L, L.padding);
+	struct ep_translation t;
+	check(ep_translate(&lt.ctx, va, &t), &lt.ctx, "read the first padding page's leaf");
+	long rc = xen_be_window_open(&pv_hc, &ring_window, va, t.entry, si->console_mfn);
+	/* Lost if it failed (no ring to say it on), but the run still ends. */
+	if (rc)
+		eb_fail("PV start of day: update_va_mapping of 0x%llx to the console ring's mfn 0x%llx: code %ld",
+			(unsigned long long)va, (unsigned long long)si->console_mfn, rc);
+	eb_info("console ring (old pfn 0x%llx, new pfn 0x%llx) lies past the new region: reached through the padding page at 0x%llx until the jump",
+		(unsigned long long)pfn, (unsigned long long)pv_layout_swap(&L, pfn),
+		(unsigned long long)va);
+}
+
 void pv_linux_enter(struct pv_boot *b)
 {
 	const struct pv_start *si = b->si;
@@ -327,8 +374,10 @@ void pv_linux_enter(struct pv_boot *b)
 		.hc = &pv_hc,
 		.handover = bridge ? &handover : 0,
 	};
+	pv_console_locate(ring_where);
 	check(pv_linux_tree_build(&lt, &tc), &lt.ctx,
 	      bridge ? "build, pin (the bridge switches)" : "build, pin, switch");
+	ring_window_open(si);
 	uint64_t h2 = mmu_calls();
 	if (bridge)
 		eb_info("kernel's tree pinned: root 0x%llx (new pfn 0x%llx), %llu table frames; the bridge loads it, unpins the staging tree (%llu frames) and gives %llu entries back writable",
@@ -419,5 +468,10 @@ void pv_linux_enter(struct pv_boot *b)
 	if (trc || irc)
 		eb_fail("leaving the domain as Xen starts one: set_trap_table(NULL) code %ld, set_iopl(0) code %ld",
 			trc, irc);
+	/* The padding page's own frame back: the console is silent from here. */
+	long wrc = xen_be_window_close(&pv_hc, &ring_window);
+	if (wrc)
+		eb_fail("PV start of day: giving the padding page at 0x%llx its frame back: update_va_mapping code %ld",
+			(unsigned long long)ring_window.va, wrc);
 	pv_jump_kernel(b->notes.entry, si_va, sp);
 }

@@ -2,6 +2,7 @@
 #ifndef EARLYBOOT_PV_H
 #define EARLYBOOT_PV_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "start_info.h"
@@ -29,6 +30,13 @@ long pv_traps_install(void);
  * domU (then x86_exit ends the domain). Says which, in words, for the log.
  */
 const char *pv_console_select(const struct pv_start *si);
+/* The ring's pfn (as Xen numbered it) when a domU's ring is the console. */
+bool pv_console_ring_pfn(uint64_t *pfn);
+/*
+ * From now on fn(pfn) says where the live tree maps the ring (NULL: not
+ * at all, the bytes are lost): for a start of day that renumbers frames.
+ */
+void pv_console_locate(struct xencons_interface *(*fn)(uint64_t pfn));
 
 /*
  * Nanoseconds vCPU 0 has run (Xen's runstate accounting, up to now), for

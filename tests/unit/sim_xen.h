@@ -133,6 +133,11 @@ void sim_xen_make_current(struct sim_xen *sx);
 /* For ep_config.phys_to_virt, env = the sim_xen: guest pseudo-physical. */
 void *sim_xen_phys_to_virt(void *env, uint64_t pa);
 uint64_t sx_mfn(const struct sim_xen *sx, uint64_t pfn);
+/* Where the bootstrap region maps pfn (virt_base + pfn * 4 KiB). */
+static inline uint64_t sx_va(const struct sim_xen *sx, uint64_t pfn)
+{
+	return sx->virt_base + pfn * 4096;
+}
 uint64_t sx_pfn(const struct sim_xen *sx, uint64_t mfn);
 uint64_t *sx_frame_mem(struct sim_xen *sx, uint64_t mfn);
 

@@ -17,17 +17,12 @@
 
 static struct xen_hcall_acct acct;
 
-static uint64_t va_of(const struct sim_xen *sx, uint64_t pfn)
-{
-	return sx->virt_base + pfn * 4096;
-}
-
 /* Machine address of the template L1 entry that maps pfn. */
 static uint64_t pte_of(struct sim_xen *sx, uint64_t pfn)
 {
-	struct sim_result r = sim_probe(sx->m, va_of(sx, pfn));
+	struct sim_result r = sim_probe(sx->m, sx_va(sx, pfn));
 	REQUIRE(r.kind == SIM_OK && r.depth == 4);
-	return r.table[3] | ((va_of(sx, pfn) >> 12 & 511) * 8);
+	return r.table[3] | ((sx_va(sx, pfn) >> 12 & 511) * 8);
 }
 
 static long mmu1(uint64_t ptr, uint64_t val)
@@ -56,7 +51,7 @@ static uint64_t fresh(struct sim_xen *sx, uint64_t k)
 
 static long make_ro(struct sim_xen *sx, uint64_t pfn)
 {
-	return xen_update_va_mapping(&acct, va_of(sx, pfn),
+	return xen_update_va_mapping(&acct, sx_va(sx, pfn),
 				     (sx_mfn(sx, pfn) << 12) | P | A, UVMF_INVLPG);
 }
 
@@ -73,20 +68,20 @@ TEST(start_of_day_is_xens)
 	CHECK_EQ(sx->region_pages % 1024, 0); /* ends on 4 MiB */
 	CHECK(sx->region_pages - sx->free_pfn >= 128); /* >= 512 KiB padding */
 	CHECK(!strncmp(sx->si.magic, "xen-3.0", 7));
-	CHECK_EQ(sx->si.pt_base, va_of(sx, sx->l4_pfn));
+	CHECK_EQ(sx->si.pt_base, sx_va(sx, sx->l4_pfn));
 	CHECK_EQ(sx->si.nr_pt_frames, sx->nr_pt);
-	CHECK_EQ(sx->si.mfn_list, va_of(sx, sx->p2m_pfn));
+	CHECK_EQ(sx->si.mfn_list, sx_va(sx, sx->p2m_pfn));
 	CHECK_EQ(sx->si.nr_pages, sx->nr_pages);
 	/* The region is mapped 1:1, read-only exactly where tables are. */
 	for (uint64_t p = 0; p < sx->region_pages && !th_failed(); p++) {
-		struct sim_result r = sim_probe(sx->m, va_of(sx, p));
+		struct sim_result r = sim_probe(sx->m, sx_va(sx, p));
 		bool pt = p >= sx->pt_pfn && p < sx->pt_pfn + sx->nr_pt;
 		CHECK_EQ(r.kind, SIM_OK);
 		CHECK_EQ(r.pa >> 12, sx_mfn(sx, p));
 		CHECK_EQ(!!(r.perms & SIM_PERM_W), !pt);
 		CHECK(r.perms & SIM_PERM_U); /* Xen set _PAGE_USER */
 	}
-	CHECK_EQ(sim_probe(sx->m, va_of(sx, sx->region_pages)).kind, SIM_PF);
+	CHECK_EQ(sim_probe(sx->m, sx_va(sx, sx->region_pages)).kind, SIM_PF);
 	/* Every bootstrap frame is a table of its level; the L4 pinned, live. */
 	for (uint64_t i = 0; i < sx->nr_pt; i++) {
 		const struct sx_frame *f = &sx->f[sx_mfn(sx, sx->pt_pfn + i)];
@@ -151,12 +146,12 @@ TEST(writable_mapping_of_a_table_is_ebusy)
 	uint64_t pfn = sx->free_pfn, mfn = fresh(sx, 0);
 	REQUIRE(make_ro(sx, pfn) == 0);
 	REQUIRE(ext1(MMUEXT_PIN_L1_TABLE, mfn) == 0);
-	CHECK_EQ(xen_update_va_mapping(&acct, va_of(sx, pfn), (mfn << 12) | P | RW | A, 0),
+	CHECK_EQ(xen_update_va_mapping(&acct, sx_va(sx, pfn), (mfn << 12) | P | RW | A, 0),
 		 -XEN_EBUSY);
 	/* Same through mmu_update, on a frame of the template. */
 	uint64_t pt = sx->pt_pfn;
 	CHECK_EQ(mmu1(pte_of(sx, pt), (sx_mfn(sx, pt) << 12) | P | RW | A), -XEN_EBUSY);
-	CHECK(!(sim_probe(sx->m, va_of(sx, pt)).perms & SIM_PERM_W));
+	CHECK(!(sim_probe(sx->m, sx_va(sx, pt)).perms & SIM_PERM_W));
 	clean(sx);
 }
 
@@ -164,7 +159,7 @@ TEST(pse_is_invalid_for_pv)
 {
 	struct sim_xen *sx = sim_xen_new(NULL);
 	/* Into the live L2 of the template, through mmu_update. */
-	struct sim_result r = sim_probe(sx->m, va_of(sx, 0));
+	struct sim_result r = sim_probe(sx->m, sx_va(sx, 0));
 	uint64_t l2_entry = r.table[2] + 8 * 100; /* an unused slot */
 	uint64_t big = (sx_mfn(sx, 0) << 12) | P | RW | A | PS;
 	CHECK_EQ(mmu1(l2_entry, big), -XEN_EINVAL);
@@ -248,11 +243,11 @@ TEST(stores_into_l2_l4_fault_into_l1_are_emulated)
 		if (sx->pt_level[i] == 1 && !l1)
 			l1 = sx->pt_pfn + i;
 	}
-	struct sx_access a = sx_guest_store(sx, va_of(sx, l2) + 8 * 300, 0);
+	struct sx_access a = sx_guest_store(sx, sx_va(sx, l2) + 8 * 300, 0);
 	CHECK(a.fault);
 	CHECK_EQ(a.err, 3); /* present, write: as measured */
 	/* A store into a live L1 is emulated, and validated. */
-	uint64_t slot = va_of(sx, l1) + 8 * 511;
+	uint64_t slot = sx_va(sx, l1) + 8 * 511;
 	uint64_t cur;
 	REQUIRE(!sx_guest_load(sx, slot, &cur).fault);
 	a = sx_guest_store(sx, slot, cur & ~RW);
@@ -302,9 +297,9 @@ TEST(multicall_carries_results_and_injection_stops_halfway)
 	uint64_t pfn = sx->free_pfn, pt = sx->pt_pfn;
 	multicall_entry_t mc[2] = {
 		{ .op = __HYPERVISOR_update_va_mapping,
-		  .args = { va_of(sx, pfn), (sx_mfn(sx, pfn) << 12) | P | A, 0 } },
+		  .args = { sx_va(sx, pfn), (sx_mfn(sx, pfn) << 12) | P | A, 0 } },
 		{ .op = __HYPERVISOR_update_va_mapping,
-		  .args = { va_of(sx, pt), (sx_mfn(sx, pt) << 12) | P | RW | A, 0 } },
+		  .args = { sx_va(sx, pt), (sx_mfn(sx, pt) << 12) | P | RW | A, 0 } },
 	};
 	uint64_t calls = sx->calls;
 	CHECK_EQ(xen_multicall(&acct, mc, 2), 0);
@@ -322,8 +317,8 @@ TEST(multicall_carries_results_and_injection_stops_halfway)
 	unsigned done = 99;
 	CHECK_EQ(xen_mmu_update(&acct, u, 4, &done), -XEN_ENOMEM);
 	CHECK_EQ(done, 2);
-	CHECK(!(sim_probe(sx->m, va_of(sx, sx->free_pfn + 1)).perms & SIM_PERM_W));
-	CHECK(sim_probe(sx->m, va_of(sx, sx->free_pfn + 3)).perms & SIM_PERM_W);
+	CHECK(!(sim_probe(sx->m, sx_va(sx, sx->free_pfn + 1)).perms & SIM_PERM_W));
+	CHECK(sim_probe(sx->m, sx_va(sx, sx->free_pfn + 3)).perms & SIM_PERM_W);
 	clean(sx);
 }
 
@@ -331,7 +326,7 @@ TEST(direct_stores_are_audited)
 {
 	struct sim_xen *sx = sim_xen_new(NULL);
 	/* A store into a live L2 that bypassed Xen: the guest would fault. */
-	struct sim_result r = sim_probe(sx->m, va_of(sx, 0));
+	struct sim_result r = sim_probe(sx->m, sx_va(sx, 0));
 	uint64_t *l2 = sx_frame_mem(sx, r.table[2] >> 12);
 	uint64_t keep = l2[77];
 	l2[77] = 0x1234007;
@@ -345,7 +340,7 @@ TEST(direct_stores_are_audited)
 	l1[0] &= ~RW;
 	CHECK_EQ(sx_audit(sx), 1);
 	CHECK_EQ(sx->emulated, 1);
-	CHECK(!(sim_probe(sx->m, va_of(sx, 0)).perms & SIM_PERM_W));
+	CHECK(!(sim_probe(sx->m, sx_va(sx, 0)).perms & SIM_PERM_W));
 	char msg[256];
 	CHECKF(sx_check_invariants(sx, msg, sizeof msg), "%s", msg);
 }
