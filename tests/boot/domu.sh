@@ -199,7 +199,8 @@ vcpus = 1" "$image" "$mod")
 
 fixtures || { echo "FAIL boot:domu-setup: fixtures"; exit 1; }
 ALL="xl-linux-pv pvh-testkernel pv-testkernel pvh-testkernel-64m pvh-testkernel-1g-2vcpu
-pv-testkernel-1g-2vcpu pv-linux-vmlinux pvh-linux-vmlinux pv-bad-module pvh-bad-module
+pv-testkernel-1g-2vcpu pv-linux-vmlinux pvh-linux-vmlinux pv-linux-bzimage pvh-linux-bzimage
+pv-bad-module pvh-bad-module
 pv-too-big pvh-too-big full-stack xen-dom0-full-stack"
 cases=${*:-$ALL}
 run_cases run_case $cases
