@@ -44,6 +44,12 @@ int dc_lz4(struct dc_job *j)
 				return dc_fail(j, at, "output buffer too small (cap %zu)", j->cap);
 			return dc_fail(j, at, "corrupt chunk of %u bytes", csize);
 		}
+		/* An empty block is the single byte 0 (liblz4's own encoding of
+		 * nothing); liblz4 also returns 0 for other one-token blocks, but
+		 * only when it has room, so the same input would decode or fail
+		 * by the buffer's size. Such a block is corrupt at any size. */
+		if (n == 0 && !(csize == 1 && j->src[at + 4] == 0))
+			return dc_fail(j, at, "corrupt chunk of %u bytes (decodes to nothing)", csize);
 		j->out += (size_t)n;
 		at += 4 + csize;
 	}
