@@ -1,8 +1,11 @@
 /*
  * The Secure Boot definitions GNU-EFI's headers lack (checked against the
  * installed /usr/include/efi: none of these is there). Only what
- * efi/secureboot.c uses (to read db and look hashes up in dbx), each after the UEFI specification section that
- * defines it; everything else comes from <efi.h>.
+ * efi/secureboot.c uses (to read db, dbx and shim's MokListX and look
+ * entries up in them) and the test application (tests/efiapp/efiapp.c,
+ * which writes dbx, MokList and MokListX), each after the UEFI
+ * specification section that defines it; everything else comes from
+ * <efi.h>.
  */
 #ifndef EARLYBOOT_EFI_SB_DEFS_H
 #define EARLYBOOT_EFI_SB_DEFS_H
@@ -44,7 +47,8 @@ _Static_assert(sizeof(struct eb_efi_signature_list) == 28, "EFI_SIGNATURE_LIST i
  * 3dd810dd8b23), which GNU-EFI does not define either. Only Verify is
  * used: it checks a PE image's Authenticode signature against db, dbx
  * and shim's own MOK lists. Its functions use the System V calling
- * convention on x86-64, not the firmware's.
+ * convention on x86-64, not the firmware's. The GUID is also the vendor
+ * GUID of shim's variables (MokList, MokListX, SHIM_VERBOSE).
  */
 #define EB_SHIM_LOCK_GUID \
 	{ 0x605dab50, 0xe046, 0x4300, { 0xab, 0xb6, 0x3d, 0xd8, 0x10, 0xdd, 0x8b, 0x23 } }
