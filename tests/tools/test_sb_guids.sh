@@ -44,13 +44,13 @@ if ! gcc -std=c11 -Wall -Wextra -Werror -Iefi -idirafter /usr/include/efi \
 	echo "FAIL tools:sb-guids: cannot build the GUID printer: $(head -n 3 "$tmp/cc.log" | tr '\n' '|')"
 	exit 1
 fi
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sb-guids/ \
+if ! { openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=sb-guids/ \
 	-keyout "$tmp/k.pem" -out "$tmp/c.pem" >/dev/null 2>&1 &&
 	cert-to-efi-sig-list "$tmp/c.pem" "$tmp/x509.esl" >/dev/null &&
-	hash-to-efi-sig-list build/efiapp.efi "$tmp/sha256.esl" >/dev/null || {
+	hash-to-efi-sig-list build/efiapp.efi "$tmp/sha256.esl" >/dev/null; }; then
 	echo "FAIL tools:sb-guids: efitools made no lists"
 	exit 1
-}
+fi
 "$tmp/guids" | while read -r name ours; do
 	theirs=$(head -c 16 "$tmp/$name.esl" | od -An -tx1 | tr -d ' \n')
 	if [ "$ours" = "$theirs" ]; then
