@@ -26,6 +26,8 @@ static struct {
 	uint32_t state; /* enum eb_secure_boot */
 	struct eb_efi_signature_list *db[SB_MAX_LISTS + 1], *dbx[SB_MAX_LISTS + 1];
 	unsigned ndb, ndbx;
+	/* shim's MokListX, read when shim started us: only to word refusals. */
+	struct eb_efi_signature_list *mokx[SB_MAX_LISTS + 1];
 	EFI_HANDLE parent; /* ours: the parent of every image we have checked */
 	struct eb_shim_lock *shim; /* when shim started us */
 } sb;
@@ -43,13 +45,13 @@ static int global_u8(EFI_SYSTEM_TABLE *st, CHAR16 *name)
 }
 
 /*
- * db or dbx, split into its signature lists (each checked to lie inside
- * the variable) as VerifyBuffer's NULL-terminated array. Absent: none.
+ * db or dbx (or shim's MokListX, of vendor GUID g), split into its
+ * signature lists (each checked to lie inside the variable) as a
+ * NULL-terminated array. Absent: none.
  */
-static unsigned read_sigdb(EFI_SYSTEM_TABLE *st, CHAR16 *name,
+static unsigned read_sigdb(EFI_SYSTEM_TABLE *st, CHAR16 *name, EFI_GUID g,
 			   struct eb_efi_signature_list **out)
 {
-	EFI_GUID g = EB_IMAGE_SECURITY_DATABASE_GUID;
 	UINTN size = 0;
 	UINT8 *buf = NULL;
 	out[0] = NULL;
@@ -86,12 +88,15 @@ void efi_sb_init(EFI_SYSTEM_TABLE *st, EFI_HANDLE self)
 	else
 		sb.state = EB_SECURE_BOOT_OFF;
 	if (sb.state == EB_SECURE_BOOT_ENFORCING) {
-		sb.ndb = read_sigdb(st, L"db", sb.db);
-		sb.ndbx = read_sigdb(st, L"dbx", sb.dbx);
-		EFI_GUID shim_guid = EB_SHIM_LOCK_GUID;
+		EFI_GUID sigdb = EB_IMAGE_SECURITY_DATABASE_GUID, shim_guid = EB_SHIM_LOCK_GUID;
+		sb.ndb = read_sigdb(st, L"db", sigdb, sb.db);
+		sb.ndbx = read_sigdb(st, L"dbx", sigdb, sb.dbx);
 		if (EFI_ERROR(st->BootServices->LocateProtocol(&shim_guid, NULL, (void **)&sb.shim)) ||
 		    !sb.shim || !sb.shim->Verify)
 			sb.shim = NULL;
+		/* shim's own variables live under its protocol's GUID. */
+		if (sb.shim)
+			read_sigdb(st, L"MokListX", shim_guid, sb.mokx);
 	}
 	eb_info("secure boot: %s (SecureBoot %d, SetupMode %d)%s",
 		eb_secure_boot_name(sb.state), secure, setup,
@@ -107,12 +112,13 @@ uint32_t efi_sb_state(void) { return sb.state; }
 
 bool efi_sb_enforcing(void) { return sb.state == EB_SECURE_BOOT_ENFORCING; }
 
-/* The hash is listed in dbx as an EFI_CERT_SHA256 entry. */
-static bool dbx_lists_hash(const uint8_t hash[EB_SHA256_BYTES])
+/* The hash is listed in lists (dbx, MokListX) as an EFI_CERT_SHA256 entry. */
+static bool lists_hash(struct eb_efi_signature_list *const *lists,
+		       const uint8_t hash[EB_SHA256_BYTES])
 {
 	EFI_GUID sha256 = EB_CERT_SHA256_GUID;
-	for (unsigned i = 0; i < sb.ndbx; i++) {
-		const struct eb_efi_signature_list *l = sb.dbx[i];
+	for (; *lists; lists++) {
+		const struct eb_efi_signature_list *l = *lists;
 		if (memcmp(&l->SignatureType, &sha256, sizeof sha256) ||
 		    l->SignatureSize != sizeof(EFI_GUID) + EB_SHA256_BYTES)
 			continue;
@@ -162,12 +168,13 @@ static bool contains(const uint8_t *hay, uint64_t len, const uint8_t *needle, ui
 	return false;
 }
 
-/* A certificate dbx lists (an EFI_CERT_X509 entry) is carried in cert. */
-static bool dbx_lists_cert_in(const uint8_t *cert, uint64_t len)
+/* A certificate lists (dbx, MokListX) holds as an EFI_CERT_X509 entry is carried in cert. */
+static bool lists_cert_in(struct eb_efi_signature_list *const *lists,
+			  const uint8_t *cert, uint64_t len)
 {
 	EFI_GUID x509 = EB_CERT_X509_GUID;
-	for (unsigned i = 0; i < sb.ndbx; i++) {
-		const struct eb_efi_signature_list *l = sb.dbx[i];
+	for (; *lists; lists++) {
+		const struct eb_efi_signature_list *l = *lists;
 		UINT32 first = (UINT32)sizeof *l + l->SignatureHeaderSize;
 		if (memcmp(&l->SignatureType, &x509, sizeof x509) ||
 		    l->SignatureSize <= sizeof(EFI_GUID) || first > l->SignatureListSize)
@@ -204,15 +211,22 @@ __attribute__((noreturn)) static void pe_refused(const char *what, const char *n
 		eb_fail("%s %s: Secure Boot refuses it: not signed (%s%sthe PE image has no Authenticode signature; %s: %s)",
 			what, name, of, sep, by, efi_status_name(s));
 	hex32(h.sha256, hex);
-	if (dbx_lists_hash(h.sha256))
-		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (%s%sits Authenticode SHA-256 %s is listed; %s: %s)",
-			what, name, of, sep, hex, by, efi_status_name(s));
+	/* Under shim (its Verify, or its hooked LoadImage) MokListX revokes too. */
+	const char *revoked = lists_hash(sb.dbx, h.sha256)    ? "dbx"
+			      : lists_hash(sb.mokx, h.sha256) ? "MokListX"
+							      : NULL;
+	if (revoked)
+		eb_fail("%s %s: Secure Boot refuses it: revoked in %s (%s%sits Authenticode SHA-256 %s is listed; %s: %s)",
+			what, name, revoked, of, sep, hex, by, efi_status_name(s));
 	if (!contains(f + h.cert_off, h.cert_len, h.sha256, sizeof h.sha256))
 		eb_fail("%s %s: Secure Boot refuses it: digest mismatch (%s%sno signature in its certificate table is over its Authenticode SHA-256 %s; %s: %s)",
 			what, name, of, sep, hex, by, efi_status_name(s));
-	if (dbx_lists_cert_in(f + h.cert_off, h.cert_len))
-		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (%s%sa certificate of its signature is listed; %s: %s)",
-			what, name, of, sep, by, efi_status_name(s));
+	revoked = lists_cert_in(sb.dbx, f + h.cert_off, h.cert_len)    ? "dbx"
+		  : lists_cert_in(sb.mokx, f + h.cert_off, h.cert_len) ? "MokListX"
+								       : NULL;
+	if (revoked)
+		eb_fail("%s %s: Secure Boot refuses it: revoked in %s (%s%sa certificate of its signature is listed; %s: %s)",
+			what, name, revoked, of, sep, by, efi_status_name(s));
 	eb_fail("%s %s: Secure Boot refuses it: signed by an unknown key (%s%sits signature covers it, but no signer chains to db%s; %s: %s)",
 		what, name, of, sep, by == shim_verify ? ", shim's own certificate or MokList" : "",
 		by, efi_status_name(s));
@@ -242,7 +256,7 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 	char hex[2 * EB_SHA256_BYTES + 1];
 	eb_sha256(data, len, hash);
 	hex32(hash, hex);
-	if (dbx_lists_hash(hash))
+	if (lists_hash(sb.dbx, hash))
 		eb_fail("%s %s: Secure Boot refuses it: revoked in dbx (its SHA-256 %s is listed)",
 			what, path, hex);
 

@@ -60,23 +60,28 @@ ENFORCING='^TESTKERNEL: secure boot enforcing$'
 STATS_ENFORCING='^earlyboot: stats .* secureboot=enforcing$'
 GOOD_CFG="kernel=kernel.elf initrd=initrd.img -- console=ttyS0 $INITRD_ARG"
 
-# sign KEYSET IN OUT: tools/eb-sign with the snakeoil pair (KEYSET snake)
-# or the throwaway one nobody enrolled (unknown).
+# sign KEYSET IN OUT: tools/eb-sign with the snakeoil pair (KEYSET snake),
+# the throwaway one nobody enrolled (unknown) or the one the shim-mok-*
+# cases enroll in MokList (mok).
 sign() {
 	case $1 in
 	snake) tools/eb-sign "$SNAKE_KEY" "$SNAKE_CERT" "$2" "$3" "$SNAKE_PASS" ;;
 	unknown) tools/eb-sign "$F/unknown.key" "$F/unknown.pem" "$2" "$3" ;;
+	mok) tools/eb-sign "$F/mok.key" "$F/mok.pem" "$2" "$3" ;;
 	esac
 }
 
 # ---- fixtures, made once a run ------------------------------------------
 fixtures() {
-	# A key and certificate of our own, in no firmware database.
-	if [ ! -s "$F/unknown.pem" ]; then
+	# Keys and certificates of our own, in no firmware database: one
+	# nobody enrolls, one the shim-mok-* cases put in MokList.
+	local k
+	for k in unknown:"nobody enrolled" mok:"enrolled in MokList"; do
+		[ -s "$F/${k%%:*}.pem" ] && continue
 		openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
-			-subj "/CN=earlyboot test key nobody enrolled/" \
-			-keyout "$F/unknown.key" -out "$F/unknown.pem" >/dev/null 2>&1 || return 1
-	fi
+			-subj "/CN=earlyboot test key ${k#*:}/" \
+			-keyout "$F/${k%%:*}.key" -out "$F/${k%%:*}.pem" >/dev/null 2>&1 || return 1
+	done
 	sign snake "$EFI" "$F/earlyboot.efi" &&
 	sign snake "$KERNEL" "$F/kernel.elf" &&
 	sign unknown "$KERNEL" "$F/unknown/kernel.elf" &&
@@ -120,9 +125,26 @@ PY
 		# kernel only the throwaway key signs.
 		mkdir -p "$F/shim" &&
 		sign snake "$SHIM" "$F/shim/BOOTX64.EFI" &&
-		sign unknown "$F/bzImage.unsigned" "$F/bzImage.unknown" || return 1
+		sign unknown "$F/bzImage.unsigned" "$F/bzImage.unknown" &&
+		sign mok "$F/bzImage.unsigned" "$F/bzImage.mok" &&
+		mok_lists || return 1
 	fi
 	dbx_update
+}
+
+# shim's lists for the shim-mok-* cases, each an EFI_SIGNATURE_LIST
+# ("Signature Database" in the UEFI specification) made by efitools:
+# mok.esl, the MOK certificate (EFI_CERT_X509, cert-to-efi-sig-list) for
+# MokList; mokx.esl, bzImage.mok's Authenticode SHA-256 (EFI_CERT_SHA256,
+# hash-to-efi-sig-list) for MokListX. Both signed for earlyboot as
+# initrds, which the test application writes. Without efitools the
+# shim-mok-* cases report it missing (vars_mok).
+mok_lists() {
+	command -v cert-to-efi-sig-list >/dev/null 2>&1 || return 0
+	cert-to-efi-sig-list "$F/mok.pem" "$F/mok.esl" >/dev/null &&
+	sign snake "$F/mok.esl" "$F/mok.esl" &&
+	hash-to-efi-sig-list "$F/bzImage.mok" "$F/mokx.esl" >/dev/null &&
+	sign snake "$F/mokx.esl" "$F/mokx.esl"
 }
 
 # The dbx update for the revoked cases: an EFI_SIGNATURE_LIST of one
@@ -276,16 +298,46 @@ vars_dbx() {
 		missing_dep "boot:secureboot-$1" sign-efi-sig-list efitools
 		return 1
 	fi
-	[ -s "$DBX_VARS" ] && [ "$DBX_VARS" -nt "$F/dbx.auth" ] && return 0
-	esp vars-setup "kernel=app.efi initrd=dbx.auth -- initrd=dbx-append status=success" "" &&
-	cp "$F/app.efi" "$F/dbx.auth" "$F/dbx.auth.sig" "$ESPS/vars-setup/" || return 1
+	vars_setup "$1" vars-setup "$SB_VARS" "$DBX_VARS" dbx.auth "dbx append" initrd=dbx-append
+}
+
+# vars_setup CASE NAME IN OUT INITRD WANT WORDS...: boot the signed test
+# application under earlyboot (no shim) with the variables IN, INITRD as
+# its initrd and WORDS as its options; it writes a variable and says
+# "EFIAPP: WANT: done 0x0", and the variables it leaves are copied to
+# OUT. Made once a run.
+vars_setup() {
+	local c=$1 name=$2 in=$3 out=$4 initrd=$5 want=$6
+	shift 6
+	[ -s "$out" ] && [ "$out" -nt "$F/$initrd" ] && [ "$out" -nt "$in" ] && return 0
+	esp "$name" "kernel=app.efi initrd=$initrd -- $* status=success" "" &&
+	cp "$F/app.efi" "$F/$initrd" "$F/$initrd.sig" "$ESPS/$name/" || return 1
 	local st
-	st=$(sb_boot vars-setup 256)
-	if ! grep -aq '^EFIAPP: dbx append: done 0x0' "$LOGS/$WORLD-vars-setup.log"; then
-		echo "FAIL boot:secureboot-$1: writing dbx failed (status $st); last lines: $(tail_of "$LOGS/$WORLD-vars-setup.log")"
+	st=$(sb_boot "$name" 256 "$in")
+	if ! grep -aq "^EFIAPP: $want: done 0x0" "$LOGS/$WORLD-$name.log"; then
+		echo "FAIL boot:secureboot-$c: $want failed (status $st); last lines: $(tail_of "$LOGS/$WORLD-$name.log")"
 		return 1
 	fi
-	cp "$ESPS/vars-setup.vars" "$DBX_VARS"
+	cp "$ESPS/$name.vars" "$out"
+}
+
+# The snakeoil variables plus MokList holding the MOK certificate, and
+# those plus MokListX holding bzImage.mok's hash. SHIM_VERBOSE=1 in the
+# environment also sets shim's SHIM_VERBOSE: shim logs its checks.
+MOK_VARS=$ESPS/vars-mok.fd
+MOKX_VARS=$ESPS/vars-mokx.fd
+vars_mok() {
+	if [ ! -s "$F/mok.esl" ]; then
+		missing_dep "boot:secureboot-$1" cert-to-efi-sig-list efitools
+		return 1
+	fi
+	local v=
+	[ "${SHIM_VERBOSE:-0}" = 1 ] && v=shim-verbose
+	vars_setup "$1" mok-setup "$SB_VARS" "$MOK_VARS" mok.esl "MokList set" initrd=moklist $v
+}
+vars_mokx() {
+	vars_mok "$1" &&
+	vars_setup "$1" mokx-setup "$MOK_VARS" "$MOKX_VARS" mokx.esl "MokListX set" initrd=moklistx
 }
 
 # need_shim CASE: shim-unsigned installed (or the case's missing_dep line).
@@ -351,6 +403,12 @@ case_cmd() {
 	shim-unknown-key) # signed by a key neither db, shim nor MokList holds: shim's Verify refuses it
 		need_shim "$1" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.unknown" "kernel bzImage: Secure Boot refuses it: signed by an unknown key \(its signature covers it, but no signer chains to db, shim's own certificate or MokList; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" ;;
+	shim-mok-kernel) # signed only by a key enrolled in MokList: shim's Verify accepts it
+		need_shim "$1" && vars_mok "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" pass "$MOK_VARS" ;;
+	shim-mok-revoked) # the same kernel, its hash also in MokListX: shim's Verify refuses it
+		need_shim "$1" && vars_mokx "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(its Authenticode SHA-256 [0-9a-f]{64} is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -376,12 +434,16 @@ ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
-shim-unknown-key off-unsigned setup-mode-unsigned"
+shim-unknown-key shim-mok-kernel shim-mok-revoked off-unsigned setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
 # The dbx cases share one VARS copy: make it before they run in parallel.
 case " ${*:-$ALL} " in
 *dbx*) vars_dbx setup >/dev/null || true ;;
+esac
+case " ${*:-$ALL} " in
+*shim-mok-revoked*) vars_mokx setup >/dev/null || true ;;
+*shim-mok*) vars_mok setup >/dev/null || true ;;
 esac
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}

@@ -19,7 +19,10 @@
  *	EFIAPP: initrd through LoadFile2: <what is wrong>
  *
  * initrd=dbx-append writes the initrd to dbx (a signed append; see
- * dbx_append) and prints "EFIAPP: dbx append: done 0x0" or why not.
+ * initrd_to_var) and prints "EFIAPP: dbx append: done 0x0" or why not;
+ * initrd=moklist and initrd=moklistx write it to shim's MokList or
+ * MokListX ("EFIAPP: MokList set: done 0x0"), shim-verbose sets shim's
+ * SHIM_VERBOSE to 1 ("EFIAPP: SHIM_VERBOSE set: done 0x0").
  */
 #include <efi.h>
 #include <stdbool.h>
@@ -28,6 +31,7 @@
 #include "fmt.h"
 #include "initrd_media.h"
 #include "libc.h"
+#include "sb_defs.h"
 #include "x86/serial.h"
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st);
@@ -144,30 +148,31 @@ static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
 }
 
 /*
+ * Writes the initrd to the variable name of vendor GUID guid with attrs;
+ * what to print after "EFIAPP: <what>: " in out: "done 0x0" or why not.
  * initrd=dbx-append (tests/boot/secureboot.sh): the initrd is a signed
- * time-based authenticated append to dbx (efitools' sign-efi-sig-list -a);
- * hand it to SetVariable, which checks the KEK signature itself. The one
- * line: "EFIAPP: dbx append: <status>".
+ * time-based authenticated append to dbx (efitools' sign-efi-sig-list -a),
+ * and SetVariable checks the KEK signature itself. initrd=moklist and
+ * initrd=moklistx: the initrd is an EFI_SIGNATURE_LIST for shim's MokList
+ * or MokListX, which are not authenticated: shim takes them when they are
+ * non-volatile and boot-services-only (docs/secureboot.md, "When shim
+ * started us"), as what only code running before ExitBootServices wrote.
  */
-static void dbx_append(EFI_SYSTEM_TABLE *st, char *out, size_t outlen)
+static void initrd_to_var(EFI_SYSTEM_TABLE *st, CHAR16 *name, EFI_GUID guid,
+			  UINT32 attrs, char *out, size_t outlen)
 {
 	UINTN size;
 	uint8_t *buf = load_initrd(st->BootServices, 1, &size, out, outlen);
 	if (!buf)
 		return;
-	/* UEFI spec, "Signature Database": db and dbx live under this GUID
-	 * (GNU-EFI's headers lack it). */
-	EFI_GUID sigdb = { 0xd719b2cb, 0x3d3a, 0x4596, { 0xa3, 0xbc, 0xda, 0xd0, 0x0e, 0x67, 0x65, 0x6f } };
-	EFI_STATUS s = st->RuntimeServices->SetVariable(
-		L"dbx", &sigdb,
-		EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
-			EFI_VARIABLE_RUNTIME_ACCESS | EFI_VARIABLE_APPEND_WRITE |
-			EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS,
-		size, buf);
+	EFI_STATUS s = st->RuntimeServices->SetVariable(name, &guid, attrs, size, buf);
 	eb_snprintf(out, outlen, "%s 0x%llx", EFI_ERROR(s) ? "failed" : "done",
 		    (unsigned long long)s);
 	st->BootServices->FreePool(buf);
 }
+
+/* shim's own variables (MokList, MokListX, SHIM_VERBOSE): NV, BS only. */
+#define SHIM_VAR_ATTRS (EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS)
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 {
@@ -225,8 +230,25 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			check_initrd(bs, buf, sizeof buf);
 			con_printf("EFIAPP: initrd through LoadFile2: %s\n", buf);
 		} else if (is(w, wn, "initrd=dbx-append")) {
-			dbx_append(st, buf, sizeof buf);
+			initrd_to_var(st, L"dbx", (EFI_GUID)EB_IMAGE_SECURITY_DATABASE_GUID,
+				      EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
+					      EFI_VARIABLE_RUNTIME_ACCESS | EFI_VARIABLE_APPEND_WRITE |
+					      EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS,
+				      buf, sizeof buf);
 			con_printf("EFIAPP: dbx append: %s\n", buf);
+		} else if (is(w, wn, "initrd=moklist") || is(w, wn, "initrd=moklistx")) {
+			bool x = is(w, wn, "initrd=moklistx");
+			initrd_to_var(st, x ? L"MokListX" : L"MokList",
+				      (EFI_GUID)EB_SHIM_LOCK_GUID, SHIM_VAR_ATTRS, buf, sizeof buf);
+			con_printf("EFIAPP: %s set: %s\n", x ? "MokListX" : "MokList", buf);
+		} else if (is(w, wn, "shim-verbose")) {
+			/* shim logs its checks to the console when SHIM_VERBOSE is 1. */
+			UINT8 one = 1;
+			EFI_GUID g = EB_SHIM_LOCK_GUID;
+			EFI_STATUS s = st->RuntimeServices->SetVariable(L"SHIM_VERBOSE", &g,
+									SHIM_VAR_ATTRS, 1, &one);
+			con_printf("EFIAPP: SHIM_VERBOSE set: %s 0x%llx\n",
+				   EFI_ERROR(s) ? "failed" : "done", (unsigned long long)s);
 		} else if (starts(w, wn, "exitdata=")) {
 			exit_text = w + 9;
 			exit_len = wn - 9;
