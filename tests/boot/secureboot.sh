@@ -136,7 +136,8 @@ PY
 # ("Signature Database" in the UEFI specification) made by efitools:
 # mok.esl, the MOK certificate (EFI_CERT_X509, cert-to-efi-sig-list) for
 # MokList; mokx.esl, bzImage.mok's Authenticode SHA-256 (EFI_CERT_SHA256,
-# hash-to-efi-sig-list) for MokListX. Both signed for earlyboot as
+# hash-to-efi-sig-list) for MokListX; mokx-cert.esl, the MOK certificate
+# itself for MokListX (revoking every image it signs). All signed for earlyboot as
 # initrds, which the test application writes. Without efitools the
 # shim-mok-* cases report it missing (vars_mok).
 mok_lists() {
@@ -144,7 +145,9 @@ mok_lists() {
 	cert-to-efi-sig-list "$F/mok.pem" "$F/mok.esl" >/dev/null &&
 	sign snake "$F/mok.esl" "$F/mok.esl" &&
 	hash-to-efi-sig-list "$F/bzImage.mok" "$F/mokx.esl" >/dev/null &&
-	sign snake "$F/mokx.esl" "$F/mokx.esl"
+	sign snake "$F/mokx.esl" "$F/mokx.esl" &&
+	cp "$F/mok.esl" "$F/mokx-cert.esl" &&
+	sign snake "$F/mokx-cert.esl" "$F/mokx-cert.esl"
 }
 
 # The dbx update for the revoked cases: an EFI_SIGNATURE_LIST of one
@@ -339,6 +342,11 @@ vars_mokx() {
 	vars_mok "$1" &&
 	vars_setup "$1" mokx-setup "$MOK_VARS" "$MOKX_VARS" mokx.esl "MokListX set" initrd=moklistx
 }
+MOKX_CERT_VARS=$ESPS/vars-mokx-cert.fd
+vars_mokx_cert() {
+	vars_mok "$1" &&
+	vars_setup "$1" mokx-cert-setup "$MOK_VARS" "$MOKX_CERT_VARS" mokx-cert.esl "MokListX set" initrd=moklistx
+}
 
 # need_shim CASE: shim-unsigned installed (or the case's missing_dep line).
 need_shim() {
@@ -409,6 +417,9 @@ case_cmd() {
 	shim-mok-revoked) # the same kernel, its hash also in MokListX: shim's Verify refuses it
 		need_shim "$1" && vars_mokx "$1" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(its Authenticode SHA-256 [0-9a-f]{64} is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_VARS" ;;
+	shim-mok-cert-revoked) # the same kernel, the MOK certificate itself in MokListX: refused
+		need_shim "$1" && vars_mokx_cert "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(a certificate of its signature is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_CERT_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -434,7 +445,8 @@ ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
-shim-unknown-key shim-mok-kernel shim-mok-revoked off-unsigned setup-mode-unsigned"
+shim-unknown-key shim-mok-kernel shim-mok-revoked shim-mok-cert-revoked off-unsigned
+setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
 # The dbx cases share one VARS copy: make it before they run in parallel.
@@ -442,8 +454,9 @@ case " ${*:-$ALL} " in
 *dbx*) vars_dbx setup >/dev/null || true ;;
 esac
 case " ${*:-$ALL} " in
-*shim-mok-revoked*) vars_mokx setup >/dev/null || true ;;
 *shim-mok*) vars_mok setup >/dev/null || true ;;
 esac
+case " ${*:-$ALL} " in *shim-mok-revoked*) vars_mokx setup >/dev/null || true ;; esac
+case " ${*:-$ALL} " in *shim-mok-cert-revoked*) vars_mokx_cert setup >/dev/null || true ;; esac
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
