@@ -17,6 +17,7 @@
 
 #include "decompress/decompress.h"
 #include "harness.h"
+#include "host_io.h"
 
 #define ARENA_SIZE (96u << 20) /* XZ's largest dictionary, 64 MiB, and some */
 static unsigned char *arena;
@@ -83,36 +84,20 @@ static void need_tool(const struct format *f)
 		th_skip("%s not installed (Debian package %s)", f->tool, f->package);
 }
 
-static struct buf *read_file(const char *path)
+/* A th_bytes as a buf of the tests here. */
+static struct buf *as_buf(struct th_bytes b)
 {
-	FILE *fp = fopen(path, "rb");
-	REQUIREF(fp, "cannot open %s", path);
-	struct stat st;
-	REQUIRE(fstat(fileno(fp), &st) == 0);
-	struct buf *b = new_buf((size_t)st.st_size);
-	size_t got = fread(b->p, 1, b->n, fp);
-	fclose(fp);
-	REQUIRE_EQ(got, b->n);
-	return b;
+	struct buf *o = new_buf(b.n);
+	memcpy(o->p, b.p, b.n);
+	return o;
 }
+
+static struct buf *read_file(const char *path) { return as_buf(th_read_file(path)); }
 
 /* Run a shell filter over in; its output (the case fails if it fails). */
 static struct buf *filter(const char *cmd, const uint8_t *in, size_t n)
 {
-	char ip[] = "/tmp/eb-dc-inXXXXXX", op[] = "/tmp/eb-dc-outXXXXXX";
-	int fi = mkstemp(ip), fo = mkstemp(op);
-	REQUIRE(fi >= 0 && fo >= 0);
-	close(fo);
-	REQUIRE((size_t)write(fi, in, n) == n);
-	close(fi);
-	char sh[512];
-	snprintf(sh, sizeof sh, "%s <%s >%s", cmd, ip, op);
-	int rc = system(sh);
-	struct buf *out = rc == 0 ? read_file(op) : NULL;
-	unlink(ip);
-	unlink(op);
-	REQUIREF(rc == 0, "`%s` failed (status %d)", cmd, rc);
-	return out;
+	return as_buf(th_filter(cmd, in, n));
 }
 
 /* Inputs: empty, text-like, random, long runs, and a 3 MB mix. */
