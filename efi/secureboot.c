@@ -302,8 +302,10 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 			what, path, (unsigned long long)len, hex, sig_path,
 			(unsigned long long)copy.size, want);
 	}
-	eb_info("%s %s: signed (manifest %s verified by the firmware against db and dbx; SHA-256 %s)",
-		what, path, sig_path, hex);
+	/* Started by shim, LoadImage is shim's own, which also reads MokList. */
+	eb_info("%s %s: signed (manifest %s verified by %s; SHA-256 %s)", what, path, sig_path,
+		sb.shim ? "shim's LoadImage against db, dbx and MOK" : "the firmware against db and dbx",
+		hex);
 }
 
 void efi_sb_verify_pe(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
