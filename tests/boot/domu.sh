@@ -45,8 +45,12 @@ fixtures() {
 	"$FIXTURE" elf-memsz-last "$KERNEL" "$FIX/too-big.elf" 0x20000000 || return 1
 	# Debian's Linux and the test initramfs, one cpio per kernel form: the
 	# ramdisk of the pv-linux-FORM and pvh-linux-FORM cases.
-	linux_bundle vmlinux "$VMLINUX" && linux_bundle bzimage "$BZ"
+	linux_bundle vmlinux "$VMLINUX" && linux_bundle bzimage "$BZ" || return 1
+	# Debian's cloud kernel (its payload LZ4, the generic one's XZ), when
+	# installed: the *-linux-cloud cases say so when it is not.
+	[ -z "$CLOUD_BZ" ] || linux_bundle cloud "$CLOUD_BZ"
 }
+CLOUD_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-cloud-amd64 tools/linux-image 2>/dev/null)
 
 # domu_boot NAME CFG_LINES FILE...: dom0 with a cpio /domu holding
 # domu.cfg (domu_cfg NAME CFG_LINES) and each FILE (as /domu/<basename>);
@@ -155,6 +159,10 @@ vcpus = $vcpus" "$image" "$FIX/kernel-initrd.cpio")
 		# as dom0's loader.
 		local c=$1
 		case $c in *full-stack) c=pv-linux-vmlinux ;; esac
+		if [ "${c##*-}" = cloud ] && [ -z "$CLOUD_BZ" ]; then
+			missing_dep "boot:domu-$1" "Debian's cloud kernel" linux-image-cloud-amd64
+			return
+		fi
 		local type=${c%%-*} form=${c##*-} image=$PVH gt=PVH
 		local enter='^earlyboot: entering kernel .* through the PVH boot protocol'
 		[ "$type" = pv ] && image=$PV gt=PV enter='^earlyboot: entering kernel at '
@@ -170,8 +178,15 @@ vcpus = 1" "$image" "$FIX/linux-$form.cpio")
 		[ "$1" = xen-dom0-full-stack ] && ref=1
 		# dom0's loader speaks on Xen's console, before the domU's log.
 		[ "$1" = full-stack ] && dom0_re='^earlyboot: entering kernel at '
-		REF=$ref DOM0_RE=$dom0_re judge_domu "$1" "$st" "$enter" \
-			"^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $1 " ;;
+		# The bzImage forms: the loader decoded the payload (the cloud
+		# kernel's is LZ4), and the kernel that ran is that flavour.
+		local decoded='^earlyboot: entering' flavour=
+		case $form in
+		bzimage) decoded='^earlyboot: kernel .*a Linux bzImage.*: payload: xz, ' ;;
+		cloud) decoded='^earlyboot: kernel .*a Linux bzImage.*: payload: lz4, ' flavour='-cloud-amd64' ;;
+		esac
+		REF=$ref DOM0_RE=$dom0_re judge_domu "$1" "$st" "$enter" "$decoded" \
+			"^(\[ *[0-9.]+\] )?EARLYBOOT-LINUX: PASS $1 .*kernel=[^ ]*$flavour" ;;
 	pv-bad-module | pvh-bad-module | pv-too-big | pvh-too-big)
 		# One error line, then the domain ends (crash: x86_exit's hook).
 		local type=${1%%-*} image=$PVH mem=128 mod=$FIX/too-big.elf pat
@@ -200,6 +215,7 @@ vcpus = 1" "$image" "$mod")
 fixtures || { echo "FAIL boot:domu-setup: fixtures"; exit 1; }
 ALL="xl-linux-pv pvh-testkernel pv-testkernel pvh-testkernel-64m pvh-testkernel-1g-2vcpu
 pv-testkernel-1g-2vcpu pv-linux-vmlinux pvh-linux-vmlinux pv-linux-bzimage pvh-linux-bzimage
+pv-linux-cloud pvh-linux-cloud
 pv-bad-module pvh-bad-module
 pv-too-big pvh-too-big full-stack xen-dom0-full-stack"
 cases=${*:-$ALL}
