@@ -96,23 +96,8 @@ case_cmd() {
 		st=$(pvh_direct "$c" 512 "$FIX/vmlinux-initrd.cpio" \
 			"ptdump -- $(guest_args "$c" ttyS0 400) eb.levels=4" "$LA57_CPU")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" "$(levels_re 4)" ;;
-	pvh-xen-bzimage) # the default under Xen: the bzImage's vmlinux, decoded
-		# by the loader, through its PVH entry: the PVH dom0 it is, with hvc0
-		if [ "$have_xen" != 1 ]; then
-			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
-			return
-		fi
-		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" \
-			"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
-		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 \
-			"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms" \
-			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)"
-		decode_time "$c" ;;
 	pvh-xen-bzimage-linux) # protocol=linux: the 64-bit entry, so an HVM guest
-		if [ "$have_xen" != 1 ]; then
-			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
-			return
-		fi
+		need_xen "$c" || return
 		st=$(pvh_xen "$c" 512M "$FIX/bz-initrd.cpio" \
 			"protocol=linux ptdump -- $(guest_args "$c" hvc0 400) eb.guest_type=HVM")
 		judge "$c" "$st" 33 "$PASS_RE $c " 0 "^earlyboot: entering Linux" ;;
@@ -125,16 +110,21 @@ case_cmd() {
 		# payload before ExitBootServices and enters the vmlinux's PVH entry
 		uefi_pvh "$c" "$BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" &&
 			decode_time "$c" ;;
-	pvh-xen-vmlinux) # the default under Xen: Linux runs as the PVH dom0 it is,
-		# with hvc0 (the verdict reaches the console without earlyprintk)
-		if [ "$have_xen" != 1 ]; then
-			missing_dep "boot:linux-$c" "$XEN_GZ" "$XEN_PKG"
-			return
+	pvh-xen-vmlinux | pvh-xen-bzimage) # the default under Xen: Linux's PVH
+		# entry (a bzImage's vmlinux decoded by the loader first), so Linux
+		# runs as the PVH dom0 it is, with hvc0 (the verdict reaches the
+		# console without earlyprintk)
+		need_xen "$c" || return
+		local mod=$FIX/vmlinux-initrd.cpio decoded=()
+		if [ "$c" = pvh-xen-bzimage ]; then
+			mod=$FIX/bz-initrd.cpio
+			decoded=("^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms")
 		fi
-		st=$(pvh_xen "$c" 512M "$FIX/vmlinux-initrd.cpio" \
+		st=$(pvh_xen "$c" 512M "$mod" \
 			"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
-		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 \
-			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)" ;;
+		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 "${decoded[@]}" \
+			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)"
+		if [ "$c" = pvh-xen-bzimage ]; then decode_time "$c"; fi ;;
 	reference-qemu-pvh-vmlinux) # no earlyboot: QEMU's own PVH loader, the yardstick
 		local why
 		st=$(qemu_boot "$c" -M pc -m 512 -kernel "$VMLINUX" -initrd "$INITRD" \
@@ -191,6 +181,13 @@ uefi_pvh() {
 		{ echo "FAIL boot:linux-$c: ESP setup"; return 1; }
 	st=$(uefi "$c" 512)
 	judge "$c" "$st" 33 "$PASS_RE $c " 0 "$@" "through the PVH boot protocol at 0x"
+}
+
+# need_xen CASE: Xen is installed, or the case's missing_dep line.
+need_xen() {
+	[ "$have_xen" = 1 ] && return 0
+	missing_dep "boot:linux-$1" "$XEN_GZ" "$XEN_PKG"
+	return 1
 }
 
 # decode_time CASE: the loader's own measure of its XZ decoding, as a note.
