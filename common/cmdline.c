@@ -43,11 +43,17 @@ static const struct named defect_names[] = {
 	[EB_DEFECT_RSDP] = { "rsdp", NATIVE },
 };
 
-/* common/x86/traps.c and chainload.c act on them: the native loaders only. */
+/*
+ * common/x86/traps.c and chainload.c act on the first three (the native
+ * loaders), pv/linux_enter.c on the bridge's.
+ */
 static const struct named debug_names[] = {
 	[EB_DEBUG_FAULT_OUTSIDE] = { "fault-outside", NATIVE },
 	[EB_DEBUG_FAULT_IN_HANDLER] = { "fault-in-handler", NATIVE },
 	[EB_DEBUG_WP_OFF] = { "wp-off", NATIVE },
+	[EB_DEBUG_BRIDGE_LOAD] = { "bridge-load", IN(EB_WORLD_PV) },
+	[EB_DEBUG_BRIDGE_UNPIN] = { "bridge-unpin", IN(EB_WORLD_PV) },
+	[EB_DEBUG_BRIDGE_GIVE_BACK] = { "bridge-give-back", IN(EB_WORLD_PV) },
 };
 
 /* The Linux boot protocol and the PVH entry are native: Xen PV has neither. */

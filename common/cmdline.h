@@ -27,16 +27,25 @@
 /*
  * Loader debug switches (`debug=NAME`). Unlike defect=, they break no
  * handoff promise: the fault switches end the run in the loader's own
- * exception handlers, so the boot tests can show those handlers work; the
- * others play a predecessor that left the CPU in a poor state, which the
- * loader must repair. What each does is up to the world.
+ * exception handlers, so the boot tests can show those handlers work;
+ * wp-off plays a predecessor that left the CPU in a poor state, which the
+ * loader must repair; the bridge switches make Xen refuse a step, which
+ * the loader must report and survive. What each does is up to the world.
  */
 enum eb_debug {
 	EB_DEBUG_NONE = 0,
 	EB_DEBUG_FAULT_OUTSIDE,    /* touch an address outside every lazy region */
 	EB_DEBUG_FAULT_IN_HANDLER, /* ...and make the #PF handler fault: #DF */
 	EB_DEBUG_WP_OFF,           /* clear CR0.WP before the loader's go-live */
-	EB_DEBUG_MAX = EB_DEBUG_WP_OFF,
+	/*
+	 * Xen PV, a kernel that takes the bridge (pv/bridge.h): Xen is made to
+	 * refuse one of its steps, so the tests see the refusal's line and
+	 * the way back to the loader's tree.
+	 */
+	EB_DEBUG_BRIDGE_LOAD,      /* NEW_BASEPTR names a frame that is no L4 */
+	EB_DEBUG_BRIDGE_UNPIN,     /* UNPIN names a frame that is not pinned */
+	EB_DEBUG_BRIDGE_GIVE_BACK, /* the give-back ends with a request on no table */
+	EB_DEBUG_MAX = EB_DEBUG_BRIDGE_GIVE_BACK,
 };
 
 /*

@@ -252,6 +252,97 @@ static void ring_window_open(const struct pv_start *si)
 		(unsigned long long)va);
 }
 
+static bool bridge_debug(unsigned debug)
+{
+	return debug >= EB_DEBUG_BRIDGE_LOAD && debug <= EB_DEBUG_BRIDGE_GIVE_BACK;
+}
+
+/*
+ * The bridge's data: entry, the switch (the handover's load and unpin,
+ * and the way back), the give-back. A debug= bridge switch makes Xen
+ * refuse one step: the frame it names is the start info's (a data page,
+ * neither an L4 nor pinned); the extra give-back request names a machine
+ * frame that does not exist.
+ */
+static void bridge_data(struct pv_bridge_data *bd, const struct pv_boot *b,
+			uint64_t si_va, uint64_t sp)
+{
+	if (handover.next != 2 || handover.ext[0].cmd != MMUEXT_NEW_BASEPTR ||
+	    handover.ext[1].cmd != MMUEXT_UNPIN_TABLE)
+		eb_fail("PV start of day (bridge): the handover wrote %u mmuext ops, not the load and the unpin",
+			handover.next);
+	bd->entry = b->notes.entry;
+	bd->start_info = si_va;
+	bd->stack_top = sp;
+	bd->load = handover.ext[0];
+	bd->unpin = handover.ext[1];
+	bd->back = (struct mmuext_op){ .cmd = MMUEXT_NEW_BASEPTR };
+	bd->back.arg1.mfn = handover.ext[1].arg1.mfn;
+	bd->ngive_back = handover.ngive_back;
+	bd->give_back_done = 0;
+	bd->iopl.iopl = 0;
+	xen_pfn_t data_mfn = ((const xen_pfn_t *)fill_va(L.p2m))[L.start_info];
+	switch (b->opt.debug) {
+	case EB_DEBUG_BRIDGE_LOAD:
+		bd->load.arg1.mfn = data_mfn;
+		break;
+	case EB_DEBUG_BRIDGE_UNPIN:
+		bd->unpin.arg1.mfn = data_mfn;
+		break;
+	case EB_DEBUG_BRIDGE_GIVE_BACK:
+		if (bd->ngive_back == PV_BRIDGE_GIVE_BACK)
+			eb_fail("debug=bridge-give-back: the give-back list is full (%u requests)",
+				(unsigned)PV_BRIDGE_GIVE_BACK);
+		/* Machine frame 2^40 - 1: no machine has it. */
+		bd->give_back[bd->ngive_back].ptr = 0x000ffffffffff000ULL | MMU_NORMAL_PT_UPDATE;
+		bd->give_back[bd->ngive_back++].val = 0;
+		break;
+	}
+}
+
+/* pv/bridge.asm takes a give-back request back by clearing this bit. */
+_Static_assert(EP_PTE_RW == 2, "pv/bridge.asm's PAGE_RW");
+
+/* A step of the bridge Xen refused: the loader's tree is live again. */
+__attribute__((noreturn)) static void bridge_refused(const struct pv_bridge_result *r,
+						      const struct pv_bridge_data *bd)
+{
+	/*
+	 * The bridge cleared both first: faults from here are ours to name,
+	 * and the run's status needs port 0xf4.
+	 */
+	long trc = pv_traps_install(), irc = pv_iopl_set(1);
+	char what[200];
+	switch (r->step) {
+	case PV_BRIDGE_STEP_TRAPS:
+		eb_snprintf(what, sizeof what, "set_trap_table(NULL)");
+		break;
+	case PV_BRIDGE_STEP_IOPL:
+		eb_snprintf(what, sizeof what, "PHYSDEVOP_set_iopl(0)");
+		break;
+	case PV_BRIDGE_STEP_LOAD:
+		eb_snprintf(what, sizeof what, "mmuext_op NEW_BASEPTR of the kernel's root (mfn 0x%llx)",
+			    (unsigned long long)bd->load.arg1.mfn);
+		break;
+	case PV_BRIDGE_STEP_UNPIN:
+		eb_snprintf(what, sizeof what, "mmuext_op UNPIN_TABLE of the staging tree's root (mfn 0x%llx)",
+			    (unsigned long long)bd->unpin.arg1.mfn);
+		break;
+	case PV_BRIDGE_STEP_GIVE_BACK:
+		eb_snprintf(what, sizeof what, "mmu_update giving the staging frames back writable (request %llu of %llu, ptr 0x%llx; the %llu before it taken back)",
+			    (unsigned long long)bd->give_back_done + 1,
+			    (unsigned long long)bd->ngive_back,
+			    (unsigned long long)(bd->give_back_done < bd->ngive_back
+						 ? bd->give_back[bd->give_back_done].ptr : 0),
+			    (unsigned long long)bd->give_back_done);
+		break;
+	default:
+		eb_snprintf(what, sizeof what, "step %ld", r->step);
+	}
+	eb_fail("PV start of day (bridge): %s refused by Xen: code %ld; back on this loader's tree%s",
+		what, r->rc, trc || irc ? " (its trap table or I/O privilege refused again)" : "");
+}
+
 void pv_linux_enter(struct pv_boot *b)
 {
 	const struct pv_start *si = b->si;
@@ -262,6 +353,9 @@ void pv_linux_enter(struct pv_boot *b)
 	uint64_t kfirst, kend;
 	kernel_extent(b, &kfirst, &kend);
 	bridge = b->notes.virt_base != PV_VIRT_BASE;
+	if (bridge_debug(b->opt.debug) && !bridge)
+		eb_fail("debug=%s: this kernel's VIRT_BASE 0x%llx is the loader's: it takes no bridge",
+			eb_debug_name(b->opt.debug), (unsigned long long)b->notes.virt_base);
 	uint64_t image_pfns = ((uint64_t)__image_end - PV_VIRT_BASE + PAGE - 1) / PAGE;
 	struct pv_layout_in in = {
 		.virt_base = b->notes.virt_base,
@@ -443,17 +537,12 @@ void pv_linux_enter(struct pv_boot *b)
 	eb_info("entering kernel at 0x%llx, start_info at 0x%llx, stack 0x%llx%s",
 		(unsigned long long)b->notes.entry, (unsigned long long)si_va,
 		(unsigned long long)sp,
-		bridge ? " (through the bridge: 4 more hypercalls, not counted above)" : "");
+		bridge ? " (through the bridge: 5 more hypercalls, not counted above)" : "");
 	if (bridge) {
-		bd->entry = b->notes.entry;
-		bd->start_info = si_va;
-		bd->stack_top = sp;
-		bd->next = handover.next;
-		memcpy(bd->ext, handover.ext, sizeof bd->ext);
-		bd->ngive_back = handover.ngive_back;
-		bd->iopl.iopl = 0;
-		((void (*)(void))bridge_va)();
-		__builtin_unreachable(); /* the bridge never returns */
+		bridge_data(bd, b, si_va, sp);
+		/* Returns only when Xen refused a step. */
+		struct pv_bridge_result r = ((struct pv_bridge_result (*)(void))bridge_va)();
+		bridge_refused(&r, bd);
 	}
 	/*
 	 * A fresh domain has no trap table (ours lives in memory that is the
@@ -461,10 +550,8 @@ void pv_linux_enter(struct pv_boot *b)
 	 * events stay masked as Xen left them: this loader never unmasked
 	 * them nor registered callbacks.
 	 */
-	struct physdev_set_iopl iopl = { .iopl = 0 };
 	long trc = xen_hcall(&pv_hc, __HYPERVISOR_set_trap_table, 0, 0, 0, 0, 0);
-	long irc = xen_hcall(&pv_hc, __HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
-			     (unsigned long)&iopl, 0, 0, 0);
+	long irc = pv_iopl_set(0);
 	if (trc || irc)
 		eb_fail("leaving the domain as Xen starts one: set_trap_table(NULL) code %ld, set_iopl(0) code %ld",
 			trc, irc);

@@ -119,9 +119,7 @@ void pv_main(const void *start_info)
 	/* Before anything that can fault: a fault is a line, not a crash. */
 	long trc = pv_traps_install();
 	/* A verdict needs port 0xf4 (docs/platform.md: set_iopl(1), then outb). */
-	struct physdev_set_iopl iopl = { .iopl = 1 };
-	long irc = xen_hcall(&pv_hc, __HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
-			     (unsigned long)&iopl, 0, 0, 0);
+	long irc = pv_iopl_set(1);
 	xen_hc_console_use(&pv_hc);
 	con_set_sink(xen_hc_console_write);
 	/* The console first: a domU's is named by the start info. */

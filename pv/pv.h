@@ -24,6 +24,8 @@ extern struct xen_hcall_acct pv_hc;
  * status. Returns Xen's code.
  */
 long pv_traps_install(void);
+/* PHYSDEVOP_set_iopl: 1 while the loader runs (port 0xf4), 0 for a kernel. */
+long pv_iopl_set(unsigned level);
 
 /*
  * Choose the console: console_io for dom0, the start info's ring for a

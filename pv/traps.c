@@ -35,6 +35,13 @@ long pv_traps_install(void)
 			 (unsigned long)table, 0, 0, 0, 0);
 }
 
+long pv_iopl_set(unsigned level)
+{
+	struct physdev_set_iopl iopl = { .iopl = level };
+	return xen_hcall(&pv_hc, __HYPERVISOR_physdev_op, PHYSDEVOP_set_iopl,
+			 (unsigned long)&iopl, 0, 0, 0);
+}
+
 void pv_trap(const struct pv_trap_frame *f);
 
 void pv_trap(const struct pv_trap_frame *f)

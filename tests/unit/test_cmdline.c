@@ -101,7 +101,7 @@ TEST(debug_switches_by_name)
 	CHECK(eb_debug_name(0) == NULL);
 	CHECK(eb_debug_name(EB_DEBUG_MAX + 1) == NULL);
 	CHECK_EQ(parse("debug=fault"), -1);
-	CHECK_STR(err, "unknown debug switch 'fault' (fault-outside fault-in-handler wp-off)");
+	CHECK_STR(err, "unknown debug switch 'fault' (fault-outside fault-in-handler wp-off bridge-load bridge-unpin bridge-give-back)");
 	CHECK_EQ(parse("debug="), -1);
 	CHECK(strstr(err, "unknown debug switch ''") != NULL);
 	/* After "--" it is the kernel's word, not a loader switch. */
@@ -138,7 +138,7 @@ TEST(unknown_debug_lists_every_name)
 {
 	REQUIRE_EQ(parse("debug=nosuch -- x"), -1);
 	check_lists_every_name("debug switch", eb_debug_name, EB_DEBUG_MAX);
-	CHECK(strstr(err, " wp-off)") != NULL);
+	CHECK(strstr(err, " bridge-give-back)") != NULL);
 }
 
 TEST(names_checked_against_the_world)
@@ -160,6 +160,12 @@ TEST(names_checked_against_the_world)
 	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PVH, err, sizeof err), 0);
 	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PV, err, sizeof err), -1);
 	CHECK_STR(err, "debug=wp-off has no meaning in the pv world (only in: uefi pvh pvh-xen)");
+
+	REQUIRE_EQ(parse("kernel=k debug=bridge-give-back"), 0);
+	CHECK_EQ(o.debug, (unsigned)EB_DEBUG_BRIDGE_GIVE_BACK);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_PV, err, sizeof err), 0);
+	CHECK_EQ(eb_options_check_world(&o, EB_WORLD_UEFI, err, sizeof err), -1);
+	CHECK_STR(err, "debug=bridge-give-back has no meaning in the uefi world (only in: pv)");
 
 	/* Names every world knows, and no name at all, pass everywhere. */
 	REQUIRE_EQ(parse("kernel=k defect=magic"), 0);
