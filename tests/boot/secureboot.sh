@@ -338,14 +338,12 @@ vars_mok() {
 	[ "${SHIM_VERBOSE:-0}" = 1 ] && v=shim-verbose
 	vars_setup "$1" mok-setup "$SB_VARS" "$MOK_VARS" mok.esl "MokList set" initrd=moklist $v
 }
+MOKX_CERT_VARS=$ESPS/vars-mokx-cert.fd
+# vars_mokx CASE ESL OUT: the MOK VARS with MokListX set to ESL (a hash or
+# a certificate), written to OUT.
 vars_mokx() {
 	vars_mok "$1" &&
-	vars_setup "$1" mokx-setup "$MOK_VARS" "$MOKX_VARS" mokx.esl "MokListX set" initrd=moklistx
-}
-MOKX_CERT_VARS=$ESPS/vars-mokx-cert.fd
-vars_mokx_cert() {
-	vars_mok "$1" &&
-	vars_setup "$1" mokx-cert-setup "$MOK_VARS" "$MOKX_CERT_VARS" mokx-cert.esl "MokListX set" initrd=moklistx
+	vars_setup "$1" "${2%.esl}-setup" "$MOK_VARS" "$3" "$2" "MokListX set" initrd=moklistx
 }
 
 # need_shim CASE: shim-unsigned installed (or the case's missing_dep line).
@@ -415,10 +413,10 @@ case_cmd() {
 		need_shim "$1" && vars_mok "$1" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" pass "$MOK_VARS" ;;
 	shim-mok-revoked) # the same kernel, its hash also in MokListX: shim's Verify refuses it
-		need_shim "$1" && vars_mokx "$1" || return
+		need_shim "$1" && vars_mokx "$1" mokx.esl "$MOKX_VARS" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(its Authenticode SHA-256 [0-9a-f]{64} is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_VARS" ;;
 	shim-mok-cert-revoked) # the same kernel, the MOK certificate itself in MokListX: refused
-		need_shim "$1" && vars_mokx_cert "$1" || return
+		need_shim "$1" && vars_mokx "$1" mokx-cert.esl "$MOKX_CERT_VARS" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(a certificate of its signature is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_CERT_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
@@ -456,7 +454,7 @@ esac
 case " ${*:-$ALL} " in
 *shim-mok*) vars_mok setup >/dev/null || true ;;
 esac
-case " ${*:-$ALL} " in *shim-mok-revoked*) vars_mokx setup >/dev/null || true ;; esac
-case " ${*:-$ALL} " in *shim-mok-cert-revoked*) vars_mokx_cert setup >/dev/null || true ;; esac
+case " ${*:-$ALL} " in *shim-mok-revoked*) vars_mokx setup mokx.esl "$MOKX_VARS" >/dev/null || true ;; esac
+case " ${*:-$ALL} " in *shim-mok-cert-revoked*) vars_mokx setup mokx-cert.esl "$MOKX_CERT_VARS" >/dev/null || true ;; esac
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
