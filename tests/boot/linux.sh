@@ -146,6 +146,33 @@ case_cmd() {
 		bad_payload "$FIX/bad-payload.d" || { echo "FAIL boot:linux-$c: fixture"; return; }
 		st=$(pvh_direct "$c" 512 "$FIX/bad-payload.cpio" "protocol=pvh -- x")
 		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel., a Linux bzImage\): xz: .* at input offset 0x[0-9a-f]+ \(payload at file offset 0x[0-9a-f]+\)" 1 ;;
+	uefi-rt-bzimage | pvh-rt-bzimage | pvh-xen-rt-bzimage) # Debian's
+		# real-time kernel (docs/compat.md): the Linux protocol under
+		# UEFI and from QEMU's PVH entry, its own PVH entry as Xen's PVH
+		# dom0; the verdict must come from an -rt- kernel
+		if [ -z "$RT_BZ" ]; then
+			missing_dep "boot:linux-$c" "Debian's real-time kernel" linux-image-rt-amd64
+			return
+		fi
+		local rt="kernel=[^ ]*-rt-amd64"
+		case $c in
+		uefi-rt-bzimage)
+			make_esp "$FIX/esp-$c" "$RT_BZ" \
+				"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400) eb.efi=1" ||
+				{ echo "FAIL boot:linux-$c: ESP setup"; return; }
+			st=$(uefi "$c" 512)
+			judge "$c" "$st" 33 "$PASS_RE $c .*$rt" 0 "^earlyboot: entering Linux" ;;
+		pvh-rt-bzimage)
+			st=$(pvh_direct "$c" 512 "$FIX/rt-initrd.cpio" "-- $(guest_args "$c" ttyS0 400)")
+			judge "$c" "$st" 33 "$PASS_RE $c .*$rt" 0 "^earlyboot: entering Linux" ;;
+		pvh-xen-rt-bzimage)
+			need_xen "$c" || return
+			st=$(pvh_xen "$c" 512M "$FIX/rt-initrd.cpio" \
+				"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
+			judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c .*$rt" 0 \
+				"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, " \
+				"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)" ;;
+		esac ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
 		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
@@ -215,8 +242,17 @@ ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-efi uefi-smm-vmlinux uefi-smm-bzimag
 pvh-xen-bzimage pvh-xen-bzimage-linux pvh-bzimage-pvh
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
-pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage"
+pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage
+uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage"
 
-fixtures || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
+# Debian's real-time kernel, when installed (tools/linux-image, by package).
+RT_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-rt-amd64 tools/linux-image 2>/dev/null)
+rt_fixture() {
+	[ -n "$RT_BZ" ] || return 0
+	rm -rf "$FIX/rt.d" && mkdir -p "$FIX/rt.d" && cp "$RT_BZ" "$FIX/rt.d/kernel" &&
+		cp "$INITRD" "$FIX/rt.d/initrd" && cpio_dir "$FIX/rt.d" "$FIX/rt-initrd.cpio" kernel initrd
+}
+
+fixtures && rt_fixture || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
