@@ -38,9 +38,15 @@ $(BUILD)/linux/vmlinux: tools/extract-vmlinux $(BUILD)/linux/bzImage
 	@mkdir -p $(dir $@)
 	tools/extract-vmlinux $(BUILD)/linux/bzImage $@
 
-$(BUILD)/linux/initramfs.cpio: tests/linux/init tests/linux/mkinitramfs
+# A static helper of the initramfs: isa-debug-exit without /dev/port.
+$(BUILD)/linux/port-exit: tests/linux/port_exit.c
 	@mkdir -p $(dir $@)
-	tests/linux/mkinitramfs $@
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -static -nostdlib -ffreestanding \
+		-fno-stack-protector -fno-pie -no-pie -o $@ $<
+
+$(BUILD)/linux/initramfs.cpio: tests/linux/init tests/linux/mkinitramfs $(BUILD)/linux/port-exit
+	@mkdir -p $(dir $@)
+	tests/linux/mkinitramfs $@ $(BUILD)/linux/port-exit
 
 LINUX_FILES := $(BUILD)/linux/vmlinux $(BUILD)/linux/bzImage $(BUILD)/linux/initramfs.cpio
 .PHONY: linux

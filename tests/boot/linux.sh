@@ -146,32 +146,38 @@ case_cmd() {
 		bad_payload "$FIX/bad-payload.d" || { echo "FAIL boot:linux-$c: fixture"; return; }
 		st=$(pvh_direct "$c" 512 "$FIX/bad-payload.cpio" "protocol=pvh -- x")
 		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel., a Linux bzImage\): xz: .* at input offset 0x[0-9a-f]+ \(payload at file offset 0x[0-9a-f]+\)" 1 ;;
-	uefi-rt-bzimage | pvh-rt-bzimage | pvh-xen-rt-bzimage) # Debian's
-		# real-time kernel (docs/compat.md): the Linux protocol under
-		# UEFI and from QEMU's PVH entry, its own PVH entry as Xen's PVH
-		# dom0; the verdict must come from an -rt- kernel
-		if [ -z "$RT_BZ" ]; then
-			missing_dep "boot:linux-$c" "Debian's real-time kernel" linux-image-rt-amd64
+	uefi-rt-bzimage | pvh-rt-bzimage | pvh-xen-rt-bzimage | uefi-cloud-bzimage | pvh-cloud-bzimage)
+		# Debian's other flavours (docs/compat.md): the real-time kernel
+		# and the cloud kernel (its payload LZ4) through the Linux protocol
+		# under UEFI and from QEMU's PVH entry, the real-time one through
+		# its own PVH entry as Xen's PVH dom0 too (the cloud kernel has no
+		# dom0 support); the verdict must come from that flavour
+		local fl=${c%-bzimage}
+		fl=${fl##*-}
+		local bz=$RT_BZ pkg=linux-image-rt-amd64
+		[ "$fl" = cloud ] && bz=$CLOUD_BZ pkg=linux-image-cloud-amd64
+		if [ -z "$bz" ]; then
+			missing_dep "boot:linux-$c" "Debian's $fl kernel" "$pkg"
 			return
 		fi
-		local rt="kernel=[^ ]*-rt-amd64"
+		local kr="kernel=[^ ]*-$fl-amd64"
 		case $c in
-		uefi-rt-bzimage)
-			make_esp "$FIX/esp-$c" "$RT_BZ" \
+		uefi-*)
+			make_esp "$FIX/esp-$c" "$bz" \
 				"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400) eb.efi=1" ||
 				{ echo "FAIL boot:linux-$c: ESP setup"; return; }
 			st=$(uefi "$c" 512)
-			judge "$c" "$st" 33 "$PASS_RE $c .*$rt" 0 "^earlyboot: entering Linux" ;;
-		pvh-rt-bzimage)
-			st=$(pvh_direct "$c" 512 "$FIX/rt-initrd.cpio" "-- $(guest_args "$c" ttyS0 400)")
-			judge "$c" "$st" 33 "$PASS_RE $c .*$rt" 0 "^earlyboot: entering Linux" ;;
-		pvh-xen-rt-bzimage)
+			judge "$c" "$st" 33 "$PASS_RE $c .*$kr" 0 "^earlyboot: entering Linux" ;;
+		pvh-xen-*)
 			need_xen "$c" || return
-			st=$(pvh_xen "$c" 512M "$FIX/rt-initrd.cpio" \
+			st=$(pvh_xen "$c" 512M "$FIX/$fl-initrd.cpio" \
 				"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
-			judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c .*$rt" 0 \
+			judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c .*$kr" 0 \
 				"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, " \
 				"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)" ;;
+		pvh-*)
+			st=$(pvh_direct "$c" 512 "$FIX/$fl-initrd.cpio" "-- $(guest_args "$c" ttyS0 400)")
+			judge "$c" "$st" 33 "$PASS_RE $c .*$kr" 0 "^earlyboot: entering Linux" ;;
 		esac ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
@@ -243,16 +249,19 @@ pvh-xen-bzimage pvh-xen-bzimage-linux pvh-bzimage-pvh
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
 pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage
-uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage"
+uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage uefi-cloud-bzimage pvh-cloud-bzimage"
 
-# Debian's real-time kernel, when installed (tools/linux-image, by package).
+# Debian's real-time and cloud kernels, when installed (tools/linux-image,
+# by package), each with the test initramfs in one cpio.
 RT_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-rt-amd64 tools/linux-image 2>/dev/null)
-rt_fixture() {
-	[ -n "$RT_BZ" ] || return 0
-	rm -rf "$FIX/rt.d" && mkdir -p "$FIX/rt.d" && cp "$RT_BZ" "$FIX/rt.d/kernel" &&
-		cp "$INITRD" "$FIX/rt.d/initrd" && cpio_dir "$FIX/rt.d" "$FIX/rt-initrd.cpio" kernel initrd
+CLOUD_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-cloud-amd64 tools/linux-image 2>/dev/null)
+flavour_fixture() { # flavour_fixture NAME BZIMAGE
+	[ -n "$2" ] || return 0
+	rm -rf "$FIX/$1.d" && mkdir -p "$FIX/$1.d" && cp "$2" "$FIX/$1.d/kernel" &&
+		cp "$INITRD" "$FIX/$1.d/initrd" && cpio_dir "$FIX/$1.d" "$FIX/$1-initrd.cpio" kernel initrd
 }
 
-fixtures && rt_fixture || { echo "FAIL boot:linux-setup: fixtures"; exit 1; }
+fixtures && flavour_fixture rt "$RT_BZ" && flavour_fixture cloud "$CLOUD_BZ" ||
+	{ echo "FAIL boot:linux-setup: fixtures"; exit 1; }
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
