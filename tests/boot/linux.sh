@@ -179,6 +179,13 @@ case_cmd() {
 			st=$(pvh_direct "$c" 512 "$FIX/$fl-initrd.cpio" "-- $(guest_args "$c" ttyS0 400)")
 			judge "$c" "$st" 33 "$PASS_RE $c .*$kr" 0 "^earlyboot: entering Linux" ;;
 		esac ;;
+	uefi-cloud-bzimage-pvh) # the cloud kernel's LZ4 payload decoded by the
+		# loader under UEFI, then its PVH entry
+		if [ -z "$CLOUD_BZ" ]; then
+			missing_dep "boot:linux-$c" "Debian's cloud kernel" linux-image-cloud-amd64
+			return
+		fi
+		uefi_pvh "$c" "$CLOUD_BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: lz4, .* in [0-9]+ ms" ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
 		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
@@ -249,7 +256,7 @@ pvh-xen-bzimage pvh-xen-bzimage-linux pvh-bzimage-pvh
 uefi-bzimage-la57 pvh-bzimage-la57 pvh-vmlinux-la57 pvh-vmlinux-la57-default
 bad-magic bad-protocol bad-nonreloc bad-initrd-too-big
 pvh-vmlinux-pvh uefi-vmlinux-pvh uefi-bzimage-pvh pvh-xen-vmlinux reference-qemu-pvh-vmlinux bad-pvh-bzimage
-uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage uefi-cloud-bzimage pvh-cloud-bzimage"
+uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage uefi-cloud-bzimage pvh-cloud-bzimage uefi-cloud-bzimage-pvh"
 
 # Debian's real-time and cloud kernels, when installed (tools/linux-image,
 # by package), each with the test initramfs in one cpio.
