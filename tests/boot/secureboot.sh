@@ -61,13 +61,15 @@ STATS_ENFORCING='^earlyboot: stats .* secureboot=enforcing$'
 GOOD_CFG="kernel=kernel.elf initrd=initrd.img -- console=ttyS0 $INITRD_ARG"
 
 # sign KEYSET IN OUT: tools/eb-sign with the snakeoil pair (KEYSET snake),
-# the throwaway one nobody enrolled (unknown) or the one the shim-mok-*
-# cases enroll in MokList (mok).
+# the throwaway one nobody enrolled (unknown), the one the shim-mok-*
+# cases enroll in MokList (mok) or the one the db-* cases append to db
+# (dbkey).
 sign() {
 	case $1 in
 	snake) tools/eb-sign "$SNAKE_KEY" "$SNAKE_CERT" "$2" "$3" "$SNAKE_PASS" ;;
 	unknown) tools/eb-sign "$F/unknown.key" "$F/unknown.pem" "$2" "$3" ;;
 	mok) tools/eb-sign "$F/mok.key" "$F/mok.pem" "$2" "$3" ;;
+	dbkey) tools/eb-sign "$F/dbkey.key" "$F/dbkey.pem" "$2" "$3" ;;
 	esac
 }
 
@@ -76,7 +78,7 @@ fixtures() {
 	# Keys and certificates of our own, in no firmware database: one
 	# nobody enrolls, one the shim-mok-* cases put in MokList.
 	local k
-	for k in unknown:"nobody enrolled" mok:"enrolled in MokList"; do
+	for k in unknown:"nobody enrolled" mok:"enrolled in MokList" dbkey:"appended to db"; do
 		[ -s "$F/${k%%:*}.pem" ] && continue
 		openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
 			-subj "/CN=earlyboot test key ${k#*:}/" \
@@ -85,6 +87,7 @@ fixtures() {
 	sign snake "$EFI" "$F/earlyboot.efi" &&
 	sign snake "$KERNEL" "$F/kernel.elf" &&
 	sign unknown "$KERNEL" "$F/unknown/kernel.elf" &&
+	sign dbkey "$KERNEL" "$F/dbkey/kernel.elf" &&
 	"$FIXTURE" initrd "$F/initrd.img" "$INITRD_BYTES" &&
 	sign snake "$F/initrd.img" "$F/initrd.img" &&
 	sign snake "$EFIAPP" "$F/app.efi" || return 1
@@ -173,9 +176,16 @@ PY
 		hash-to-efi-sig-list "$F/bzImage.snakeoil" "$F/dbx-bz.esl" >/dev/null &&
 		cat "$F/dbx-bz.esl" >>"$F/dbx.esl" || return 1
 	fi
+	# dbkey's certificate: appended to db (db.auth), then to dbx too
+	# (dbx-cert.auth), revoking every file it signs.
+	cert-to-efi-sig-list "$F/dbkey.pem" "$F/dbkey.esl" >/dev/null || return 1
 	openssl pkey -in "$SNAKE_KEY" -passin "pass:$SNAKE_PASS" -out "$F/snakeoil-plain.key" 2>/dev/null &&
 	sign-efi-sig-list -a -k "$F/snakeoil-plain.key" -c "$SNAKE_CERT" dbx "$F/dbx.esl" "$F/dbx.auth" >/dev/null &&
-	sign snake "$F/dbx.auth" "$F/dbx.auth"
+	sign snake "$F/dbx.auth" "$F/dbx.auth" &&
+	sign-efi-sig-list -a -k "$F/snakeoil-plain.key" -c "$SNAKE_CERT" db "$F/dbkey.esl" "$F/db.auth" >/dev/null &&
+	sign snake "$F/db.auth" "$F/db.auth" &&
+	sign-efi-sig-list -a -k "$F/snakeoil-plain.key" -c "$SNAKE_CERT" dbx "$F/dbkey.esl" "$F/dbx-cert.auth" >/dev/null &&
+	sign snake "$F/dbx-cert.auth" "$F/dbx-cert.auth"
 	local rc=$?
 	rm -f "$F/snakeoil-plain.key"
 	return $rc
@@ -324,6 +334,22 @@ vars_setup() {
 	cp "$ESPS/$name.vars" "$out"
 }
 
+# The snakeoil variables plus dbkey's certificate in db, and those plus
+# the same certificate in dbx (the db-* cases).
+DB_VARS=$ESPS/vars-db.fd
+DBX_CERT_VARS=$ESPS/vars-dbx-cert.fd
+vars_db() {
+	if [ ! -s "$F/db.auth" ]; then
+		missing_dep "boot:secureboot-$1" sign-efi-sig-list efitools
+		return 1
+	fi
+	vars_setup "$1" db-setup "$SB_VARS" "$DB_VARS" db.auth "db append" initrd=db-append
+}
+vars_dbx_cert() {
+	vars_db "$1" &&
+	vars_setup "$1" dbx-cert-setup "$DB_VARS" "$DBX_CERT_VARS" dbx-cert.auth "dbx append" initrd=dbx-append
+}
+
 # The snakeoil variables plus MokList holding the MOK certificate, and
 # those plus MokListX holding bzImage.mok's hash. SHIM_VERBOSE=1 in the
 # environment also sets shim's SHIM_VERBOSE: shim logs its checks.
@@ -418,6 +444,15 @@ case_cmd() {
 	shim-mok-cert-revoked) # the same kernel, the MOK certificate itself in MokListX: refused
 		need_shim "$1" && vars_mokx "$1" mokx-cert.esl "$MOKX_CERT_VARS" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(a certificate of its signature is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_CERT_VARS" ;;
+	db-appended-key) # a kernel signed by a key appended to db boots
+		vars_db "$1" || return
+		esp "$1" "$GOOD_CFG" "$F/dbkey" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
+		st=$(sb_boot "$1" 256 "$DB_VARS")
+		judge "$1" "$st" 33 "$PASS_INITRD" 0 "$ENFORCING" \
+			'^earlyboot: kernel kernel\.elf: signed \(manifest kernel\.elf\.sig verified by the firmware against db and dbx; SHA-256 [0-9a-f]{64}\)$' ;;
+	dbx-cert) # the same kernel, its signer's certificate in dbx too: refused
+		vars_dbx_cert "$1" || return
+		refused "$1" "$F/dbkey" "kernel kernel\.elf: Secure Boot refuses it: revoked in dbx \(kernel\.elf\.sig: a certificate of its signature is listed; LoadImage: (security violation|access denied)\)\$" "$DBX_CERT_VARS" ;;
 	off-unsigned) # Secure Boot off (plain OVMF.fd): unsigned files boot as before
 		esp "$1" "$GOOD_CFG" "$KERNEL_DIR" "$EFI" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		rm -f "$ESPS/$1"/*.sig
@@ -443,7 +478,7 @@ ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
-shim-unknown-key shim-mok-kernel shim-mok-revoked shim-mok-cert-revoked off-unsigned
+shim-unknown-key shim-mok-kernel shim-mok-revoked shim-mok-cert-revoked db-appended-key dbx-cert off-unsigned
 setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
@@ -454,6 +489,8 @@ esac
 case " ${*:-$ALL} " in
 *shim-mok*) vars_mok setup >/dev/null || true ;;
 esac
+case " ${*:-$ALL} " in *db-appended-key* | *dbx-cert*) vars_db setup >/dev/null || true ;; esac
+case " ${*:-$ALL} " in *dbx-cert*) vars_dbx_cert setup >/dev/null || true ;; esac
 case " ${*:-$ALL} " in *shim-mok-revoked*) vars_mokx setup mokx.esl "$MOKX_VARS" >/dev/null || true ;; esac
 case " ${*:-$ALL} " in *shim-mok-cert-revoked*) vars_mokx setup mokx-cert.esl "$MOKX_CERT_VARS" >/dev/null || true ;; esac
 # shellcheck disable=SC2086

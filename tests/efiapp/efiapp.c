@@ -18,8 +18,9 @@
  *	EFIAPP: initrd through LoadFile2: <n> bytes, CRC ok
  *	EFIAPP: initrd through LoadFile2: <what is wrong>
  *
- * initrd=dbx-append writes the initrd to dbx (a signed append; see
- * initrd_to_var) and prints "EFIAPP: dbx append: done 0x0" or why not;
+ * initrd=dbx-append (initrd=db-append) writes the initrd to dbx (db) as a
+ * signed append (see initrd_to_var) and prints "EFIAPP: dbx append: done
+ * 0x0" ("db append: ...") or why not;
  * initrd=moklist and initrd=moklistx write it to shim's MokList or
  * MokListX ("EFIAPP: MokList set: done 0x0"), shim-verbose sets shim's
  * SHIM_VERBOSE to 1 ("EFIAPP: SHIM_VERBOSE set: done 0x0").
@@ -150,8 +151,9 @@ static void check_initrd(EFI_BOOT_SERVICES *bs, char *out, size_t outlen)
 /*
  * Writes the initrd to the variable name of vendor GUID guid with attrs;
  * what to print after "EFIAPP: <what>: " in out: "done 0x0" or why not.
- * initrd=dbx-append (tests/boot/secureboot.sh): the initrd is a signed
- * time-based authenticated append to dbx (efitools' sign-efi-sig-list -a),
+ * initrd=dbx-append, initrd=db-append (tests/boot/secureboot.sh): the
+ * initrd is a signed time-based authenticated append to dbx or db
+ * (efitools' sign-efi-sig-list -a),
  * and SetVariable checks the KEK signature itself. initrd=moklist and
  * initrd=moklistx: the initrd is an EFI_SIGNATURE_LIST for shim's MokList
  * or MokListX, which are not authenticated: shim takes them when they are
@@ -229,13 +231,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		else if (is(w, wn, "initrd=check")) {
 			check_initrd(bs, buf, sizeof buf);
 			con_printf("EFIAPP: initrd through LoadFile2: %s\n", buf);
-		} else if (is(w, wn, "initrd=dbx-append")) {
-			initrd_to_var(st, L"dbx", (EFI_GUID)EB_IMAGE_SECURITY_DATABASE_GUID,
+		} else if (is(w, wn, "initrd=dbx-append") || is(w, wn, "initrd=db-append")) {
+			bool x = is(w, wn, "initrd=dbx-append");
+			initrd_to_var(st, x ? L"dbx" : L"db", (EFI_GUID)EB_IMAGE_SECURITY_DATABASE_GUID,
 				      EFI_VARIABLE_NON_VOLATILE | EFI_VARIABLE_BOOTSERVICE_ACCESS |
 					      EFI_VARIABLE_RUNTIME_ACCESS | EFI_VARIABLE_APPEND_WRITE |
 					      EFI_VARIABLE_TIME_BASED_AUTHENTICATED_WRITE_ACCESS,
 				      buf, sizeof buf);
-			con_printf("EFIAPP: dbx append: %s\n", buf);
+			con_printf("EFIAPP: %s append: %s\n", x ? "dbx" : "db", buf);
 		} else if (is(w, wn, "initrd=moklist") || is(w, wn, "initrd=moklistx")) {
 			bool x = is(w, wn, "initrd=moklistx");
 			initrd_to_var(st, x ? L"MokListX" : L"MokList",
