@@ -10,7 +10,8 @@
 #
 #   tests/boot/measured.sh          every case
 #   tests/boot/measured.sh CASE...  only those (linux, cmdline-changes-pcr,
-#                                   off, testkernel: boot:measured-CASE)
+#                                   secureboot, off, testkernel:
+#                                   boot:measured-CASE)
 #
 # Logs: build/logs/measured-<case>.log; ESP folders, VARS copies and
 # swtpm state in build/measured/<case>/. Each swtpm started here is
@@ -23,6 +24,11 @@ BOOT_STRIP_ESC=1
 EFI=build/earlyboot.efi
 CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
 VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+# Secure Boot enforcing (the secureboot case): the snakeoil build and keys.
+SB_CODE=/usr/share/OVMF/OVMF_CODE_4M.snakeoil.fd
+SB_VARS=/usr/share/OVMF/OVMF_VARS_4M.snakeoil.fd
+SNAKE_KEY=/usr/share/ovmf/PkKek-1-snakeoil.key
+SNAKE_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 BZ=build/linux/bzImage
 LINUX_INITRD=build/linux/initramfs.cpio
 # Absolute: swtpm --daemon leaves for /, where a relative state path fails.
@@ -83,36 +89,61 @@ swtpm_stop() {
 	rm -f "$1/pid"
 }
 
-# boot NAME TPM: boot build/measured/NAME/esp, with a TPM (1) or without (0).
+# boot NAME TPM [SB]: boot build/measured/NAME/esp, with a TPM (1) or
+# without (0); SB=1: on the snakeoil firmware, Secure Boot enforcing.
 boot() {
-	local d=$M/$1 tpm=()
+	local d=$M/$1 tpm=() code=$CODE vars=$VARS machine=(-M q35)
 	if [ "$2" = 1 ]; then
 		swtpm_start "$d/tpm" || { echo 1; return; }
 		tpm=(-chardev "socket,id=chrtpm,path=$d/tpm/sock" -tpmdev emulator,id=tpm0,chardev=chrtpm
 			-device tpm-tis,tpmdev=tpm0)
 	fi
-	cp "$VARS" "$d/vars.fd" || { echo 1; return; }
-	BOOT_TIMEOUT=150 TIMEOUT=150 qemu_boot "$1" -M q35 -m 512 \
-		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$CODE" \
+	if [ "${3:-0}" = 1 ]; then
+		code=$SB_CODE vars=$SB_VARS
+		machine=(-M q35,smm=on -global driver=cfi.pflash01,property=secure,value=on)
+	fi
+	cp "$vars" "$d/vars.fd" || { echo 1; return; }
+	BOOT_TIMEOUT=150 TIMEOUT=150 qemu_boot "$1" "${machine[@]}" -m 512 \
+		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code" \
 		-drive "if=pflash,format=raw,unit=1,file=$d/vars.fd" \
 		-drive "format=raw,file=fat:rw:$d/esp" "${tpm[@]}"
 	[ "$2" = 1 ] && swtpm_stop "$d/tpm"
 }
 
-# linux_measured NAME EXTRA: Linux and its initramfs under a TPM, the
-# guest's PCRs and event log against tools/pcr-recompute. Prints the
-# failure, or nothing; the tool's report goes to build/measured/NAME/pcrs.
+# sign_esp DIR: every file earlyboot reads signed with the snakeoil key
+# (tools/eb-sign: the loader and the bzImage embedded, the initramfs and
+# \earlyboot.cfg by manifest).
+sign_esp() {
+	local f
+	for f in EFI/BOOT/BOOTX64.EFI bzImage initramfs.cpio earlyboot.cfg; do
+		tools/eb-sign "$SNAKE_KEY" "$SNAKE_CERT" "$1/$f" "$1/$f" snakeoil >/dev/null || return 1
+	done
+}
+
+# linux_measured NAME EXTRA [SB]: Linux and its initramfs under a TPM, the
+# guest's PCRs and event log against tools/pcr-recompute. SB=1: every file
+# signed, Secure Boot enforcing (Linux then locks itself down, closing
+# /dev/port: its verdict line stands and it powers off, status 0). Prints
+# the failure, or nothing; the tool's report goes to build/measured/NAME/pcrs.
 linux_measured() {
-	local d=$M/$1 st
+	local d=$M/$1 st sb=${3:-0} want=33 sb_lines=()
 	esp "$d/esp" "$BZ" "$LINUX_INITRD" \
 		"kernel=bzImage initrd=initramfs.cpio -- $LINUX_ARGS eb.id=$1 eb.pcrs=$PCRS $2" ||
 		{ echo "ESP setup"; return; }
-	st=$(boot "$1" 1)
+	if [ "$sb" = 1 ]; then
+		sign_esp "$d/esp" || { echo "signing the ESP"; return; }
+		want=0
+		sb_lines=('^earlyboot: secure boot: enforcing \(SecureBoot 1, SetupMode 0\)'
+			'^earlyboot: kernel bzImage: Authenticode signature verified by the firmware'
+			'^earlyboot: stats .* secureboot=enforcing$'
+			'\] Kernel is locked down from EFI Secure Boot')
+	fi
+	st=$(boot "$1" 1 "$sb")
 	local why
-	why=$(judge_why "$1" "$st" 33 "$PASS_RE $1 " 0 "${MEASURED_LINES[@]}" \
+	why=$(judge_why "$1" "$st" "$want" "$PASS_RE $1 " 0 "${MEASURED_LINES[@]}" \
 		'^earlyboot: measured boot: kernel bzImage: [0-9]+ bytes into PCR 9 ' \
 		'^earlyboot: measured boot: initrd initramfs\.cpio: [0-9]+ bytes into PCR 9 ' \
-		'^earlyboot: measured boot: event log of [0-9]+ bytes handed to Linux')
+		'^earlyboot: measured boot: event log of [0-9]+ bytes handed to Linux' "${sb_lines[@]}")
 	if [ -n "$why" ]; then
 		echo "$why; last lines: $(tail_of "$LOGS/$WORLD-$1.log")"
 		return
@@ -148,6 +179,17 @@ case_cmd() {
 			fi
 		fi
 		if [ -n "$why" ]; then echo "FAIL boot:$WORLD-$1: $why"; else echo "PASS boot:$WORLD-$1"; fi ;;
+	secureboot) # Secure Boot enforcing and a TPM at once: the signed
+		# files are checked and measured, and PCR 7 (the firmware's Secure
+		# Boot policy, replayed from the log) agrees with the TPM too
+		for f in "$SB_CODE" "$SB_VARS" "$SNAKE_KEY" "$SNAKE_CERT"; do
+			if [ ! -e "$f" ]; then
+				missing_dep "boot:$WORLD-$1" "$f" ovmf
+				return
+			fi
+		done
+		why=$(linux_measured "$1" "" 1)
+		if [ -n "$why" ]; then echo "FAIL boot:$WORLD-$1: $why"; else echo "PASS boot:$WORLD-$1"; fi ;;
 	off) # no TPM: Linux boots as before, one line says nothing was measured
 		esp "$M/$1/esp" "$BZ" "$LINUX_INITRD" \
 			"kernel=bzImage initrd=initramfs.cpio -- $LINUX_ARGS eb.id=$1" ||
@@ -173,6 +215,6 @@ case_cmd() {
 	esac
 }
 
-ALL="linux cmdline-changes-pcr off testkernel"
+ALL="linux cmdline-changes-pcr secureboot off testkernel"
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
