@@ -190,6 +190,13 @@ static bool lists_cert_in(struct eb_efi_signature_list *const *lists,
 }
 
 static const char shim_verify[] = "shim's SHIM_LOCK Verify";
+static const char shim_load_image[] = "shim's LoadImage";
+
+/* Started by shim, LoadImage is shim's own, which also reads MokList. */
+static const char *load_image_name(void)
+{
+	return sb.shim ? shim_load_image : "LoadImage";
+}
 
 /*
  * The check named by `by` (the firmware's LoadImage, or shim's Verify)
@@ -228,14 +235,15 @@ __attribute__((noreturn)) static void pe_refused(const char *what, const char *n
 		eb_fail("%s %s: Secure Boot refuses it: revoked in %s (%s%sa certificate of its signature is listed; %s: %s)",
 			what, name, revoked, of, sep, by, efi_status_name(s));
 	eb_fail("%s %s: Secure Boot refuses it: signed by an unknown key (%s%sits signature covers it, but no signer chains to db%s; %s: %s)",
-		what, name, of, sep, by == shim_verify ? ", shim's own certificate or MokList" : "",
+		what, name, of, sep,
+		by == shim_verify || by == shim_load_image ? ", shim's own certificate or MokList" : "",
 		by, efi_status_name(s));
 }
 
 void efi_sb_pe_refused(const char *what, const char *path, const void *file,
 		       uint64_t len, EFI_STATUS s)
 {
-	pe_refused(what, path, path, file, len, "LoadImage", s);
+	pe_refused(what, path, path, file, len, load_image_name(), s);
 }
 
 void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *what,
@@ -278,7 +286,7 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 			bs->UnloadImage(h);
 		if (s == EFI_SECURITY_VIOLATION || s == EFI_ACCESS_DENIED)
 			pe_refused(what, path, sig_path, (const uint8_t *)sig_pa, sig_len,
-				   "LoadImage", s);
+				   load_image_name(), s);
 		eb_fail("%s %s: Secure Boot refuses it: not signed (%s is not a signature manifest the firmware can load: %s)",
 			what, path, sig_path, efi_status_name(s));
 	}
@@ -302,7 +310,6 @@ void efi_sb_verify_file(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, const char *
 			what, path, (unsigned long long)len, hex, sig_path,
 			(unsigned long long)copy.size, want);
 	}
-	/* Started by shim, LoadImage is shim's own, which also reads MokList. */
 	eb_info("%s %s: signed (manifest %s verified by %s; SHA-256 %s)", what, path, sig_path,
 		sb.shim ? "shim's LoadImage against db, dbx and MOK" : "the firmware against db and dbx",
 		hex);

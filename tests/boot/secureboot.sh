@@ -113,7 +113,8 @@ PY
 		cp "$BZ" "$F/bzImage.unsigned" && sbattach --remove "$F/bzImage.unsigned" >/dev/null &&
 		sign snake "$BZ" "$F/bzImage.snakeoil" &&
 		sign snake "$LINUX_INITRD" "$F/initramfs.cpio" &&
-		sign snake "$VMLINUX" "$F/vmlinux.snakeoil" || return 1
+		sign snake "$VMLINUX" "$F/vmlinux.snakeoil" &&
+		sign mok "$VMLINUX" "$F/vmlinux.mok" || return 1
 		# Re-signed, then a byte of the protected-mode kernel changed.
 		python3 - "$F/bzImage.snakeoil" "$F/bzImage.changed" <<'PY' || return 1
 import sys
@@ -281,6 +282,8 @@ linux() {
 	local st how='^earlyboot: kernel bzImage: Authenticode signature verified by the firmware'
 	[ "${ESP_SHIM:-0}" = 1 ] && how='^earlyboot: kernel bzImage: Authenticode signature verified by shim \(SHIM_LOCK: db, dbx, MOK\)$'
 	[ -e "$k.sig" ] && how='^earlyboot: kernel bzImage: signed \(manifest bzImage\.sig verified by the firmware'
+	[ -e "$k.sig" ] && [ "${ESP_SHIM:-0}" = 1 ] &&
+		how="^earlyboot: kernel bzImage: signed \\(manifest bzImage\\.sig verified by shim's LoadImage against db, dbx and MOK; "
 	st=$(BOOT_TIMEOUT=150 TIMEOUT=150 sb_boot "$name" 512 "$vars")
 	if [ "$want" = pass ]; then
 		# Told Secure Boot is on (the zero page's secure_boot), Linux locks
@@ -438,6 +441,13 @@ case_cmd() {
 	shim-mok-kernel) # signed only by a key enrolled in MokList: shim's Verify accepts it
 		need_shim "$1" && vars_mok "$1" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" pass "$MOK_VARS" ;;
+	shim-mok-manifest) # a vmlinux whose manifest only the MOK key signs:
+		# shim's LoadImage checks the manifest against MokList too
+		need_shim "$1" && vars_mok "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/vmlinux.mok" pass "$MOK_VARS" ;;
+	shim-manifest-not-enrolled) # the same manifest, MokList empty: refused
+		need_shim "$1" || return
+		ESP_SHIM=1 linux "$1" "$F/vmlinux.mok" "kernel bzImage: Secure Boot refuses it: signed by an unknown key \(bzImage\.sig: its signature covers it, but no signer chains to db, shim's own certificate or MokList; shim's LoadImage: (security violation|access denied)\)\$" ;;
 	shim-mok-revoked) # the same kernel, its hash also in MokListX: shim's Verify refuses it
 		need_shim "$1" && vars_mokx "$1" mokx.esl "$MOKX_VARS" || return
 		ESP_SHIM=1 linux "$1" "$F/bzImage.mok" "kernel bzImage: Secure Boot refuses it: revoked in MokListX \(its Authenticode SHA-256 [0-9a-f]{64} is listed; shim's SHIM_LOCK Verify: (security violation|access denied)\)\$" "$MOKX_VARS" ;;
@@ -478,7 +488,7 @@ ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
 pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
-shim-unknown-key shim-mok-kernel shim-mok-revoked shim-mok-cert-revoked db-appended-key dbx-cert off-unsigned
+shim-unknown-key shim-mok-kernel shim-mok-manifest shim-manifest-not-enrolled shim-mok-revoked shim-mok-cert-revoked db-appended-key dbx-cert off-unsigned
 setup-mode-unsigned"
 
 fixtures >"$F/fixtures.log" 2>&1 || { echo "FAIL boot:secureboot-setup: fixtures: $(tail -n 3 "$F/fixtures.log" | tr '\n' '|')"; exit 1; }
