@@ -415,11 +415,17 @@ case_cmd() {
 		st=$(sb_boot "$1" 256)
 		judge "$1" "$st" 37 "^EFIAPP: load options 'status=aborted signed'\$" 1 \
 			'^earlyboot: error: kernel app\.efi \(PE/EFI application\) returned aborted' ;;
-	pe-app-unsigned)
-		esp "$1" "kernel=app.efi -- status=aborted unsigned" "" && cp "$EFIAPP" "$ESPS/$1/app.efi" ||
-			{ echo "FAIL boot:secureboot-$1: ESP setup"; return; }
+	pe-app-unsigned | shim-pe-app-unsigned) # refused by LoadImage: the
+		# firmware's, or shim's when shim started us
+		local by=LoadImage shim=0
+		if [ "$1" = shim-pe-app-unsigned ]; then
+			need_shim "$1" || return
+			by="shim's LoadImage" shim=1
+		fi
+		ESP_SHIM=$shim esp "$1" "kernel=app.efi -- status=aborted unsigned" "" &&
+			cp "$EFIAPP" "$ESPS/$1/app.efi" || { echo "FAIL boot:secureboot-$1: ESP setup"; return; }
 		st=$(sb_boot "$1" 256)
-		judge "$1" "$st" 37 '^earlyboot: error: kernel app\.efi: Secure Boot refuses it: not signed \(the PE image has no Authenticode signature; LoadImage: (security violation|access denied)\)$' 1 ;;
+		judge "$1" "$st" 37 "^earlyboot: error: kernel app\\.efi: Secure Boot refuses it: not signed \\(the PE image has no Authenticode signature; $by: (security violation|access denied)\\)\$" 1 ;;
 	linux-debian-signed) # signed by Debian, whose key is not in this db: the bypass
 		linux "$1" "$F/bzImage.debian" "kernel bzImage: Secure Boot refuses it: signed by an unknown key \(its signature covers it, but no signer chains to db; LoadImage: (security violation|access denied)\)\$" ;;
 	linux-unsigned) # Debian's kernel with its signature removed (sbattach --remove)
@@ -486,7 +492,7 @@ cp "$KERNEL" "$KERNEL_DIR/kernel.elf"
 
 ALL="elf-signed loader-unsigned elf-unsigned elf-unknown-key elf-changed
 elf-revoked-dbx elf-signed-dbx-other initrd-unsigned cfg-unsigned
-pe-app-signed pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
+pe-app-signed pe-app-unsigned shim-pe-app-unsigned linux-debian-signed linux-unsigned linux-snakeoil-signed
 linux-vmlinux-signed linux-changed linux-revoked-dbx shim-debian-kernel
 shim-unknown-key shim-mok-kernel shim-mok-manifest shim-manifest-not-enrolled shim-mok-revoked shim-mok-cert-revoked db-appended-key dbx-cert off-unsigned
 setup-mode-unsigned"
