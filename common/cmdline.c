@@ -45,7 +45,7 @@ static const struct named defect_names[] = {
 
 /*
  * common/x86/traps.c and chainload.c act on the first three (the native
- * loaders), pv/linux_enter.c on the bridge's.
+ * loaders), pv/linux_enter.c on the bridge's, efi/main.c on the TPM's.
  */
 static const struct named debug_names[] = {
 	[EB_DEBUG_FAULT_OUTSIDE] = { "fault-outside", NATIVE },
@@ -54,6 +54,7 @@ static const struct named debug_names[] = {
 	[EB_DEBUG_BRIDGE_LOAD] = { "bridge-load", IN(EB_WORLD_PV) },
 	[EB_DEBUG_BRIDGE_UNPIN] = { "bridge-unpin", IN(EB_WORLD_PV) },
 	[EB_DEBUG_BRIDGE_GIVE_BACK] = { "bridge-give-back", IN(EB_WORLD_PV) },
+	[EB_DEBUG_TCG2_BAD_PCR] = { "tcg2-bad-pcr", IN(EB_WORLD_UEFI) },
 };
 
 /* The Linux boot protocol and the PVH entry are native: Xen PV has neither. */

@@ -29,8 +29,8 @@
  * handoff promise: the fault switches end the run in the loader's own
  * exception handlers, so the boot tests can show those handlers work;
  * wp-off plays a predecessor that left the CPU in a poor state, which the
- * loader must repair; the bridge switches make Xen refuse a step, which
- * the loader must report and survive. What each does is up to the world.
+ * loader must repair; the bridge and TPM switches make Xen or the firmware
+ * refuse a step, which the loader must report. What each does is up to the world.
  */
 enum eb_debug {
 	EB_DEBUG_NONE = 0,
@@ -45,7 +45,9 @@ enum eb_debug {
 	EB_DEBUG_BRIDGE_LOAD,      /* NEW_BASEPTR names a frame that is no L4 */
 	EB_DEBUG_BRIDGE_UNPIN,     /* UNPIN names a frame that is not pinned */
 	EB_DEBUG_BRIDGE_GIVE_BACK, /* the give-back ends with a request on no table */
-	EB_DEBUG_MAX = EB_DEBUG_BRIDGE_GIVE_BACK,
+	/* UEFI with a TPM: the kernel is measured into PCR 24, which no TPM has. */
+	EB_DEBUG_TCG2_BAD_PCR,
+	EB_DEBUG_MAX = EB_DEBUG_TCG2_BAD_PCR,
 };
 
 /*

@@ -124,6 +124,8 @@ void efi_tpm_init(EFI_SYSTEM_TABLE *st);
 void efi_measure(unsigned pcr, const char *what, const char *name,
 		 const void *data, uint64_t len);
 uint32_t efi_measured_pcrs(void); /* bit n: PCR n extended */
+/* debug=tcg2-bad-pcr: every later measurement into a PCR the TPM lacks. */
+void efi_tpm_debug_bad_pcr(void);
 /* Linux entered without its EFI stub: the event log as its stub would hand it. */
 void efi_tpm_hand_log_to_linux(EFI_SYSTEM_TABLE *st);
 

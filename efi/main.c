@@ -123,6 +123,8 @@ static void read_files(EFI_SYSTEM_TABLE *st, EFI_LOADED_IMAGE *li, struct efi_bo
 	 * firmware starts is measured here too (and by the firmware into
 	 * PCR 4, as every image its LoadImage loads).
 	 */
+	if (b->opt.debug == EB_DEBUG_TCG2_BAD_PCR)
+		efi_tpm_debug_bad_pcr();
 	efi_measure(EB_PCR_FILES, "kernel", b->opt.kernel, (const void *)b->kfile_pa,
 		    b->kfile_len);
 	if (b->opt.initrd[0]) {

@@ -23,7 +23,18 @@ static struct {
 	struct eb_tcg2_protocol *tcg2; /* NULL: no TPM, nothing measured */
 	uint32_t banks;                /* EFI_TCG2_EVENT_ALGORITHM_BITMAP */
 	uint32_t pcrs;                 /* bit n: PCR n was extended */
+	bool bad_pcr;                  /* debug=tcg2-bad-pcr */
 } tpm;
+
+/* A TPM 2.0 PC client has PCRs 0-23: HashLogExtendEvent refuses this one. */
+#define PCR_NONE 24
+
+void efi_tpm_debug_bad_pcr(void)
+{
+	if (!tpm.tcg2)
+		eb_fail("debug=tcg2-bad-pcr: no TPM, so no measurement to refuse");
+	tpm.bad_pcr = true;
+}
 
 static void bank_names(uint32_t banks, char *out, size_t max)
 {
@@ -74,6 +85,8 @@ void efi_measure(unsigned pcr, const char *what, const char *name,
 {
 	if (!tpm.tcg2)
 		return;
+	if (tpm.bad_pcr)
+		pcr = PCR_NONE;
 	static union {
 		struct eb_tcg2_event ev;
 		uint8_t bytes[sizeof(struct eb_tcg2_event) + DESC_MAX];

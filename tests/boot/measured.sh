@@ -202,8 +202,6 @@ case_cmd() {
 			echo "FAIL boot:$WORLD-$1-nothing-measured: a measurement without a TPM"
 		fi ;;
 	testkernel) # the test kernel under a TPM: the boot info says what was measured
-		"$FIXTURE" initrd "$M/initrd.img" 4096 ||
-			{ echo "FAIL boot:$WORLD-$1: initrd fixture"; return; }
 		esp "$M/$1/esp" "$KERNEL" "$M/initrd.img" \
 			"kernel=testkernel.elf initrd=initrd.img -- console=ttyS0 tk.initrd=4096" ||
 			{ echo "FAIL boot:$WORLD-$1: ESP setup"; return; }
@@ -211,10 +209,26 @@ case_cmd() {
 		judge "$1" "$st" 33 "$(tk_pass_re uefi initrd.img)" 0 "${MEASURED_LINES[@]}" \
 			'^TESTKERNEL: measured pcrs 9,12$' \
 			'^earlyboot: measured boot: kernel testkernel\.elf: [0-9]+ bytes into PCR 9 ' ;;
+	tcg2-error) # the TPM refuses a measurement (debug=tcg2-bad-pcr: PCR 24):
+		# one line naming the file and the PCR, nothing started
+		esp "$M/$1/esp" "$KERNEL" "$M/initrd.img" \
+			"kernel=testkernel.elf initrd=initrd.img debug=tcg2-bad-pcr -- console=ttyS0" ||
+			{ echo "FAIL boot:$WORLD-$1: ESP setup"; return; }
+		st=$(boot "$1" 1)
+		judge "$1" "$st" 37 '^earlyboot: error: measured boot: kernel testkernel\.elf: HashLogExtendEvent into PCR 24: invalid parameter$' 1 ;;
+	tcg2-error-no-tpm) # the same switch without a TPM: nothing to break
+		esp "$M/$1/esp" "$KERNEL" "$M/initrd.img" \
+			"kernel=testkernel.elf initrd=initrd.img debug=tcg2-bad-pcr -- console=ttyS0" ||
+			{ echo "FAIL boot:$WORLD-$1: ESP setup"; return; }
+		st=$(boot "$1" 0)
+		judge "$1" "$st" 37 '^earlyboot: error: debug=tcg2-bad-pcr: no TPM, so no measurement to refuse$' 1 ;;
 	*) echo "FAIL boot:$WORLD-$1: no such case" ;;
 	esac
 }
 
-ALL="linux cmdline-changes-pcr secureboot off testkernel"
+ALL="linux cmdline-changes-pcr secureboot off testkernel tcg2-error tcg2-error-no-tpm"
+# The test kernel's initrd, shared by the cases that boot it (made once,
+# before they run in parallel).
+"$FIXTURE" initrd "$M/initrd.img" 4096 || { echo "FAIL boot:$WORLD-setup: initrd fixture"; exit 1; }
 # shellcheck disable=SC2086
 run_cases case_cmd ${*:-$ALL}
