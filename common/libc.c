@@ -2,11 +2,20 @@
 
 #include <stdint.h>
 
+/*
+ * The string instructions move 8 bytes a step, then the tail a byte a
+ * step: as fast as byte steps on hardware with fast strings, and eight
+ * times fewer steps where each step costs alike (an emulator: QEMU's TCG
+ * runs one step per pass, which made byte steps the larger part of a
+ * boot that copies a 64 MB kernel).
+ */
 void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
-	/* rep stosb: fast on every CPU since Ivy Bridge, and never calls memset. */
-	__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	uint64_t q = (unsigned char)c * 0x0101010101010101ULL;
+	size_t words = n / 8, bytes = n % 8;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(q) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(q) : "memory");
 	return dst;
 }
 
@@ -14,18 +23,29 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
-	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+	size_t words = n / 8, bytes = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(bytes) : : "memory");
 	return dst;
 }
 
+/* Overlapping with dst above src: from the end down, the tail first. */
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 	if (d <= s || d >= s + n)
 		return memcpy(dst, src, n);
-	while (n--)
-		d[n] = s[n];
+	size_t words = n / 8, bytes = n % 8;
+	unsigned char *de = d + n - 1;
+	const unsigned char *se = s + n - 1;
+	__asm__ volatile("std\n\trep movsb\n\tcld"
+			 : "+D"(de), "+S"(se), "+c"(bytes) : : "memory");
+	/* Now at the last byte of the 8-byte words: step to their start. */
+	de -= 7;
+	se -= 7;
+	__asm__ volatile("std\n\trep movsq\n\tcld"
+			 : "+D"(de), "+S"(se), "+c"(words) : : "memory");
 	return dst;
 }
 
