@@ -310,10 +310,6 @@ bz_hash() {
 # boot with.
 DBX_VARS=$ESPS/vars-dbx.fd
 vars_dbx() {
-	if [ ! -s "$F/dbx.auth" ]; then
-		missing_dep "boot:secureboot-$1" sign-efi-sig-list efitools
-		return 1
-	fi
 	vars_setup "$1" vars-setup "$SB_VARS" "$DBX_VARS" dbx.auth "dbx append" initrd=dbx-append
 }
 
@@ -321,10 +317,15 @@ vars_dbx() {
 # application under earlyboot (no shim) with the variables IN, INITRD as
 # its initrd and WORDS as its options; it writes a variable and says
 # "EFIAPP: WANT: done 0x0", and the variables it leaves are copied to
-# OUT. Made once a run.
+# OUT. Made once a run. INITRD is made by efitools' tools (fixtures):
+# without them, the case's missing_dep line.
 vars_setup() {
 	local c=$1 name=$2 in=$3 out=$4 initrd=$5 want=$6
 	shift 6
+	if [ ! -s "$F/$initrd" ]; then
+		missing_dep "boot:secureboot-$c" "$F/$initrd (made by efitools' *-efi-sig-list)" efitools
+		return 1
+	fi
 	[ -s "$out" ] && [ "$out" -nt "$F/$initrd" ] && [ "$out" -nt "$in" ] && return 0
 	esp "$name" "kernel=app.efi initrd=$initrd -- $* status=success" "" &&
 	cp "$F/app.efi" "$F/$initrd" "$F/$initrd.sig" "$ESPS/$name/" || return 1
@@ -342,10 +343,6 @@ vars_setup() {
 DB_VARS=$ESPS/vars-db.fd
 DBX_CERT_VARS=$ESPS/vars-dbx-cert.fd
 vars_db() {
-	if [ ! -s "$F/db.auth" ]; then
-		missing_dep "boot:secureboot-$1" sign-efi-sig-list efitools
-		return 1
-	fi
 	vars_setup "$1" db-setup "$SB_VARS" "$DB_VARS" db.auth "db append" initrd=db-append
 }
 vars_dbx_cert() {
@@ -359,10 +356,6 @@ vars_dbx_cert() {
 MOK_VARS=$ESPS/vars-mok.fd
 MOKX_VARS=$ESPS/vars-mokx.fd
 vars_mok() {
-	if [ ! -s "$F/mok.esl" ]; then
-		missing_dep "boot:secureboot-$1" cert-to-efi-sig-list efitools
-		return 1
-	fi
 	local v=
 	[ "${SHIM_VERBOSE:-0}" = 1 ] && v=shim-verbose
 	vars_setup "$1" mok-setup "$SB_VARS" "$MOK_VARS" mok.esl "MokList set" initrd=moklist $v
