@@ -4,14 +4,10 @@
 #include <elf.h>
 
 #include "bootinfo.h"
+#include "byteorder.h"
 #include "fmt.h"
 #include "libc.h"
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16;
-}
 
 /*
  * The first note named name (with its NUL: namesz = strlen + 1) among the
@@ -39,13 +35,13 @@ static const uint8_t *find_note(const uint8_t *f, uint64_t len,
 		const uint8_t *n = f + ph.p_offset;
 		uint64_t left = ph.p_filesz;
 		while (left >= 12) {
-			uint32_t namesz = get32(n), dsz = get32(n + 4);
+			uint32_t namesz = eb_le32(n), dsz = eb_le32(n + 4);
 			uint64_t nlen = ((uint64_t)namesz + 3) & ~3ull;
 			uint64_t dlen = ((uint64_t)dsz + 3) & ~3ull;
 			if (nlen > left - 12 || dlen > left - 12 - nlen)
 				break;
 			if (namesz == want && memcmp(n + 12, name, want) == 0 &&
-			    (type < 0 || get32(n + 8) == (uint32_t)type)) {
+			    (type < 0 || eb_le32(n + 8) == (uint32_t)type)) {
 				*descsz = dsz;
 				return n + 12 + nlen;
 			}
@@ -79,7 +75,7 @@ unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,
 		uint32_t dsz;
 		const uint8_t *d = find_note(file, len, EB_ELFNOTE_NAME,
 					     EB_ELFNOTE_PAGING_LEVELS, &dsz);
-		return d && dsz >= 4 && get32(d) >= 5 ? 5 : 4;
+		return d && dsz >= 4 && eb_le32(d) >= 5 ? 5 : 4;
 	}
 	default:
 		/* A vmlinux carries no xloadflags: nothing says (docs/linux.md). */
@@ -90,8 +86,8 @@ unsigned eb_kernel_max_levels(enum eb_kernel_kind kind, const void *file,
 enum eb_kernel_kind eb_kernel_kind(const void *file, uint64_t len)
 {
 	const uint8_t *f = file;
-	if (len >= 0x206 && get16(f + 0x1fe) == EB_LINUX_BOOT_FLAG &&
-	    get32(f + 0x202) == EB_LINUX_HDR_MAGIC)
+	if (len >= 0x206 && eb_le16(f + 0x1fe) == EB_LINUX_BOOT_FLAG &&
+	    eb_le32(f + 0x202) == EB_LINUX_HDR_MAGIC)
 		return EB_KERNEL_BZIMAGE;
 	if (len >= 4 && memcmp(f, ELFMAG, SELFMAG) == 0)
 		return has_linux_note(f, len) ? EB_KERNEL_VMLINUX : EB_KERNEL_ELF;
@@ -103,7 +99,7 @@ bool eb_file_is_pe(const void *file, uint64_t len)
 	const uint8_t *f = file;
 	if (len < 0x40 || f[0] != 'M' || f[1] != 'Z')
 		return false;
-	uint32_t pe = get32(f + 0x3c);
+	uint32_t pe = eb_le32(f + 0x3c);
 	return pe <= len - 4 && memcmp(f + pe, "PE\0\0", 4) == 0;
 }
 

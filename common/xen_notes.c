@@ -3,6 +3,7 @@
 
 #include <elf.h>
 
+#include "byteorder.h"
 #include "cpio.h"
 #include "elf_load.h"
 #include "fmt.h"
@@ -107,12 +108,6 @@ int eb_xen_features_missing(const struct eb_xen_notes *n, uint32_t offered,
 	return -1;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 static int fail(char *err, size_t n, const char *fmt, unsigned type,
 		unsigned long long a, unsigned long long b)
 {
@@ -193,7 +188,7 @@ static int take(struct eb_xen_notes *o, unsigned type, const uint8_t *d,
 		o->reloc_words = size / 4;
 		uint32_t w[3] = { 0, 0, 0 };
 		for (unsigned i = 0; i < o->reloc_words; i++)
-			w[i] = get32(d + 4 * i);
+			w[i] = eb_le32(d + 4 * i);
 		o->reloc_align = w[0];
 		o->reloc_min = w[1];
 		o->reloc_max = w[2];
@@ -210,7 +205,7 @@ static int take(struct eb_xen_notes *o, unsigned type, const uint8_t *d,
 			return fail(err, n,
 				    "Xen ELF note %s (type %u) at file offset 0x%llx: descriptor of %llu bytes, want at least 4",
 				    type, off, size);
-		o->supported_features |= get32(d);
+		o->supported_features |= eb_le32(d);
 		return 0;
 	case XEN_ELFNOTE_GUEST_OS:
 		return string(d, size, type, off, o->guest_os, sizeof o->guest_os, err, n);
@@ -240,8 +235,8 @@ static int walk(const uint8_t *f, uint64_t off, uint64_t size,
 {
 	uint64_t pos = off, end = off + size;
 	while (end - pos >= 12) {
-		uint32_t namesz = get32(f + pos), descsz = get32(f + pos + 4);
-		uint32_t type = get32(f + pos + 8);
+		uint32_t namesz = eb_le32(f + pos), descsz = eb_le32(f + pos + 4);
+		uint32_t type = eb_le32(f + pos + 8);
 		uint64_t nlen = ((uint64_t)namesz + 3) & ~3ULL;
 		uint64_t dlen = ((uint64_t)descsz + 3) & ~3ULL;
 		uint64_t left = end - pos - 12;

@@ -5,10 +5,7 @@
  */
 #include "tcg2_log.h"
 
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
+#include "byteorder.h"
 
 unsigned eb_tcg2_digest_size(uint16_t alg)
 {
@@ -27,21 +24,21 @@ size_t eb_tcg2_event_size(const uint8_t *ev, size_t avail)
 	/* PCRIndex, EventType, TPML_DIGEST_VALUES.count */
 	if (avail < 12)
 		return 0;
-	uint32_t count = le32(ev + 8);
+	uint32_t count = eb_le32(ev + 8);
 	size_t off = 12;
 	if (count > 16) /* no TPM has more banks than algorithms above */
 		return 0;
 	for (uint32_t i = 0; i < count; i++) {
 		if (avail - off < 2)
 			return 0;
-		unsigned n = eb_tcg2_digest_size((uint16_t)(ev[off] | ev[off + 1] << 8));
+		unsigned n = eb_tcg2_digest_size(eb_le16(ev + off));
 		if (!n || avail - off - 2 < n)
 			return 0;
 		off += 2 + n;
 	}
 	if (avail - off < 4)
 		return 0;
-	uint32_t data = le32(ev + off);
+	uint32_t data = eb_le32(ev + off);
 	off += 4;
 	if (avail - off < data)
 		return 0;

@@ -79,16 +79,6 @@ size_t eb_decompress_arena_peak(void)
 	return dc_arena.peak;
 }
 
-uint32_t dc_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-uint32_t dc_le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
 int dc_fail(struct dc_job *j, size_t off, const char *fmt, ...)
 {
 	if (j->err && j->errlen) {
@@ -120,7 +110,7 @@ static int check_tail(struct dc_job *j)
 	if (rest == 0)
 		return 0;
 	if (rest == 4) {
-		uint32_t size = dc_le32(j->src + j->consumed);
+		uint32_t size = eb_le32(j->src + j->consumed);
 		if (size == (uint32_t)j->out)
 			return 0;
 		return dc_fail(j, j->consumed,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "byteorder.h"
 #include "decompress.h"
 
 struct dc_job {
@@ -27,9 +28,6 @@ int dc_fail(struct dc_job *j, size_t off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The arena ran dry: name the request that did not fit. */
 int dc_fail_memory(struct dc_job *j, size_t off);
-
-uint32_t dc_be32(const uint8_t *p);
-uint32_t dc_le32(const uint8_t *p);
 
 /*
  * One decoder per format: decode j->src into j->dst, set j->out and

@@ -18,7 +18,7 @@ int dc_lz4(struct dc_job *j)
 {
 	size_t at = 4; /* eb_decompress saw the magic */
 	while (j->len - at > 4) {
-		uint32_t csize = dc_le32(j->src + at);
+		uint32_t csize = eb_le32(j->src + at);
 		if (csize == LZ4_LEGACY_MAGIC) {
 			at += 4;
 			continue;

@@ -65,7 +65,7 @@ static int u32(struct reader *r, uint32_t *v, const char *what)
 {
 	if (need(r, 4, what))
 		return -1;
-	*v = dc_be32(r->j->src + r->at);
+	*v = eb_be32(r->j->src + r->at);
 	r->at += 4;
 	return 0;
 }

@@ -11,10 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "byteorder.h"
 #include "fmt.h"
 #include "libc.h"
 
 #include "page.h"
+#include "x86/cpu.h"
 
 #define OFF(field) ((unsigned)offsetof(struct boot_params, hdr.field))
 /* The decoded vmlinux: a kernel's ELF file, far below this. */
@@ -25,12 +27,6 @@
 #define DICT_MAX (3ULL << 29)
 
 static uint64_t page_up(uint64_t v) { return (v + PAGE - 1) & ~(PAGE - 1); }
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
 /* An XZ multibyte integer at p[*at, end); false when it runs off or over 63 bits. */
 static bool xz_varint(const uint8_t *p, size_t end, size_t *at, uint64_t *v)
@@ -94,7 +90,7 @@ static uint64_t arena_need(enum eb_comp_format f, const uint8_t *s, size_t len)
 			       ? 4ULL * 100000 * (uint64_t)(s[3] - '0') + STATE_SLACK
 			       : STATE_SLACK;
 	case EB_COMP_LZMA:
-		dict = len >= 5 ? le32(s + 1) : 0;
+		dict = len >= 5 ? eb_le32(s + 1) : 0;
 		break;
 	case EB_COMP_XZ:
 		dict = xz_dict(s, len);
@@ -118,7 +114,7 @@ int eb_unpack_plan(const void *file, uint64_t len, const struct eb_bzimage *bz,
 			    (unsigned long long)len, OFF(payload_length));
 		return -1;
 	}
-	uint32_t off = le32(f + OFF(payload_offset)), plen = le32(f + OFF(payload_length));
+	uint32_t off = eb_le32(f + OFF(payload_offset)), plen = eb_le32(f + OFF(payload_length));
 	if (plen < 4 || off > bz->pm_len || plen > bz->pm_len - off) {
 		eb_snprintf(err, errlen,
 			    "setup header: payload_offset 0x%x (at 0x%x) + payload_length 0x%x (at 0x%x) is not inside the 0x%llx-byte protected-mode kernel",
@@ -138,7 +134,7 @@ int eb_unpack_plan(const void *file, uint64_t len, const struct eb_bzimage *bz,
 			    (unsigned long long)p->payload_off, first);
 		return -1;
 	}
-	p->out_len = le32(p->payload + plen - 4);
+	p->out_len = eb_le32(p->payload + plen - 4);
 	if (p->out_len == 0 || p->out_len > OUT_MAX) {
 		eb_snprintf(err, errlen,
 			    "payload at file offset 0x%llx: %s, decoded size %llu from its trailer at file offset 0x%llx: %s",
@@ -160,17 +156,6 @@ int eb_unpack_plan(const void *file, uint64_t len, const struct eb_bzimage *bz,
 #define PAINT 0x5aU
 /* Left unpainted under rsp: this function's own calls' frames. */
 #define PAINT_GAP 512
-
-static uint64_t rdtsc(void)
-{
-#if defined(__x86_64__)
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-#else
-	return 0;
-#endif
-}
 
 /*
  * The canary block FS points at for the call: Debian's archives read
@@ -214,7 +199,7 @@ int eb_unpack_run(const struct eb_unpack_plan *p, const struct eb_unpack_cpu *cp
 		return -1;
 	}
 	uint64_t ns0 = cpu->now_ns ? cpu->now_ns() : 0;
-	uint64_t t0 = rdtsc();
+	uint64_t t0 = x86_rdtsc();
 	canary_block[0x28 / 8] = t0 ^ 0x2f8a3c5e91d4b607ULL;
 	eb_decompress_arena(arena, arena_len);
 	/* Paint the unused stack below us, with stores only: no call in between. */
@@ -230,7 +215,7 @@ int eb_unpack_run(const struct eb_unpack_plan *p, const struct eb_unpack_cpu *cp
 	int rc = eb_decompress(p->payload, p->payload_len, dst, p->out_bytes, &out,
 			       err, errlen);
 	cpu->leave();
-	uint64_t t1 = rdtsc();
+	uint64_t t1 = x86_rdtsc();
 	uint64_t ns1 = cpu->now_ns ? cpu->now_ns() : 0;
 	r->arena_peak = eb_decompress_arena_peak();
 	eb_decompress_arena(0, 0);

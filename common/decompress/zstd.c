@@ -29,7 +29,7 @@ static int frame_magic(const struct dc_job *j, size_t at)
 {
 	if (j->len - at < 4)
 		return 0;
-	uint32_t m = dc_le32(j->src + at);
+	uint32_t m = eb_le32(j->src + at);
 	return m == ZSTD_MAGICNUMBER || (m & ZSTD_MAGIC_SKIPPABLE_MASK) == ZSTD_MAGIC_SKIPPABLE_START;
 }
 

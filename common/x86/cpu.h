@@ -44,6 +44,14 @@ struct x86_paging_caps {
 };
 void x86_paging_caps(struct x86_paging_caps *caps);
 
+/* The time-stamp counter, after every earlier instruction has completed. */
+static inline uint64_t x86_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 static inline uint64_t x86_read_cr2(void)
 {
 	uint64_t v;

@@ -1,6 +1,7 @@
 /* x86_unpack_cpu and the TSC's rate (unpack_cpu.h). */
 #include "unpack_cpu.h"
 
+#include "cpu.h"
 #include "io.h"
 
 #define CR0_MP (1ULL << 1)
@@ -54,13 +55,6 @@ struct eb_unpack_cpu x86_unpack_cpu(uint64_t stack_lo, uint64_t tsc_khz)
 				       .stack_lo = stack_lo, .tsc_khz = tsc_khz };
 }
 
-static uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
 /* 10 ms of the PIT's 1193182 Hz: channel 2, mode 0, gate through port 0x61. */
 #define PIT_TICKS 11932u
 #define PIT_SPIN_MAX 100000000ULL
@@ -72,13 +66,13 @@ uint64_t x86_tsc_khz_pit(void)
 	outb(0x43, 0xb0);                             /* ch 2, lo/hi, mode 0 */
 	outb(0x42, PIT_TICKS & 0xff);
 	outb(0x42, PIT_TICKS >> 8);
-	uint64_t t0 = rdtsc(), spins = 0;
+	uint64_t t0 = x86_rdtsc(), spins = 0;
 	while (!(inb(0x61) & 0x20))
 		if (++spins == PIT_SPIN_MAX) {
 			outb(0x61, gate);
 			return 0;
 		}
-	uint64_t t1 = rdtsc();
+	uint64_t t1 = x86_rdtsc();
 	outb(0x61, gate);
 	return (t1 - t0) / 10;
 }
