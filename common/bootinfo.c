@@ -1,6 +1,8 @@
 /* Names for the handoff's enums, for diagnostics on both sides of it. */
 #include "bootinfo.h"
 
+#include "fmt.h"
+
 const char *eb_mem_type_name(uint32_t type)
 {
 	switch (type) {
@@ -43,25 +45,14 @@ const char *eb_secure_boot_name(uint32_t state)
 
 void eb_pcr_list(uint32_t pcrs, char *out, unsigned long max)
 {
-	unsigned long n = 0;
-	/* At most 32 PCRs of two digits and a comma: 96 bytes; cut at max. */
-	for (unsigned i = 0; i < 32; i++) {
-		if (!(pcrs & (1u << i)))
-			continue;
-		char d[4];
-		unsigned k = 0;
-		if (n)
-			d[k++] = ',';
-		if (i >= 10)
-			d[k++] = (char)('0' + i / 10);
-		d[k++] = (char)('0' + i % 10);
-		for (unsigned j = 0; j < k && n + 1 < max; j++)
-			out[n++] = d[j];
+	if (!pcrs) {
+		eb_snprintf(out, max, "none");
+		return;
 	}
-	const char *none = "none";
-	if (!n)
-		while (*none && n + 1 < max)
-			out[n++] = *none++;
+	unsigned long n = 0;
 	if (max)
-		out[n < max ? n : max - 1] = '\0';
+		out[0] = '\0';
+	for (unsigned i = 0; i < 32 && n < max; i++)
+		if (pcrs & (1u << i))
+			n += (unsigned long)eb_snprintf(out + n, max - n, "%s%u", n ? "," : "", i);
 }

@@ -190,6 +190,22 @@ TEST(oversized_inputs_are_refused)
 	CHECK_STR(err, "handoff: 9 modules, limit 8");
 }
 
+/* The stats line's measured=: the PCR numbers, or none; cut, never overrun. */
+TEST(pcr_list_as_the_stats_line_says_it)
+{
+	char b[48];
+	eb_pcr_list(0, b, sizeof b);
+	CHECK_STR(b, "none");
+	eb_pcr_list((1u << 9) | (1u << 12), b, sizeof b);
+	CHECK_STR(b, "9,12");
+	eb_pcr_list(1u | (1u << 7) | (1u << 31), b, sizeof b);
+	CHECK_STR(b, "0,7,31");
+	memset(b, 'Z', sizeof b);
+	eb_pcr_list((1u << 9) | (1u << 12), b, 4);
+	CHECK_STR(b, "9,1");
+	CHECK_EQ(b[4], 'Z');
+}
+
 int main(void)
 {
 	RUN(kernel_segments_get_their_permissions);
@@ -200,5 +216,6 @@ int main(void)
 	RUN(boot_info_lists_exactly_the_reachable_tables);
 	RUN(defects_change_exactly_their_field);
 	RUN(oversized_inputs_are_refused);
+	RUN(pcr_list_as_the_stats_line_says_it);
 	return th_done();
 }
