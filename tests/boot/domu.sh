@@ -50,7 +50,7 @@ fixtures() {
 	# installed: the *-linux-cloud cases say so when it is not.
 	[ -z "$CLOUD_BZ" ] || linux_bundle cloud "$CLOUD_BZ"
 }
-CLOUD_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-cloud-amd64 tools/linux-image 2>/dev/null)
+CLOUD_BZ=$(debian_flavour_bzimage cloud)
 
 # domu_boot NAME CFG_LINES FILE...: dom0 with a cpio /domu holding
 # domu.cfg (domu_cfg NAME CFG_LINES) and each FILE (as /domu/<basename>);

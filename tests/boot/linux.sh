@@ -111,20 +111,14 @@ case_cmd() {
 		uefi_pvh "$c" "$BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: xz, .* in [0-9]+ ms" &&
 			decode_time "$c" ;;
 	pvh-xen-vmlinux | pvh-xen-bzimage) # the default under Xen: Linux's PVH
-		# entry (a bzImage's vmlinux decoded by the loader first), so Linux
-		# runs as the PVH dom0 it is, with hvc0 (the verdict reaches the
-		# console without earlyprintk)
-		need_xen "$c" || return
-		local mod=$FIX/vmlinux-initrd.cpio decoded=()
-		if [ "$c" = pvh-xen-bzimage ]; then
-			mod=$FIX/bz-initrd.cpio
-			decoded=("^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms")
-		fi
-		st=$(pvh_xen "$c" 512M "$mod" \
-			"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
-		judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c " 0 "${decoded[@]}" \
-			"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)"
-		if [ "$c" = pvh-xen-bzimage ]; then decode_time "$c"; fi ;;
+		# entry (a bzImage's vmlinux decoded by the loader first)
+		if [ "$c" = pvh-xen-vmlinux ]; then
+			pvh_dom0_linux "$c" "$FIX/vmlinux-initrd.cpio" ""
+		else
+			pvh_dom0_linux "$c" "$FIX/bz-initrd.cpio" "" \
+				"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, .* in [0-9]+ ms" &&
+				decode_time "$c"
+		fi ;;
 	reference-qemu-pvh-vmlinux) # no earlyboot: QEMU's own PVH loader, the yardstick
 		local why
 		st=$(qemu_boot "$c" -M pc -m 512 -kernel "$VMLINUX" -initrd "$INITRD" \
@@ -146,22 +140,25 @@ case_cmd() {
 		bad_payload "$FIX/bad-payload.d" || { echo "FAIL boot:linux-$c: fixture"; return; }
 		st=$(pvh_direct "$c" 512 "$FIX/bad-payload.cpio" "protocol=pvh -- x")
 		judge "$c" "$st" 37 "^earlyboot: error: kernel \(cpio member .kernel., a Linux bzImage\): xz: .* at input offset 0x[0-9a-f]+ \(payload at file offset 0x[0-9a-f]+\)" 1 ;;
-	uefi-rt-bzimage | pvh-rt-bzimage | pvh-xen-rt-bzimage | uefi-cloud-bzimage | pvh-cloud-bzimage)
+	uefi-rt-bzimage | pvh-rt-bzimage | pvh-xen-rt-bzimage | uefi-cloud-bzimage | pvh-cloud-bzimage | uefi-cloud-bzimage-pvh)
 		# Debian's other flavours (docs/compat.md): the real-time kernel
 		# and the cloud kernel (its payload LZ4) through the Linux protocol
 		# under UEFI and from QEMU's PVH entry, the real-time one through
 		# its own PVH entry as Xen's PVH dom0 too (the cloud kernel has no
-		# dom0 support); the verdict must come from that flavour
-		local fl=${c%-bzimage}
-		fl=${fl##*-}
-		local bz=$RT_BZ pkg=linux-image-rt-amd64
-		[ "$fl" = cloud ] && bz=$CLOUD_BZ pkg=linux-image-cloud-amd64
+		# dom0 support), the cloud one's LZ4 payload decoded by the loader
+		# under UEFI for its PVH entry; the verdict must come from that flavour
+		local fl=cloud
+		case $c in *-rt-*) fl=rt ;; esac
+		local bz=$RT_BZ
+		[ "$fl" = cloud ] && bz=$CLOUD_BZ
 		if [ -z "$bz" ]; then
-			missing_dep "boot:linux-$c" "Debian's $fl kernel" "$pkg"
+			missing_dep "boot:linux-$c" "Debian's $fl kernel" "linux-image-$fl-amd64"
 			return
 		fi
 		local kr="kernel=[^ ]*-$fl-amd64"
 		case $c in
+		uefi-*-pvh)
+			uefi_pvh "$c" "$bz" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: lz4, .* in [0-9]+ ms" ;;
 		uefi-*)
 			make_esp "$FIX/esp-$c" "$bz" \
 				"kernel=kernel initrd=initrd -- $(guest_args "$c" ttyS0 400) eb.efi=1" ||
@@ -169,23 +166,12 @@ case_cmd() {
 			st=$(uefi "$c" 512)
 			judge "$c" "$st" 33 "$PASS_RE $c .*$kr" 0 "^earlyboot: entering Linux" ;;
 		pvh-xen-*)
-			need_xen "$c" || return
-			st=$(pvh_xen "$c" 512M "$FIX/$fl-initrd.cpio" \
-				"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
-			judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c .*$kr" 0 \
-				"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, " \
-				"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)" ;;
+			pvh_dom0_linux "$c" "$FIX/$fl-initrd.cpio" ".*$kr" \
+				"^earlyboot: kernel \(cpio member 'kernel', a Linux bzImage\): payload: xz, " ;;
 		pvh-*)
 			st=$(pvh_direct "$c" 512 "$FIX/$fl-initrd.cpio" "-- $(guest_args "$c" ttyS0 400)")
 			judge "$c" "$st" 33 "$PASS_RE $c .*$kr" 0 "^earlyboot: entering Linux" ;;
 		esac ;;
-	uefi-cloud-bzimage-pvh) # the cloud kernel's LZ4 payload decoded by the
-		# loader under UEFI, then its PVH entry
-		if [ -z "$CLOUD_BZ" ]; then
-			missing_dep "boot:linux-$c" "Debian's cloud kernel" linux-image-cloud-amd64
-			return
-		fi
-		uefi_pvh "$c" "$CLOUD_BZ" "^earlyboot: kernel kernel \(a Linux bzImage\): payload: lz4, .* in [0-9]+ ms" ;;
 	bad-magic)
 		st=$(pvh_direct "$c" 256 "$FIX/bad-magic.cpio" "")
 		judge "$c" "$st" 37 '^earlyboot: error: kernel \(cpio member .kernel.\): .*without a Linux setup header .*"HdrS" at 0x202' 1 ;;
@@ -223,6 +209,21 @@ uefi_pvh() {
 	judge "$c" "$st" 33 "$PASS_RE $c " 0 "$@" "through the PVH boot protocol at 0x"
 }
 
+# pvh_dom0_linux CASE MODULE PASS_TAIL [PATTERN...]: Linux from MODULE as
+# Xen's PVH dom0, through its PVH entry (the default there), so it runs as
+# the PVH dom0 it is, with hvc0 (the verdict reaches the console without
+# earlyprintk); its PASS line must go on with PASS_TAIL and the log match
+# each PATTERN.
+pvh_dom0_linux() {
+	local c=$1 mod=$2 tail=$3 st
+	shift 3
+	need_xen "$c" || return 1
+	st=$(pvh_xen "$c" 512M "$mod" \
+		"-- console=hvc0 eb.marker eb.id=$c eb.acpi=1 eb.mem_mib=400 eb.guest_type=PVH panic=-1")
+	judge "$c" "$st" 33 "^EARLYBOOT-LINUX: PASS $c $tail" 0 "$@" \
+		"^earlyboot: kernel \(cpio member 'kernel'\): entered through the pvh protocol \(the default for it here\)"
+}
+
 # need_xen CASE: Xen is installed, or the case's missing_dep line.
 need_xen() {
 	[ "$have_xen" = 1 ] && return 0
@@ -236,19 +237,11 @@ decode_time() {
 		sed "s/^/# boot:linux-$1: /"
 }
 
-# bad_payload DIR: a cpio module whose kernel is the bzImage with four bytes
-# in the middle of its payload (payload_offset at 0x248 counts from the
-# protected-mode kernel, after (setup_sects at 0x1f1 + 1) * 512) flipped.
+# bad_payload DIR: a cpio module whose kernel is the bzImage with its
+# payload corrupted (bzimage_flip_payload).
 bad_payload() {
-	rm -rf "$1" && mkdir -p "$1" && cp "$BZ" "$1/kernel" || return 1
-	python3 - "$1/kernel" <<'PY' || return 1
-import struct, sys
-d = bytearray(open(sys.argv[1], "rb").read())
-at = (d[0x1f1] + 1) * 512 + struct.unpack_from("<I", d, 0x248)[0] + struct.unpack_from("<I", d, 0x24c)[0] // 2
-d[at:at + 4] = bytes(b ^ 0xff for b in d[at:at + 4])
-open(sys.argv[1], "wb").write(d)
-PY
-	cpio_dir "$1" "$FIX/bad-payload.cpio" kernel
+	rm -rf "$1" && mkdir -p "$1" && bzimage_flip_payload "$BZ" "$1/kernel" &&
+		cpio_dir "$1" "$FIX/bad-payload.cpio" kernel
 }
 
 ALL="uefi-bzimage uefi-vmlinux uefi-bzimage-efi uefi-smm-vmlinux uefi-smm-bzimage uefi-bzimage-syssize-past-end pvh-bzimage pvh-bzimage-bare pvh-vmlinux
@@ -260,8 +253,8 @@ uefi-rt-bzimage pvh-rt-bzimage pvh-xen-rt-bzimage uefi-cloud-bzimage pvh-cloud-b
 
 # Debian's real-time and cloud kernels, when installed (tools/linux-image,
 # by package), each with the test initramfs in one cpio.
-RT_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-rt-amd64 tools/linux-image 2>/dev/null)
-CLOUD_BZ=$(LINUX_IMAGE_PACKAGE=linux-image-cloud-amd64 tools/linux-image 2>/dev/null)
+RT_BZ=$(debian_flavour_bzimage rt)
+CLOUD_BZ=$(debian_flavour_bzimage cloud)
 flavour_fixture() { # flavour_fixture NAME BZIMAGE
 	[ -n "$2" ] || return 0
 	rm -rf "$FIX/$1.d" && mkdir -p "$FIX/$1.d" && cp "$2" "$FIX/$1.d/kernel" &&

@@ -302,16 +302,8 @@ linux_fixture() {
 		return 0
 	linux_cpio "$LINUX_VMLINUX" pv-linux "$LINUX_MOD" &&
 		linux_cpio "$LINUX_BZIMAGE" pv-linux-bzimage "$LINUX_BZ_MOD" || return 1
-	# The bzImage with one byte in the middle of its payload flipped
-	# (payload_offset at 0x248 counts from the protected-mode kernel,
-	# which starts after (setup_sects at 0x1f1 + 1) * 512 bytes).
-	local sects poff plen at
-	sects=$(od -An -tu1 -j $((0x1f1)) -N1 "$LINUX_BZIMAGE" | tr -d ' ')
-	poff=$(od -An -tu4 -j $((0x248)) -N4 "$LINUX_BZIMAGE" | tr -d ' ')
-	plen=$(od -An -tu4 -j $((0x24c)) -N4 "$LINUX_BZIMAGE" | tr -d ' ')
-	at=$(((sects + 1) * 512 + poff + plen / 2))
-	cp "$LINUX_BZIMAGE" "$FIX/bad-bzimage-payload" &&
-		printf '\x5a\xa5\x5a\xa5' | dd of="$FIX/bad-bzimage-payload" bs=1 seek="$at" conv=notrunc status=none
+	# The bzImage with its payload corrupted.
+	bzimage_flip_payload "$LINUX_BZIMAGE" "$FIX/bad-bzimage-payload"
 }
 
 # linux_cpio KERNEL ID OUT: the module: kernel, the busybox initrd, cmdline.

@@ -103,6 +103,27 @@ open(out, "wb").write(data)
 PY
 }
 
+# ---- Debian's kernels, as the tests use them ------------------------------
+# debian_flavour_bzimage FLAVOUR: the bzImage of Debian's
+# linux-image-FLAVOUR-amd64 (rt, cloud) when it is installed
+# (tools/linux-image, by package); nothing otherwise.
+debian_flavour_bzimage() {
+	LINUX_IMAGE_PACKAGE=linux-image-$1-amd64 tools/linux-image 2>/dev/null
+}
+
+# bzimage_flip_payload IN OUT: the bzImage IN with four bytes in the middle
+# of its compressed payload inverted (payload_offset at 0x248 counts from
+# the protected-mode kernel, after (setup_sects at 0x1f1 + 1) * 512).
+bzimage_flip_payload() {
+	python3 - "$1" "$2" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+at = (d[0x1f1] + 1) * 512 + struct.unpack_from("<I", d, 0x248)[0] + struct.unpack_from("<I", d, 0x24c)[0] // 2
+d[at:at + 4] = bytes(b ^ 0xff for b in d[at:at + 4])
+open(sys.argv[2], "wb").write(d)
+PY
+}
+
 # levels_re N: the first line of a page-table dump (common/paging/ep_dump.c) of an
 # N-level tree, the depth handed over (docs/early_paging.md, "Paging depth").
 levels_re() { echo "^ptdump: begin root=0x[0-9a-f]{16} levels=$1\$"; }
