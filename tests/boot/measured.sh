@@ -163,8 +163,21 @@ pcr() {
 case_cmd() {
 	local why st
 	case $1 in
-	linux) # the PCRs Linux reads are the ones recomputed on the host
-		why=$(linux_measured "$1" "")
+	linux | secureboot) # the PCRs Linux reads are the ones recomputed on the
+		# host; secureboot: the same with Secure Boot enforcing and a TPM at
+		# once (the signed files are checked and measured, and PCR 7, the
+		# firmware's Secure Boot policy replayed from the log, agrees too)
+		local sb=0 f
+		if [ "$1" = secureboot ]; then
+			sb=1
+			for f in "$SB_CODE" "$SB_VARS" "$SNAKE_KEY" "$SNAKE_CERT"; do
+				if [ ! -e "$f" ]; then
+					missing_dep "boot:$WORLD-$1" "$f" ovmf
+					return
+				fi
+			done
+		fi
+		why=$(linux_measured "$1" "" "$sb")
 		if [ -n "$why" ]; then echo "FAIL boot:$WORLD-$1: $why"; else echo "PASS boot:$WORLD-$1"; fi ;;
 	cmdline-changes-pcr) # one word more: PCR 12 changes, PCR 9 does not
 		why=$(linux_measured "$1-a" "eb.variant=a")
@@ -178,17 +191,6 @@ case_cmd() {
 				why="PCR 9 changed with the command line ($a9, $b9), the files did not"
 			fi
 		fi
-		if [ -n "$why" ]; then echo "FAIL boot:$WORLD-$1: $why"; else echo "PASS boot:$WORLD-$1"; fi ;;
-	secureboot) # Secure Boot enforcing and a TPM at once: the signed
-		# files are checked and measured, and PCR 7 (the firmware's Secure
-		# Boot policy, replayed from the log) agrees with the TPM too
-		for f in "$SB_CODE" "$SB_VARS" "$SNAKE_KEY" "$SNAKE_CERT"; do
-			if [ ! -e "$f" ]; then
-				missing_dep "boot:$WORLD-$1" "$f" ovmf
-				return
-			fi
-		done
-		why=$(linux_measured "$1" "" 1)
 		if [ -n "$why" ]; then echo "FAIL boot:$WORLD-$1: $why"; else echo "PASS boot:$WORLD-$1"; fi ;;
 	off) # no TPM: Linux boots as before, one line says nothing was measured
 		esp "$M/$1/esp" "$BZ" "$LINUX_INITRD" \
