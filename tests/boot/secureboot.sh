@@ -67,9 +67,7 @@ GOOD_CFG="kernel=kernel.elf initrd=initrd.img -- console=ttyS0 $INITRD_ARG"
 sign() {
 	case $1 in
 	snake) tools/eb-sign "$SNAKE_KEY" "$SNAKE_CERT" "$2" "$3" "$SNAKE_PASS" ;;
-	unknown) tools/eb-sign "$F/unknown.key" "$F/unknown.pem" "$2" "$3" ;;
-	mok) tools/eb-sign "$F/mok.key" "$F/mok.pem" "$2" "$3" ;;
-	dbkey) tools/eb-sign "$F/dbkey.key" "$F/dbkey.pem" "$2" "$3" ;;
+	unknown | mok | dbkey) tools/eb-sign "$F/$1.key" "$F/$1.pem" "$2" "$3" ;;
 	esac
 }
 
