@@ -19,17 +19,10 @@
 #include "host_io.h"
 #include "pvh_kernel.h"
 
-struct file {
-	uint8_t *p;
-	size_t n;
-};
-
-static struct file *load(const char *path)
+static struct th_bytes *load(const char *path)
 {
-	struct file *f = th_alloc(sizeof *f);
-	struct th_bytes b = th_read_file(path);
-	f->p = b.p;
-	f->n = b.n;
+	struct th_bytes *f = th_alloc(sizeof *f);
+	*f = th_read_file(path);
 	return f;
 }
 
@@ -39,7 +32,7 @@ static void no_op_leave(void) {}
 static const struct eb_unpack_cpu host_cpu = { .enter = no_op_enter, .leave = no_op_leave };
 
 /* Plan and run on f as an image does; rc, with the plan and result. */
-static int unpack(const struct file *f, struct eb_unpack_plan *p, struct eb_unpack_result *r,
+static int unpack(const struct th_bytes *f, struct eb_unpack_plan *p, struct eb_unpack_result *r,
 		  uint8_t **out, char *err, size_t errlen)
 {
 	struct eb_bzimage bz;
@@ -52,14 +45,14 @@ static int unpack(const struct file *f, struct eb_unpack_plan *p, struct eb_unpa
 }
 
 /* The first installed kernel whose payload is in format want, or NULL. */
-static struct file *kernel_in(enum eb_comp_format want, char *path, size_t pathlen)
+static struct th_bytes *kernel_in(enum eb_comp_format want, char *path, size_t pathlen)
 {
 	glob_t g;
 	if (glob("/boot/vmlinuz-*", 0, NULL, &g) != 0)
 		return NULL;
-	struct file *hit = NULL;
+	struct th_bytes *hit = NULL;
 	for (size_t i = 0; i < g.gl_pathc && !hit; i++) {
-		struct file *f = load(g.gl_pathv[i]);
+		struct th_bytes *f = load(g.gl_pathv[i]);
 		struct eb_bzimage bz;
 		struct eb_unpack_plan p;
 		char err[200];
@@ -76,7 +69,7 @@ static struct file *kernel_in(enum eb_comp_format want, char *path, size_t pathl
 static void good(enum eb_comp_format fmt, const char *package)
 {
 	char path[256], err[300] = "";
-	struct file *f = kernel_in(fmt, path, sizeof path);
+	struct th_bytes *f = kernel_in(fmt, path, sizeof path);
 	if (!f)
 		th_skip("no installed kernel with a %s payload (Debian package %s)",
 			eb_decompress_format_name(fmt), package);
@@ -109,10 +102,10 @@ TEST(cloud_lz4)
 }
 
 /* The generic kernel (XZ) with its header parsed and its plan made, or a SKIP. */
-static struct file *xz_kernel(struct eb_bzimage *bz, struct eb_unpack_plan *p)
+static struct th_bytes *xz_kernel(struct eb_bzimage *bz, struct eb_unpack_plan *p)
 {
 	char path[256], err[300] = "";
-	struct file *f = kernel_in(EB_COMP_XZ, path, sizeof path);
+	struct th_bytes *f = kernel_in(EB_COMP_XZ, path, sizeof path);
 	if (!f)
 		th_skip("no installed kernel with an xz payload (Debian package linux-image-amd64)");
 	REQUIRE(eb_bzimage_parse(f->p, f->n, bz, err, sizeof err) == 0);
@@ -125,7 +118,7 @@ TEST(corrupt_payload)
 	char err[300] = "";
 	struct eb_bzimage bz;
 	struct eb_unpack_plan p;
-	struct file *f = xz_kernel(&bz, &p);
+	struct th_bytes *f = xz_kernel(&bz, &p);
 	size_t at = p.payload_off + p.payload_len / 2;
 	for (size_t i = 0; i < 4; i++)
 		f->p[at + i] ^= 0xff;
@@ -142,7 +135,7 @@ TEST(bad_fields)
 	char err[300] = "";
 	struct eb_bzimage bz;
 	struct eb_unpack_plan p;
-	struct file *f = xz_kernel(&bz, &p);
+	struct th_bytes *f = xz_kernel(&bz, &p);
 	/* payload_length past the protected-mode kernel. */
 	struct boot_params *bp = (void *)f->p;
 	uint32_t len = bp->hdr.payload_length;
@@ -190,7 +183,7 @@ static void repacked(const struct repack *rp)
 		th_skip("no %s (Debian package %s)", rp->tool, rp->package);
 	struct eb_bzimage bz;
 	struct eb_unpack_plan p;
-	struct file *f = xz_kernel(&bz, &p);
+	struct th_bytes *f = xz_kernel(&bz, &p);
 	struct eb_unpack_result r;
 	/* Decoded once for all seven cases (seconds under the sanitizers). */
 	static uint8_t *vmlinux;
